@@ -1,0 +1,100 @@
+# attrprof: build, test, demo and benchmark. `make V=1` shows the commands.
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := all
+
+OUTPUT := build
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
+
+CFLAGS ?= -O2 -g
+CFLAGS += -Wall -Wextra -Werror -std=gnu11 -I$(OUTPUT) -Iprobe -Icollector -Ireport
+LDLIBS := -lbpf -lelf -lz -ljansson -lpthread -lm
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Iprobe
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+COLLECTOR_SRCS := $(filter-out collector/main.c,$(wildcard collector/*.c))
+REPORT_SRCS := $(wildcard report/*.c)
+LIB_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(COLLECTOR_SRCS) $(REPORT_SRCS))
+TEST_SRCS := $(wildcard tests/test_*.c)
+TEST_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(TEST_SRCS))
+TARGET_SRCS := $(wildcard tests/targets/*.c)
+TARGETS := $(patsubst tests/targets/%.c,$(OUTPUT)/targets/%,$(TARGET_SRCS))
+
+.PHONY: all deps test demo bench clean check-format format asan
+
+all: $(OUTPUT)/attrprof $(TARGETS)
+
+deps:
+	$(Q)scripts/setup
+
+$(OUTPUT) $(OUTPUT)/collector $(OUTPUT)/report $(OUTPUT)/tests $(OUTPUT)/targets:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/vmlinux.h: | $(OUTPUT)
+	$(call msg,GEN,$@)
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@
+
+$(OUTPUT)/%.bpf.o: probe/%.bpf.c probe/attrprof.h $(wildcard probe/*.bpf.h) $(OUTPUT)/vmlinux.h | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+# Objects that use the skeleton wait for it.
+$(OUTPUT)/collector/%.o: collector/%.c $(wildcard collector/*.h probe/*.h report/*.h) $(OUTPUT)/attrprof.skel.h | $(OUTPUT)/collector
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUTPUT)/report/%.o: report/%.c $(wildcard report/*.h collector/profile.h probe/attrprof.h) | $(OUTPUT)/report
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUTPUT)/tests/%.o: tests/%.c $(wildcard tests/*.h collector/*.h report/*.h probe/*.h) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Wno-missing-field-initializers -c $< -o $@
+
+$(OUTPUT)/attrprof: $(OUTPUT)/collector/main.o $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+# Targets keep frame pointers so accessors start with `push %rbp`, a first
+# instruction the kernel emulates instead of single-stepping.
+$(OUTPUT)/targets/%: tests/targets/%.c | $(OUTPUT)/targets
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g -fno-omit-frame-pointer -Wall -Wextra -Werror -pthread $< -o $@
+
+$(OUTPUT)/test_attrprof: $(TEST_OBJS) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -lcriterion -o $@
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all $(OUTPUT)/test_attrprof
+	$(Q)scripts/run-tests
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/demo
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/bench
+
+check-format:
+	$(Q)clang-format --dry-run --Werror $(wildcard probe/*.[ch] collector/*.[ch] report/*.[ch] tests/*.[ch] tests/targets/*.c)
+
+format:
+	$(Q)clang-format -i $(wildcard probe/*.[ch] collector/*.[ch] report/*.[ch] tests/*.[ch] tests/targets/*.c)
+
+clean:
+	$(Q)rm -rf $(OUTPUT)

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The profile: what one recording measured, as plain C structs, and its
+ * versioned JSON file format ("attrprof.profile/1"). The reader lives here
+ * next to the writer so the two cannot drift apart. No libbpf in here:
+ * report/ and the unit tests use this module without root.
+ */
+#ifndef ATTRPROF_PROFILE_H
+#define ATTRPROF_PROFILE_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+#include "../probe/attrprof.h"
+
+#define PROFILE_SCHEMA "attrprof.profile/1"
+
+struct prof_lock {
+	uint64_t count;    /* waits that blocked */
+	uint64_t total_ns; /* time blocked */
+	uint64_t max_ns;
+	uint64_t hist[HIST_SLOTS];
+};
+
+struct prof_attr {
+	char *owner; /* C: basename of the object defining the symbol */
+	char *name;  /* C: the symbol */
+	char *kind;  /* C: "function" */
+	char *op;    /* C: "call" */
+	uint64_t count;  /* calls observed (entries) */
+	uint64_t errors; /* calls that returned the kind's error value */
+	uint64_t threads;
+	uint64_t timed; /* calls with a latency in hist (count minus untimed drops) */
+	uint64_t total_ns;
+	uint64_t max_ns;
+	uint64_t hist[HIST_SLOTS];
+	struct prof_lock locks[LOCK_KINDS]; /* indexed by enum lock_kind */
+};
+
+struct prof_dropped {
+	uint64_t map_full;
+	uint64_t stack_depth;
+	uint64_t read_errors;
+	uint64_t unmatched_returns;
+	uint64_t attrs_over_limit; /* matched functions left unprobed by --max-attrs */
+};
+
+struct profile {
+	struct {
+		int64_t pid;
+		char *exe;
+		char *build_id; /* hex, or NULL when the binary has none */
+		char *runtime;  /* "c" */
+	} target;
+	char *mode;          /* "timed" (entry + return) or "count" (entry only) */
+	char *end;           /* why recording stopped: "duration", "signal", "target-exited" */
+	int64_t exit_status; /* the target's exit status when record ran it, else -1 */
+	uint64_t duration_ns;
+	uint64_t probe_cost_ns;  /* subtracted from every latency: probe time inside a frame */
+	uint64_t nested_cost_ns; /* subtracted per nested probe hit inside a frame */
+	struct prof_dropped dropped;
+	struct prof_lock unattributed[LOCK_KINDS]; /* lock waits outside any access */
+	struct prof_attr *attrs;
+	size_t nattrs;
+};
+
+/* Name of a lock kind in profiles and reports ("pthread", "python", "gil"). */
+const char *profile__lock_kind_name(enum lock_kind kind);
+
+/*
+ * Appends a zeroed attribute with copies of the four strings.
+ * Returns it, or NULL with errno set (ENOMEM). The profile owns it.
+ */
+struct prof_attr *profile__add_attr(struct profile *p, const char *owner, const char *name,
+				    const char *kind, const char *op);
+
+/*
+ * Writes p as JSON to out. Returns 0, or -EIO when the stream failed.
+ */
+int profile__dump(const struct profile *p, FILE *out);
+
+/*
+ * Writes p to path atomically: a temporary file in the same directory,
+ * fsync, rename. A reader never sees a partial file under path.
+ * Returns 0, or a negative errno; on failure path is left untouched.
+ */
+int profile__write(const struct profile *p, const char *path);
+
+/*
+ * Reads a profile from path into *p (zeroed first; free with profile__free).
+ * Returns 0, or a negative errno with a one-line message in err naming the
+ * file and, for a syntax error, line and column, else the JSON path of the
+ * offending member and what was expected. On failure *p holds nothing.
+ */
+int profile__read(const char *path, struct profile *p, char *err, size_t errlen);
+
+/* Frees everything p owns and zeroes it. NULL-safe. */
+void profile__free(struct profile *p);
+
+/* Sum of an attribute's lock waits over all kinds, into *out. */
+void profile__lock_total(const struct prof_lock locks[LOCK_KINDS], struct prof_lock *out);
+
+#endif /* ATTRPROF_PROFILE_H */
