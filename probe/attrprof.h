@@ -7,6 +7,11 @@
 #ifndef ATTRPROF_H
 #define ATTRPROF_H
 
+/* BPF code gets the kernel's types from vmlinux.h; user space from the UAPI. */
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
 /*
  * Latency histogram: log-linear. Values below 2^HIST_SUB_BITS ns get a slot
  * each; above that every power of two is split into 2^HIST_SUB_BITS equal
@@ -30,9 +35,9 @@
 
 /* Attribute id 0 collects lock waits that happen outside any access. */
 #define ATTR_UNATTRIBUTED 0
-/* Attribute id 1 is the collector's own calibration function. */
+/* Attribute ids 1 and 2 are the collector's own calibration functions. */
 #define ATTR_CALIBRATION 1
-#define ATTR_FIRST_USER 2
+#define ATTR_FIRST_USER 3
 
 /* What a lock probe's cookie says about the lock it guards. */
 enum lock_kind {
@@ -52,14 +57,19 @@ enum drop_reason {
 };
 
 /*
- * The attach cookie of an access probe: attribute id in the low 32 bits,
- * cookie flags above.
+ * The attach cookie: the attribute id (access probes) or the enum lock_kind
+ * (lock probes) in the low 32 bits, cookie flags above.
  */
 #define COOKIE_ATTR_MASK 0xffffffffULL
 #define COOKIE_FLAGS_SHIFT 32
 /* The access failed when it returned 0 (a NULL pointer) / a negative int. */
 #define COOKIE_ERR_ZERO (1ULL << 0)
 #define COOKIE_ERR_NEGATIVE (1ULL << 1)
+/* The probed instruction is single-stepped, not emulated: its probe costs more. */
+#define COOKIE_SSTEP (1ULL << 2)
+
+/* Probe cost classes, calibrated separately: index 1 when COOKIE_SSTEP is set. */
+#define PROBE_CLASSES 2
 
 /* Per attribute, per CPU: `stats` (a per-CPU array indexed by attribute id). */
 struct attr_stats {
