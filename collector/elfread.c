@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* libelf readers: function symbols with their uprobe offsets, the GNU build-id, PT_INTERP. */
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <gelf.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "elfread.h"
+
+/* .gnu.version entry bit of a non-default version (foo@V, not foo@@V); glibc's elf.h lacks it. */
+#define VERSYM_HIDDEN 0x8000
+
+static const unsigned char ENDBR64[4] = {0xf3, 0x0f, 0x1e, 0xfa};
+
+/* A matching symbol before versions and duplicates are resolved. */
+struct cand {
+	struct elf_func f;
+	bool hidden; /* a non-default version */
+	bool ifunc;  /* kept only to hide older versions of its name */
+};
+
+struct scan {
+	const char *path;
+	Elf *elf;
+	const char *const *globs;
+	size_t nglobs;
+	bool x86_64;
+	const char *raw; /* the whole file, to read the first bytes of functions */
+	size_t rawsize;
+	struct cand *v;
+	size_t n, cap;
+};
+
+static pthread_once_t elf_once = PTHREAD_ONCE_INIT;
+
+static void elf_init(void)
+{
+	elf_version(EV_CURRENT);
+}
+
+static void set_err(char *err, size_t errlen, const char *path, const char *cause)
+{
+	if (errlen)
+		snprintf(err, errlen, "%s: %s", path, cause);
+}
+
+/*
+ * Opens path as ELF into *fd and *elf. Returns 0, or a negative errno with err set and nothing
+ * left open.
+ */
+static int open_elf(const char *path, int *fd, Elf **elf, char *err, size_t errlen)
+{
+	GElf_Ehdr eh;
+	int ret;
+
+	pthread_once(&elf_once, elf_init);
+	*elf = NULL;
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0) {
+		ret = -errno;
+		set_err(err, errlen, path, strerror(-ret));
+		return ret;
+	}
+	/* libelf leaves read errors (a directory: EISDIR) in errno. */
+	errno = 0;
+	*elf = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
+	if (!*elf) {
+		ret = errno ? -errno : -EIO;
+		set_err(err, errlen, path, strerror(-ret));
+		goto cleanup;
+	}
+	if (elf_kind(*elf) != ELF_K_ELF || !gelf_getehdr(*elf, &eh)) {
+		ret = -ENOEXEC;
+		set_err(err, errlen, path, "not an ELF file");
+		goto cleanup;
+	}
+	return 0;
+
+cleanup:
+	elf_end(*elf);
+	close(*fd);
+	*elf = NULL;
+	*fd = -1;
+	return ret;
+}
+
+int elf__check(const char *path, char *err, size_t errlen)
+{
+	Elf *elf;
+	int fd, ret;
+
+	ret = open_elf(path, &fd, &elf, err, errlen);
+	if (ret)
+		return ret;
+	elf_end(elf);
+	close(fd);
+	return 0;
+}
+
+static bool matches(const char *name, const char *const *globs, size_t nglobs)
+{
+	size_t i;
+
+	for (i = 0; i < nglobs; i++)
+		if (!fnmatch(globs[i], name, 0))
+			return true;
+	return false;
+}
+
+/* File offset of vaddr through the PT_LOAD segment holding it. Returns false when none does. */
+static bool vaddr_to_offset(Elf *elf, uint64_t vaddr, uint64_t *off)
+{
+	GElf_Phdr ph;
+	size_t i, n;
+
+	if (elf_getphdrnum(elf, &n))
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		if (vaddr >= ph.p_vaddr && vaddr - ph.p_vaddr < ph.p_filesz) {
+			*off = vaddr - ph.p_vaddr + ph.p_offset;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Adds name (already stripped of any @VERSION, owned by s on success). Returns 0 or -ENOMEM. */
+static int add_cand(struct scan *s, char *name, const GElf_Sym *sym, bool hidden, bool ifunc)
+{
+	struct cand *c;
+	uint64_t off;
+
+	if (!vaddr_to_offset(s->elf, sym->st_value, &off)) {
+		free(name);
+		return 0;
+	}
+	/*
+	 * The kernel single-steps an endbr64 out of line (about 5 us per hit) but emulates the
+	 * push that usually follows it. A breakpoint past endbr64 still fires on every call:
+	 * endbr64 only marks the function as a valid indirect branch target.
+	 */
+	if (s->x86_64 && off <= s->rawsize && s->rawsize - off >= sizeof(ENDBR64) &&
+	    !memcmp(s->raw + off, ENDBR64, sizeof(ENDBR64)))
+		off += sizeof(ENDBR64);
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 64;
+
+		c = realloc(s->v, cap * sizeof(*c));
+		if (!c) {
+			free(name);
+			return -ENOMEM;
+		}
+		s->v = c;
+		s->cap = cap;
+	}
+	c = &s->v[s->n++];
+	*c = (struct cand){
+	    .f = {.name = name, .vaddr = sym->st_value, .offset = off, .size = sym->st_size},
+	    .hidden = hidden,
+	    .ifunc = ifunc,
+	};
+	if (off < s->rawsize) {
+		c->f.head_len = s->rawsize - off < sizeof(c->f.head) ? s->rawsize - off
+								      : sizeof(c->f.head);
+		memcpy(c->f.head, s->raw + off, c->f.head_len);
+	}
+	return 0;
+}
+
+/*
+ * Adds the matching functions of one symbol table. versym is its .gnu.version, or NULL.
+ * Returns 0 or a negative errno with err set.
+ */
+static int scan_symtab(struct scan *s, Elf_Scn *scn, const GElf_Shdr *sh, Elf_Data *versym,
+		       char *err, size_t errlen)
+{
+	Elf_Data *data;
+	GElf_Versym vs;
+	GElf_Sym sym;
+	const char *name, *at;
+	char *copy;
+	size_t i, n;
+	bool hidden, ifunc;
+
+	data = elf_getdata(scn, NULL);
+	if (!data || !sh->sh_entsize) {
+		set_err(err, errlen, s->path, "cannot read a symbol table");
+		return -EINVAL;
+	}
+	n = sh->sh_size / sh->sh_entsize;
+	for (i = 0; i < n; i++) {
+		if (!gelf_getsym(data, i, &sym) || sym.st_shndx == SHN_UNDEF || !sym.st_size)
+			continue;
+		/*
+		 * An STT_GNU_IFUNC symbol is a resolver that returns the real implementation, so
+		 * it is no target; but as a default version it hides older ones (glibc 2.14+
+		 * memcpy@@GLIBC_2.14 is an IFUNC, memcpy@GLIBC_2.2.5 a plain compat function).
+		 */
+		ifunc = GELF_ST_TYPE(sym.st_info) == STT_GNU_IFUNC;
+		if (!ifunc && GELF_ST_TYPE(sym.st_info) != STT_FUNC)
+			continue;
+		name = elf_strptr(s->elf, sh->sh_link, sym.st_name);
+		if (!name || !*name)
+			continue;
+		/*
+		 * binutils 2.35+ writes versions into .symtab names too: foo@@V is the default
+		 * version, foo@V a hidden one. In .dynsym the version is in .gnu.version.
+		 */
+		at = strchr(name, '@');
+		hidden = at && at[1] != '@';
+		if (versym && gelf_getversym(versym, i, &vs) && (vs & VERSYM_HIDDEN))
+			hidden = true;
+		copy = at ? strndup(name, at - name) : NULL;
+		if (at && !copy)
+			goto enomem;
+		if (!matches(copy ? copy : name, s->globs, s->nglobs)) {
+			free(copy);
+			continue;
+		}
+		if (!copy && !(copy = strdup(name)))
+			goto enomem;
+		if (add_cand(s, copy, &sym, hidden, ifunc))
+			goto enomem;
+	}
+	return 0;
+
+enomem:
+	set_err(err, errlen, s->path, strerror(ENOMEM));
+	return -ENOMEM;
+}
+
+static int cmp_cand(const void *pa, const void *pb)
+{
+	const struct cand *a = pa, *b = pb;
+	int d = strcmp(a->f.name, b->f.name);
+
+	if (d)
+		return d;
+	if (a->hidden != b->hidden)
+		return a->hidden ? 1 : -1;
+	return a->f.vaddr < b->f.vaddr ? -1 : a->f.vaddr > b->f.vaddr;
+}
+
+/*
+ * Moves the candidates into out, sorted, keeping per name the non-hidden entries if there are
+ * any (the version the dynamic linker binds new programs to) and else the hidden ones (compat
+ * symbols old programs still call, e.g. glibc's xdr_*), each address once. Returns 0 or
+ * -ENOMEM; s->v is empty either way.
+ */
+static int resolve(struct scan *s, struct elf_funcs *out)
+{
+	struct elf_func *last;
+	bool has_default;
+	size_t i, j, k;
+	int ret = 0;
+
+	if (!s->n)
+		return 0;
+	qsort(s->v, s->n, sizeof(*s->v), cmp_cand);
+	out->v = malloc(s->n * sizeof(*out->v));
+	if (!out->v)
+		ret = -ENOMEM;
+	for (i = 0; i < s->n; i = j) {
+		/* Sorting puts a name's non-hidden entries first, each group by address. */
+		has_default = !s->v[i].hidden;
+		for (j = i + 1; j < s->n && !strcmp(s->v[j].f.name, s->v[i].f.name); j++)
+			;
+		for (k = i; k < j; k++) {
+			struct cand *c = &s->v[k];
+
+			last = out->n ? &out->v[out->n - 1] : NULL;
+			if (ret || c->ifunc || (has_default && c->hidden) ||
+			    (last && last->vaddr == c->f.vaddr && !strcmp(last->name, c->f.name))) {
+				free(c->f.name);
+				continue;
+			}
+			out->v[out->n++] = c->f;
+		}
+	}
+	free(s->v);
+	s->v = NULL;
+	s->n = s->cap = 0;
+	return ret;
+}
+
+int elf__find_funcs(const char *path, const char *const *globs, size_t nglobs,
+		    struct elf_funcs *out, char *err, size_t errlen)
+{
+	struct scan s = {.path = path, .globs = globs, .nglobs = nglobs};
+	Elf_Data *versym = NULL;
+	size_t versym_link = 0, i;
+	Elf_Scn *scn = NULL;
+	GElf_Ehdr eh;
+	GElf_Shdr sh;
+	int fd, ret;
+
+	out->v = NULL;
+	out->n = 0;
+	ret = open_elf(path, &fd, &s.elf, err, errlen);
+	if (ret)
+		return ret;
+	s.x86_64 = gelf_getehdr(s.elf, &eh) && eh.e_machine == EM_X86_64;
+	s.raw = elf_rawfile(s.elf, &s.rawsize);
+
+	/* .gnu.version is parallel to the .dynsym its sh_link names. */
+	while ((scn = elf_nextscn(s.elf, scn))) {
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_GNU_versym) {
+			versym = elf_getdata(scn, NULL);
+			versym_link = sh.sh_link;
+		}
+	}
+	while ((scn = elf_nextscn(s.elf, scn))) {
+		if (!gelf_getshdr(scn, &sh) ||
+		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
+			continue;
+		ret = scan_symtab(&s, scn, &sh, elf_ndxscn(scn) == versym_link ? versym : NULL, err,
+				  errlen);
+		if (ret)
+			goto cleanup;
+	}
+	ret = resolve(&s, out);
+	if (ret)
+		set_err(err, errlen, path, strerror(-ret));
+
+cleanup:
+	for (i = 0; i < s.n; i++)
+		free(s.v[i].f.name);
+	free(s.v);
+	if (ret)
+		elf__funcs_free(out);
+	elf_end(s.elf);
+	close(fd);
+	return ret;
+}
+
+void elf__funcs_free(struct elf_funcs *f)
+{
+	size_t i;
+
+	if (!f)
+		return;
+	for (i = 0; i < f->n; i++)
+		free(f->v[i].name);
+	free(f->v);
+	f->v = NULL;
+	f->n = 0;
+}
+
+int elf__build_id(const char *path, char *buf, size_t len)
+{
+	size_t off, next, name_off, desc_off, i;
+	const unsigned char *desc;
+	Elf_Scn *scn = NULL;
+	Elf_Data *data;
+	GElf_Shdr sh;
+	GElf_Nhdr nh;
+	Elf *elf;
+	int fd, ret;
+
+	ret = open_elf(path, &fd, &elf, NULL, 0);
+	if (ret)
+		return ret;
+	ret = -ENOENT;
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data)
+			continue;
+		for (off = 0; (next = gelf_getnote(data, off, &nh, &name_off, &desc_off));
+		     off = next) {
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != sizeof("GNU") ||
+			    memcmp((const char *)data->d_buf + name_off, "GNU", sizeof("GNU")))
+				continue;
+			if (len < 2 * (size_t)nh.n_descsz + 1) {
+				ret = -ENOSPC;
+				goto cleanup;
+			}
+			desc = (const unsigned char *)data->d_buf + desc_off;
+			for (i = 0; i < nh.n_descsz; i++)
+				snprintf(buf + 2 * i, 3, "%02x", desc[i]);
+			buf[2 * i] = '\0';
+			ret = 0;
+			goto cleanup;
+		}
+	}
+
+cleanup:
+	elf_end(elf);
+	close(fd);
+	return ret;
+}
+
+int elf__interp(const char *path, char *buf, size_t len)
+{
+	const char *raw;
+	size_t i, n, rawsize, slen;
+	GElf_Phdr ph;
+	Elf *elf;
+	int fd, ret;
+
+	ret = open_elf(path, &fd, &elf, NULL, 0);
+	if (ret)
+		return ret;
+	ret = -ENOENT;
+	raw = elf_rawfile(elf, &rawsize);
+	if (!raw || elf_getphdrnum(elf, &n))
+		goto cleanup;
+	for (i = 0; i < n; i++) {
+		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_INTERP)
+			continue;
+		if (ph.p_offset > rawsize || ph.p_filesz > rawsize - ph.p_offset) {
+			ret = -ENOEXEC;
+			goto cleanup;
+		}
+		/* p_filesz counts the NUL; an unterminated path is a broken file. */
+		slen = strnlen(raw + ph.p_offset, ph.p_filesz);
+		if (slen == ph.p_filesz)
+			ret = -ENOEXEC;
+		else if (slen >= len)
+			ret = -ENOSPC;
+		else
+			ret = 0;
+		if (!ret)
+			memcpy(buf, raw + ph.p_offset, slen + 1);
+		goto cleanup;
+	}
+
+cleanup:
+	elf_end(elf);
+	close(fd);
+	return ret;
+}

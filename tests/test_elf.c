@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * elf: symbols, uprobe offsets and build-ids of this machine's libc and of small objects the
+ * tests compile. Expectations come from readelf(1) at test time, never from libelf, so the
+ * module cannot silently agree with itself.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "elfread.h"
+
+#define LIBC "/lib/x86_64-linux-gnu/libc.so.6"
+
+static char dir[] = "/tmp/test_elf.XXXXXX";
+
+/* Output of a shell command, which must succeed; caller frees. */
+static char *sh(const char *fmt, ...)
+{
+	char cmd[4096], *out = NULL;
+	size_t len = 0;
+	FILE *p, *m;
+	va_list ap;
+	int c;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	p = popen(cmd, "r");
+	cr_assert_not_null(p, "popen %s", cmd);
+	m = open_memstream(&out, &len);
+	while ((c = fgetc(p)) != EOF)
+		fputc(c, m);
+	fclose(m);
+	cr_assert_eq(pclose(p), 0, "failed: %s", cmd);
+	return out;
+}
+
+static void setup(void)
+{
+	cr_assert_not_null(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+	free(sh("rm -rf %s", dir));
+}
+
+TestSuite(elf, .init = setup, .fini = teardown);
+
+static void tmp_path(char path[PATH_MAX], const char *name)
+{
+	snprintf(path, PATH_MAX, "%s/%s", dir, name);
+}
+
+/* Writes text to dir/name, whose path goes to path. */
+static void write_file(char path[PATH_MAX], const char *name, const char *text)
+{
+	FILE *f;
+
+	tmp_path(path, name);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Compiles src with cc and flags into dir/name, whose path goes to out. */
+static void build(char out[PATH_MAX], const char *name, const char *flags, const char *src)
+{
+	char c[PATH_MAX];
+
+	write_file(c, "src.c", src);
+	tmp_path(out, name);
+	free(sh("cc %s -o %s %s", flags, out, c));
+}
+
+/* st_value and st_size of the symbol readelf prints as name (@version included) in table. */
+static uint64_t readelf_sym(const char *path, const char *table, const char *name, uint64_t *size)
+{
+	char *out =
+	    sh("readelf -W %s %s | awk '$8 == \"%s\" { print $2, $3; exit }'", table, path, name);
+	char *end;
+	uint64_t v = strtoull(out, &end, 16);
+
+	cr_assert_neq(end, out, "%s not in readelf %s %s", name, table, path);
+	if (size)
+		*size = strtoull(end, NULL, 0); /* readelf prints big sizes as 0x... */
+	free(out);
+	return v;
+}
+
+/* vaddr mapped to a file offset through the PT_LOAD headers readelf prints. */
+static uint64_t readelf_offset(const char *path, uint64_t vaddr)
+{
+	char *out = sh("readelf -W -l %s | awk '$1 == \"LOAD\" { print $2, $3, $5 }'", path);
+	uint64_t off, va, filesz, ret = UINT64_MAX;
+	char *line = out;
+	int n;
+
+	while (sscanf(line, "%" SCNx64 " %" SCNx64 " %" SCNx64 "%n", &off, &va, &filesz, &n) == 3) {
+		if (vaddr >= va && vaddr < va + filesz)
+			ret = vaddr - va + off;
+		line += n;
+	}
+	free(out);
+	cr_assert_neq(ret, UINT64_MAX, "%#" PRIx64 " in no PT_LOAD of %s", vaddr, path);
+	return ret;
+}
+
+static bool endbr64_at(const char *path, uint64_t off)
+{
+	unsigned char b[4] = {0};
+	int fd = open(path, O_RDONLY);
+
+	cr_assert_eq(pread(fd, b, sizeof(b), off), 4);
+	close(fd);
+	return !memcmp(b, "\xf3\x0f\x1e\xfa", 4);
+}
+
+static struct elf_funcs find(const char *path, const char *glob)
+{
+	struct elf_funcs f;
+	char err[256] = "";
+
+	cr_assert_eq(elf__find_funcs(path, &glob, 1, &f, err, sizeof(err)), 0, "%s", err);
+	return f;
+}
+
+/* The only entry named name; a second one fails the test. */
+static const struct elf_func *only(const struct elf_funcs *f, const char *name)
+{
+	const struct elf_func *hit = NULL;
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		if (strcmp(f->v[i].name, name))
+			continue;
+		cr_assert_null(hit, "%s found twice", name);
+		hit = &f->v[i];
+	}
+	cr_assert_not_null(hit, "%s not found", name);
+	return hit;
+}
+
+static void absent(const struct elf_funcs *f, const char *name)
+{
+	for (size_t i = 0; i < f->n; i++)
+		cr_assert_str_neq(f->v[i].name, name);
+}
+
+Test(elf, libc_function_offset)
+{
+	struct elf_funcs f = find(LIBC, "pthread_mutex_lock");
+	const struct elf_func *fn = only(&f, "pthread_mutex_lock");
+	uint64_t size, vaddr, off;
+
+	vaddr = readelf_sym(LIBC, "--dyn-syms", "pthread_mutex_lock@@GLIBC_2.2.5", &size);
+	off = readelf_offset(LIBC, vaddr);
+
+	cr_assert_eq(f.n, 1);
+	cr_assert_eq(fn->vaddr, vaddr);
+	cr_assert_eq(fn->size, size);
+	cr_assert_eq(fn->offset, off + (endbr64_at(LIBC, off) ? 4 : 0));
+	elf__funcs_free(&f);
+}
+
+Test(elf, libc_default_version)
+{
+	struct elf_funcs f = find(LIBC, "pthread_cond_timedwait");
+	uint64_t def = readelf_sym(LIBC, "--dyn-syms", "pthread_cond_timedwait@@GLIBC_2.3.2", NULL);
+	uint64_t old = readelf_sym(LIBC, "--dyn-syms", "pthread_cond_timedwait@GLIBC_2.2.5", NULL);
+
+	cr_assert_neq(def, old);
+	cr_assert_eq(only(&f, "pthread_cond_timedwait")->vaddr, def);
+	elf__funcs_free(&f);
+}
+
+/* memcpy@@GLIBC_2.14 is an IFUNC resolver, no target, and it hides memcpy@GLIBC_2.2.5. */
+Test(elf, libc_ifunc_hides_old_version)
+{
+	char *types = sh("readelf -W --dyn-syms %s | awk '$8 ~ /^memcpy@/ { print $8, $4 }' | "
+			 "LC_ALL=C sort | tr '\\n' ' '",
+			 LIBC);
+	struct elf_funcs f = find(LIBC, "memcpy");
+
+	cr_assert_str_eq(types, "memcpy@@GLIBC_2.14 IFUNC memcpy@GLIBC_2.2.5 FUNC ");
+	cr_assert_eq(f.n, 0);
+	free(types);
+	elf__funcs_free(&f);
+}
+
+Test(elf, libc_glob)
+{
+	const char *glob = "pthread_mutex_*lock";
+	char *names = sh("readelf -W --dyn-syms %s | awk '$4 == \"FUNC\" && $7 != \"UND\" && $3 "
+			 "!= 0 { sub(/@.*/, \"\", $8); print $8 }' | LC_ALL=C sort -u",
+			 LIBC);
+	struct elf_funcs f = find(LIBC, glob);
+	char *name, *save;
+	size_t i = 0;
+
+	for (name = strtok_r(names, "\n", &save); name; name = strtok_r(NULL, "\n", &save)) {
+		if (fnmatch(glob, name, 0))
+			continue;
+		cr_assert_lt(i, f.n, "%s missing", name);
+		cr_assert_str_eq(f.v[i++].name, name);
+	}
+	cr_assert_geq(i, 4, "too few matches for the test to mean anything");
+	cr_assert_eq(f.n, i);
+	free(names);
+	elf__funcs_free(&f);
+}
+
+Test(elf, glob_matching_nothing)
+{
+	struct elf_funcs f = find(LIBC, "no_such_function_*");
+
+	cr_assert_eq(f.n, 0);
+	elf__funcs_free(&f);
+}
+
+Test(elf, not_elf)
+{
+	const char *glob = "*";
+	struct elf_funcs f;
+	char path[PATH_MAX], err[PATH_MAX + 64], want[PATH_MAX + 64], id[64];
+
+	write_file(path, "text", "not an ELF file, just text\n");
+	snprintf(want, sizeof(want), "%s: not an ELF file", path);
+	cr_assert_eq(elf__check(path, err, sizeof(err)), -ENOEXEC);
+	cr_assert_str_eq(err, want);
+	cr_assert_eq(elf__find_funcs(path, &glob, 1, &f, err, sizeof(err)), -ENOEXEC);
+	cr_assert_str_eq(err, want);
+	cr_assert_eq(f.n, 0);
+	cr_assert_eq(elf__build_id(path, id, sizeof(id)), -ENOEXEC);
+	cr_assert_eq(elf__check(LIBC, err, sizeof(err)), 0);
+}
+
+Test(elf, missing_file)
+{
+	const char *glob = "*";
+	struct elf_funcs f;
+	char path[PATH_MAX], err[PATH_MAX + 64], want[PATH_MAX + 64];
+
+	tmp_path(path, "missing");
+	snprintf(want, sizeof(want), "%s: No such file or directory", path);
+	cr_assert_eq(elf__check(path, err, sizeof(err)), -ENOENT);
+	cr_assert_str_eq(err, want);
+	cr_assert_eq(elf__find_funcs(path, &glob, 1, &f, err, sizeof(err)), -ENOENT);
+	cr_assert_str_eq(err, want);
+}
+
+Test(elf, build_id)
+{
+	char *want = sh("readelf -n /bin/true | awk '/Build ID:/ { printf \"%%s\", $3 }'");
+	char id[128], exe[PATH_MAX];
+
+	cr_assert_gt(strlen(want), 0);
+	cr_assert_eq(elf__build_id("/bin/true", id, sizeof(id)), 0);
+	cr_assert_str_eq(id, want);
+	cr_assert_eq(elf__build_id("/bin/true", id, strlen(want)), -ENOSPC);
+
+	build(exe, "noid", "-Wl,--build-id=none", "int main(void) { return 0; }\n");
+	cr_assert_eq(elf__build_id(exe, id, sizeof(id)), -ENOENT);
+	free(want);
+}
+
+Test(elf, interp)
+{
+	char *want =
+	    sh("readelf -W -l /bin/true | "
+	       "sed -n 's/.*Requesting program interpreter: \\(.*\\)]$/\\1/p' | tr -d '\\n'");
+	char interp[PATH_MAX], so[PATH_MAX];
+
+	cr_assert_gt(strlen(want), 0);
+	cr_assert_eq(elf__interp("/bin/true", interp, sizeof(interp)), 0);
+	cr_assert_str_eq(interp, want);
+	cr_assert_eq(elf__interp("/bin/true", interp, strlen(want)), -ENOSPC);
+
+	/* Not libc.so.6 here: it has a PT_INTERP, to run as a program that prints its version. */
+	build(so, "lib.so", "-shared -fPIC", "int work(void) { return 1; }\n");
+	cr_assert_eq(elf__interp(so, interp, sizeof(interp)), -ENOENT);
+	free(want);
+}
+
+/* The uprobe goes after an endbr64 and at the symbol otherwise. */
+static void check_endbr(const char *flags, bool endbr)
+{
+	char so[PATH_MAX];
+	struct elf_funcs f;
+	uint64_t off;
+
+	build(so, "lib.so", flags, "int work(int x) { return x * 3 + 1; }\n");
+	off = readelf_offset(so, readelf_sym(so, "--dyn-syms", "work", NULL));
+	cr_assert_eq(endbr64_at(so, off), endbr, "compiler did not do what the test needs");
+	f = find(so, "work");
+	cr_assert_eq(only(&f, "work")->offset, off + (endbr ? 4 : 0));
+	elf__funcs_free(&f);
+}
+
+Test(elf, endbr64_skipped)
+{
+	check_endbr("-O2 -shared -fPIC -fcf-protection=full", true);
+}
+
+Test(elf, no_endbr64)
+{
+	check_endbr("-O2 -shared -fPIC -fcf-protection=none", false);
+}
+
+Test(elf, static_function_in_executable)
+{
+	char exe[PATH_MAX];
+	struct elf_funcs f;
+	uint64_t size, vaddr;
+	const struct elf_func *fn;
+
+	/* Non-PIE, so that file offsets differ from addresses. */
+	build(exe, "prog", "-O2 -fcf-protection=none -no-pie",
+	      "static __attribute__((noinline)) int helper(int x)\n"
+	      "{ __asm__ volatile(\"\"); return x * 7; }\n"
+	      "int main(int argc, char **argv) { (void)argv; return helper(argc); }\n");
+	vaddr = readelf_sym(exe, "-s", "helper", &size);
+	f = find(exe, "help*");
+	fn = only(&f, "helper");
+	cr_assert_eq(fn->vaddr, vaddr);
+	cr_assert_eq(fn->size, size);
+	cr_assert_eq(fn->offset, readelf_offset(exe, vaddr));
+	cr_assert_neq(fn->offset, vaddr);
+	elf__funcs_free(&f);
+}
+
+Test(elf, stripped_keeps_dynsym)
+{
+	char so[PATH_MAX], stripped[PATH_MAX];
+	struct elf_funcs f;
+
+	build(so, "lib.so", "-O2 -shared -fPIC",
+	      "static __attribute__((noinline)) int inner(int x)\n"
+	      "{ __asm__ volatile(\"\"); return x * 7; }\n"
+	      "int api_work(int x) { return inner(x) + 1; }\n");
+	tmp_path(stripped, "stripped.so");
+	free(sh("strip --strip-all -o %s %s", stripped, so));
+
+	/* In .symtab and .dynsym, listed once. */
+	f = find(so, "*");
+	only(&f, "api_work");
+	only(&f, "inner");
+	absent(&f, "_init"); /* st_size 0 */
+	elf__funcs_free(&f);
+
+	f = find(stripped, "*");
+	cr_assert_eq(only(&f, "api_work")->vaddr, readelf_sym(so, "--dyn-syms", "api_work", NULL));
+	absent(&f, "inner");
+	elf__funcs_free(&f);
+}
+
+/* vfn has an old version and a default one; cfn has an old (hidden) version only. */
+Test(elf, symbol_versions)
+{
+	char so[PATH_MAX], map[PATH_MAX], flags[PATH_MAX + 64], stripped[PATH_MAX];
+	const char *paths[] = {so, stripped};
+	struct elf_funcs f;
+	size_t i;
+
+	write_file(map, "v.map", "V1 { global: vfn; cfn; local: *; };\nV2 { global: vfn; } V1;\n");
+	snprintf(flags, sizeof(flags), "-O2 -shared -fPIC -Wl,--version-script=%s", map);
+	build(so, "libv.so", flags,
+	      "__asm__(\".symver old_impl, vfn@V1\");\n"
+	      "__asm__(\".symver new_impl, vfn@@V2\");\n"
+	      "__asm__(\".symver compat_impl, cfn@V1\");\n"
+	      "int old_impl(int x) { return x + 1; }\n"
+	      "int new_impl(int x) { return x + 2; }\n"
+	      "int compat_impl(int x) { return x + 3; }\n");
+	tmp_path(stripped, "stripped.so");
+	free(sh("strip --strip-all -o %s %s", stripped, so));
+
+	/* Unstripped, .symtab also holds "vfn@V1" and "vfn@@V2" as names: the glob sees neither. */
+	for (i = 0; i < 2; i++) {
+		f = find(paths[i], "?fn*");
+		cr_assert_eq(f.n, 2, "%s", paths[i]);
+		cr_assert_eq(only(&f, "vfn")->vaddr,
+			     readelf_sym(so, "--dyn-syms", "vfn@@V2", NULL));
+		cr_assert_eq(only(&f, "cfn")->vaddr, readelf_sym(so, "--dyn-syms", "cfn@V1", NULL));
+		elf__funcs_free(&f);
+	}
+}
