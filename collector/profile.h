@@ -28,6 +28,7 @@ struct prof_attr {
 	char *name;  /* C: the symbol */
 	char *kind;  /* C: "function" */
 	char *op;    /* C: "call" */
+	char *probe; /* probe class of the site: "emulated" or "single-step" */
 	uint64_t count;  /* calls observed (entries) */
 	uint64_t errors; /* calls that returned the kind's error value */
 	uint64_t threads;
@@ -38,12 +39,23 @@ struct prof_attr {
 	struct prof_lock locks[LOCK_KINDS]; /* indexed by enum lock_kind */
 };
 
+/* What one probe hit costs, measured at start-up (collector/calibrate.c). */
+struct prof_calibration {
+	/* Probe time inside a frame's own measurement, by class: emulated, single-step. */
+	uint64_t frame_ns[PROBE_CLASSES];
+	/* Wall time one entry hit adds to the code around it, by class. */
+	uint64_t entry_ns[PROBE_CLASSES];
+	/* Wall time one return hit adds. */
+	uint64_t return_ns;
+};
+
 struct prof_dropped {
 	uint64_t map_full;
 	uint64_t stack_depth;
 	uint64_t read_errors;
 	uint64_t unmatched_returns;
 	uint64_t attrs_over_limit; /* matched functions left unprobed by --max-attrs */
+	uint64_t unprobeable;	   /* matched functions whose first instruction uprobes refuse */
 };
 
 struct profile {
@@ -57,8 +69,8 @@ struct profile {
 	char *end;           /* why recording stopped: "duration", "signal", "target-exited" */
 	int64_t exit_status; /* the target's exit status when record ran it, else -1 */
 	uint64_t duration_ns;
-	uint64_t probe_cost_ns;  /* subtracted from every latency: probe time inside a frame */
-	uint64_t nested_cost_ns; /* subtracted per nested probe hit inside a frame */
+	uint64_t probe_cost_ns; /* calibration.frame_ns of the common (emulated) class */
+	struct prof_calibration calibration;
 	struct prof_dropped dropped;
 	struct prof_lock unattributed[LOCK_KINDS]; /* lock waits outside any access */
 	struct prof_attr *attrs;
@@ -70,13 +82,16 @@ const char *profile__lock_kind_name(enum lock_kind kind);
 
 /*
  * Appends a zeroed attribute with copies of the four strings.
- * Returns it, or NULL with errno set (ENOMEM). The profile owns it.
+ * Returns it, or NULL with errno set (ENOMEM). The profile owns it; the
+ * pointer stays valid until the next profile__add_attr (p->attrs may move).
  */
 struct prof_attr *profile__add_attr(struct profile *p, const char *owner, const char *name,
 				    const char *kind, const char *op);
 
 /*
- * Writes p as JSON to out. Returns 0, or -EIO when the stream failed.
+ * Writes p as JSON to out and flushes it. Returns 0, or -EIO when the stream
+ * failed, -ENOMEM, or -EINVAL when p holds what the format cannot (a NULL or
+ * non-UTF-8 string other than build_id, a number above INT64_MAX).
  */
 int profile__dump(const struct profile *p, FILE *out);
 

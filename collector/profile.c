@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The profile file, "attrprof.profile/1": JSON through libjansson. Histograms
+ * are stored as [lower_ns, count] pairs of their non-empty slots; percentiles
+ * and lock sums are written for readers of the file and ignored on reading.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <jansson.h>
+#include "profile.h"
+#include "hist.h"
+
+#define TOOL_VERSION "0.1.0"
+/* Longest JSON path in a message, e.g. "attributes[4095].lock_wait_ns.by_kind.python". */
+#define JPATH_LEN 128
+
+static const char *const lock_kind_names[LOCK_KINDS] = {
+    [LOCK_PTHREAD] = "pthread",
+    [LOCK_PYTHON] = "python",
+    [LOCK_GIL] = "gil",
+};
+
+const char *profile__lock_kind_name(enum lock_kind kind)
+{
+	return (unsigned int)kind < LOCK_KINDS ? lock_kind_names[kind] : "unknown";
+}
+
+struct prof_attr *profile__add_attr(struct profile *p, const char *owner, const char *name,
+				    const char *kind, const char *op)
+{
+	struct prof_attr *attrs, *a;
+
+	attrs = realloc(p->attrs, (p->nattrs + 1) * sizeof(*attrs));
+	if (!attrs)
+		return NULL;
+	p->attrs = attrs;
+	a = memset(&attrs[p->nattrs], 0, sizeof(*a));
+	a->owner = strdup(owner);
+	a->name = strdup(name);
+	a->kind = strdup(kind);
+	a->op = strdup(op);
+	if (!a->owner || !a->name || !a->kind || !a->op) {
+		free(a->owner);
+		free(a->name);
+		free(a->kind);
+		free(a->op);
+		errno = ENOMEM;
+		return NULL;
+	}
+	p->nattrs++;
+	return a;
+}
+
+void profile__free(struct profile *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < p->nattrs; i++) {
+		free(p->attrs[i].owner);
+		free(p->attrs[i].name);
+		free(p->attrs[i].kind);
+		free(p->attrs[i].op);
+		free(p->attrs[i].probe);
+	}
+	free(p->attrs);
+	free(p->target.exe);
+	free(p->target.build_id);
+	free(p->target.runtime);
+	free(p->mode);
+	free(p->end);
+	memset(p, 0, sizeof(*p));
+}
+
+void profile__lock_total(const struct prof_lock locks[LOCK_KINDS], struct prof_lock *out)
+{
+	unsigned int k, s;
+
+	memset(out, 0, sizeof(*out));
+	for (k = 0; k < LOCK_KINDS; k++) {
+		out->count += locks[k].count;
+		out->total_ns += locks[k].total_ns;
+		if (locks[k].max_ns > out->max_ns)
+			out->max_ns = locks[k].max_ns;
+		for (s = 0; s < HIST_SLOTS; s++)
+			out->hist[s] += locks[k].hist[s];
+	}
+}
+
+/*
+ * Building the JSON tree. Each builder returns a new reference, or NULL with
+ * the first failure kept in *err, so callers check once at the end; json_pack
+ * releases the values it was given when it fails. The pack calls list one key
+ * and its value per line, which clang-format would run together.
+ */
+static json_t *nomem(int *err)
+{
+	if (!*err)
+		*err = -ENOMEM;
+	return NULL;
+}
+
+static json_t *pack(int *err, const char *fmt, ...)
+{
+	json_error_t jerr;
+	json_t *j;
+	va_list ap;
+
+	va_start(ap, fmt);
+	j = json_vpack_ex(&jerr, 0, fmt, ap);
+	va_end(ap);
+	/* Other than out of memory, json_pack fails on a NULL or non-UTF-8 string. */
+	if (!j && !*err)
+		*err = json_error_code(&jerr) == json_error_out_of_memory ? -ENOMEM : -EINVAL;
+	return j;
+}
+
+/* JSON integers are signed 64-bit in jansson, so larger counters cannot be written. */
+static json_t *u64(uint64_t v, int *err)
+{
+	if (v > INT64_MAX) {
+		if (!*err)
+			*err = -EINVAL;
+		return NULL;
+	}
+	return json_integer(v) ?: nomem(err);
+}
+
+static json_t *hist_json(const uint64_t hist[HIST_SLOTS], int *err)
+{
+	json_t *arr = json_array(), *pair;
+	unsigned int s;
+
+	if (!arr)
+		return nomem(err);
+	for (s = 0; s < HIST_SLOTS; s++) {
+		if (!hist[s])
+			continue;
+		pair = pack(err, "[Io]", (json_int_t)hist__lower(s), u64(hist[s], err));
+		if (json_array_append_new(arr, pair)) {
+			json_decref(arr);
+			return nomem(err);
+		}
+	}
+	return arr;
+}
+
+static json_t *lock_json(const struct prof_lock *l, int *err)
+{
+	/* clang-format off */
+	return pack(err, "{s:o, s:o, s:o, s:o, s:o, s:o}",
+		    "count", u64(l->count, err),
+		    "total", u64(l->total_ns, err),
+		    "p50", u64(hist__percentile(l->hist, 50, l->max_ns), err),
+		    "p99", u64(hist__percentile(l->hist, 99, l->max_ns), err),
+		    "max", u64(l->max_ns, err),
+		    "histogram", hist_json(l->hist, err));
+	/* clang-format on */
+}
+
+/* The sum over kinds, with "by_kind" listing the kinds that blocked at all. */
+static json_t *locks_json(const struct prof_lock locks[LOCK_KINDS], int *err)
+{
+	json_t *j, *by_kind = json_object();
+	struct prof_lock sum;
+	unsigned int k;
+
+	if (!by_kind)
+		return nomem(err);
+	for (k = 0; k < LOCK_KINDS; k++) {
+		if (locks[k].count && json_object_set_new(by_kind, profile__lock_kind_name(k),
+							  lock_json(&locks[k], err))) {
+			json_decref(by_kind);
+			return nomem(err);
+		}
+	}
+	profile__lock_total(locks, &sum);
+	j = lock_json(&sum, err);
+	if (json_object_set_new(j, "by_kind", by_kind)) {
+		json_decref(j);
+		return nomem(err);
+	}
+	return j;
+}
+
+static json_t *attr_json(const struct prof_attr *a, int *err)
+{
+	/* clang-format off */
+	return pack(err, "{s:s, s:s, s:s, s:s, s:s*, s:o, s:o, s:o,"
+			 " s:{s:o, s:o, s:o, s:o, s:o, s:o, s:o}, s:o}",
+		    "owner", a->owner,
+		    "name", a->name,
+		    "kind", a->kind,
+		    "op", a->op,
+		    "probe", a->probe,
+		    "count", u64(a->count, err),
+		    "errors", u64(a->errors, err),
+		    "threads", u64(a->threads, err),
+		    "latency_ns",
+			"timed", u64(a->timed, err),
+			"total", u64(a->total_ns, err),
+			"p50", u64(hist__percentile(a->hist, 50, a->max_ns), err),
+			"p90", u64(hist__percentile(a->hist, 90, a->max_ns), err),
+			"p99", u64(hist__percentile(a->hist, 99, a->max_ns), err),
+			"max", u64(a->max_ns, err),
+			"histogram", hist_json(a->hist, err),
+		    "lock_wait_ns", locks_json(a->locks, err));
+	/* clang-format on */
+}
+
+static json_t *profile_json(const struct profile *p, int *err)
+{
+	json_t *attrs = json_array();
+	size_t i;
+
+	if (!attrs)
+		return nomem(err);
+	for (i = 0; i < p->nattrs; i++) {
+		if (json_array_append_new(attrs, attr_json(&p->attrs[i], err))) {
+			json_decref(attrs);
+			return nomem(err);
+		}
+	}
+	/* clang-format off */
+	return pack(err, "{s:s, s:{s:s, s:s}, s:{s:I, s:s, s:s?, s:s},"
+			 " s:s, s:s, s:I, s:o, s:o, s:{s:[o, o], s:[o, o], s:o},"
+			 " s:{s:o, s:o, s:o, s:o, s:o, s:o}, s:o, s:o}",
+		    "schema", PROFILE_SCHEMA,
+		    "tool",
+			"name", "attrprof",
+			"version", TOOL_VERSION,
+		    "target",
+			"pid", (json_int_t)p->target.pid,
+			"exe", p->target.exe,
+			"build_id", p->target.build_id,
+			"runtime", p->target.runtime,
+		    "mode", p->mode,
+		    "end", p->end,
+		    "exit_status", (json_int_t)p->exit_status,
+		    "duration_ns", u64(p->duration_ns, err),
+		    "probe_cost_ns", u64(p->probe_cost_ns, err),
+		    "calibration",
+			"frame_ns", u64(p->calibration.frame_ns[0], err),
+				    u64(p->calibration.frame_ns[1], err),
+			"entry_ns", u64(p->calibration.entry_ns[0], err),
+				    u64(p->calibration.entry_ns[1], err),
+			"return_ns", u64(p->calibration.return_ns, err),
+		    "dropped",
+			"map_full", u64(p->dropped.map_full, err),
+			"stack_depth", u64(p->dropped.stack_depth, err),
+			"read_errors", u64(p->dropped.read_errors, err),
+			"unmatched_returns", u64(p->dropped.unmatched_returns, err),
+			"attrs_over_limit", u64(p->dropped.attrs_over_limit, err),
+			"unprobeable", u64(p->dropped.unprobeable, err),
+		    "unattributed_lock_wait_ns", locks_json(p->unattributed, err),
+		    "attributes", attrs);
+	/* clang-format on */
+}
+
+int profile__dump(const struct profile *p, FILE *out)
+{
+	json_t *root;
+	int err = 0;
+
+	root = profile_json(p, &err);
+	if (!root)
+		return err;
+	/* Flush here: a full disk only shows when the buffer goes out. */
+	if (json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER) ||
+	    fputc('\n', out) == EOF || fflush(out))
+		err = -EIO;
+	json_decref(root);
+	return err;
+}
+
+int profile__write(const struct profile *p, const char *path)
+{
+	char *tmp;
+	FILE *f;
+	int fd, err;
+
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+		return -ENOMEM;
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		err = -errno;
+		goto out_free;
+	}
+	/*
+	 * mkstemp creates the file 0600; `attrprof report` needs no root and is
+	 * often run by another user than the root that recorded.
+	 */
+	if (fchmod(fd, 0644) || !(f = fdopen(fd, "w"))) {
+		err = -errno;
+		close(fd);
+		goto out_unlink;
+	}
+	err = profile__dump(p, f);
+	if (!err && fsync(fileno(f)))
+		err = -errno;
+	if (fclose(f) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+out_unlink:
+	if (err)
+		unlink(tmp);
+out_free:
+	free(tmp);
+	return err;
+}
+
+/*
+ * Reading. Each step knows the JSON path of the object it reads so that a
+ * message can name the offending member: "FILE: PATH.KEY: what is wrong".
+ */
+struct reader {
+	const char *file;
+	char *err;
+	size_t errlen;
+};
+
+static int bad(struct reader *r, const char *path, const char *key, const char *fmt, ...)
+{
+	size_t n;
+	va_list ap;
+
+	n = snprintf(r->err, r->errlen, "%s: %s%s%s: ", r->file, path, *path ? "." : "", key);
+	va_start(ap, fmt);
+	if (n < r->errlen)
+		vsnprintf(r->err + n, r->errlen - n, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int no_memory(struct reader *r)
+{
+	snprintf(r->err, r->errlen, "%s: %s", r->file, strerror(ENOMEM));
+	return -ENOMEM;
+}
+
+/* Member key of obj if it has the type, else NULL with the failure recorded. */
+static json_t *member(struct reader *r, json_t *obj, const char *path, const char *key,
+		      json_type type, const char *expected)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!v)
+		bad(r, path, key, "missing");
+	else if (json_typeof(v) != type)
+		bad(r, path, key, "expected %s", expected);
+	else
+		return v;
+	return NULL;
+}
+
+/* Member object key of obj, its JSON path into sub (JPATH_LEN bytes). */
+static json_t *object(struct reader *r, json_t *obj, const char *path, const char *key, char *sub)
+{
+	if (snprintf(sub, JPATH_LEN, "%s%s%s", path, *path ? "." : "", key) >= JPATH_LEN)
+		strcpy(sub + JPATH_LEN - 4, "...");
+	return member(r, obj, path, key, JSON_OBJECT, "an object");
+}
+
+static int get_u64(struct reader *r, json_t *obj, const char *path, const char *key, uint64_t *out)
+{
+	json_t *v = member(r, obj, path, key, JSON_INTEGER, "a non-negative integer");
+
+	if (!v)
+		return -EINVAL;
+	if (json_integer_value(v) < 0)
+		return bad(r, path, key, "expected a non-negative integer");
+	*out = json_integer_value(v);
+	return 0;
+}
+
+static int get_i64(struct reader *r, json_t *obj, const char *path, const char *key, int64_t *out)
+{
+	json_t *v = member(r, obj, path, key, JSON_INTEGER, "an integer");
+
+	if (!v)
+		return -EINVAL;
+	*out = json_integer_value(v);
+	return 0;
+}
+
+/* A copy of a string member into *out; null leaves *out NULL when nullable. */
+static int get_str(struct reader *r, json_t *obj, const char *path, const char *key, char **out,
+		   int nullable)
+{
+	json_t *v;
+
+	if (nullable && json_is_null(json_object_get(obj, key)))
+		return 0;
+	v = member(r, obj, path, key, JSON_STRING, nullable ? "a string or null" : "a string");
+	if (!v)
+		return -EINVAL;
+	*out = strdup(json_string_value(v));
+	return *out ? 0 : no_memory(r);
+}
+
+static int get_hist(struct reader *r, json_t *obj, const char *path, uint64_t hist[HIST_SLOTS])
+{
+	json_t *arr, *pair;
+	json_int_t lower, n;
+	char key[32];
+	unsigned int s;
+	size_t i;
+
+	arr = member(r, obj, path, "histogram", JSON_ARRAY, "an array of [lower_ns, count]");
+	if (!arr)
+		return -EINVAL;
+	for (i = 0; i < json_array_size(arr); i++) {
+		pair = json_array_get(arr, i);
+		snprintf(key, sizeof(key), "histogram[%zu]", i);
+		if (json_unpack(pair, "[II!]", &lower, &n) || lower < 0 || n < 0)
+			return bad(r, path, key,
+				   "expected [lower_ns, count], non-negative integers");
+		s = hist__slot(lower);
+		if (hist__lower(s) != (uint64_t)lower)
+			return bad(r, path, key, "%lld is not the lower bound of a slot", lower);
+		if (hist[s])
+			return bad(r, path, key, "slot %lld listed twice", lower);
+		hist[s] = n;
+	}
+	return 0;
+}
+
+static int get_lock(struct reader *r, json_t *obj, const char *path, struct prof_lock *l)
+{
+	return get_u64(r, obj, path, "count", &l->count) ?:
+	       get_u64(r, obj, path, "total", &l->total_ns) ?:
+	       get_u64(r, obj, path, "max", &l->max_ns) ?:
+	       get_hist(r, obj, path, l->hist);
+}
+
+/* Only by_kind is read: the sums above it are derived. Absent kinds never blocked. */
+static int get_locks(struct reader *r, json_t *obj, const char *path, const char *key,
+		     struct prof_lock locks[LOCK_KINDS])
+{
+	char sub[JPATH_LEN], kinds[JPATH_LEN], kpath[JPATH_LEN];
+	json_t *by_kind;
+	unsigned int k;
+	int err;
+
+	obj = object(r, obj, path, key, sub);
+	by_kind = obj ? object(r, obj, sub, "by_kind", kinds) : NULL;
+	if (!by_kind)
+		return -EINVAL;
+	for (k = 0; k < LOCK_KINDS; k++) {
+		const char *name = profile__lock_kind_name(k);
+
+		if (!json_object_get(by_kind, name))
+			continue;
+		obj = object(r, by_kind, kinds, name, kpath);
+		err = obj ? get_lock(r, obj, kpath, &locks[k]) : -EINVAL;
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* A [emulated, single-step] pair of non-negative integers. */
+static int get_pair(struct reader *r, json_t *obj, const char *path, const char *key,
+		    uint64_t out[PROBE_CLASSES])
+{
+	json_t *arr = member(r, obj, path, key, JSON_ARRAY, "an array of 2 integers");
+
+	if (!arr)
+		return -EINVAL;
+	if (json_array_size(arr) != PROBE_CLASSES ||
+	    !json_is_integer(json_array_get(arr, 0)) || !json_is_integer(json_array_get(arr, 1)) ||
+	    json_integer_value(json_array_get(arr, 0)) < 0 ||
+	    json_integer_value(json_array_get(arr, 1)) < 0)
+		return bad(r, path, key, "expected an array of 2 non-negative integers");
+	out[0] = json_integer_value(json_array_get(arr, 0));
+	out[1] = json_integer_value(json_array_get(arr, 1));
+	return 0;
+}
+
+static int get_calibration(struct reader *r, json_t *root, struct prof_calibration *c)
+{
+	char path[JPATH_LEN];
+	json_t *obj = object(r, root, "", "calibration", path);
+
+	if (!obj)
+		return -EINVAL;
+	return get_pair(r, obj, path, "frame_ns", c->frame_ns) ?:
+	       get_pair(r, obj, path, "entry_ns", c->entry_ns) ?:
+	       get_u64(r, obj, path, "return_ns", &c->return_ns);
+}
+
+static int get_attr(struct reader *r, json_t *obj, const char *path, struct profile *p)
+{
+	const char *str[4], *keys[4] = {"owner", "name", "kind", "op"};
+	char lat_path[JPATH_LEN];
+	struct prof_attr *a;
+	json_t *lat;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		json_t *v = member(r, obj, path, keys[i], JSON_STRING, "a string");
+
+		if (!v)
+			return -EINVAL;
+		str[i] = json_string_value(v);
+	}
+	a = profile__add_attr(p, str[0], str[1], str[2], str[3]);
+	if (!a)
+		return no_memory(r);
+	if (json_object_get(obj, "probe") && get_str(r, obj, path, "probe", &a->probe, 1))
+		return -EINVAL;
+	lat = object(r, obj, path, "latency_ns", lat_path);
+	if (!lat)
+		return -EINVAL;
+	return get_u64(r, obj, path, "count", &a->count) ?:
+	       get_u64(r, obj, path, "errors", &a->errors) ?:
+	       get_u64(r, obj, path, "threads", &a->threads) ?:
+	       get_u64(r, lat, lat_path, "timed", &a->timed) ?:
+	       get_u64(r, lat, lat_path, "total", &a->total_ns) ?:
+	       get_u64(r, lat, lat_path, "max", &a->max_ns) ?:
+	       get_hist(r, lat, lat_path, a->hist) ?:
+	       get_locks(r, obj, path, "lock_wait_ns", a->locks);
+}
+
+static int get_profile(struct reader *r, json_t *root, struct profile *p)
+{
+	const char *schema = json_string_value(json_object_get(root, "schema"));
+	char tpath[JPATH_LEN], dpath[JPATH_LEN], apath[JPATH_LEN];
+	json_t *target, *dropped, *attrs, *a;
+	size_t i;
+	int err;
+
+	if (!schema || strcmp(schema, PROFILE_SCHEMA)) {
+		snprintf(r->err, r->errlen, "%s: expected schema %s, found %s", r->file,
+			 PROFILE_SCHEMA, schema ?: "none");
+		return -EINVAL;
+	}
+	target = object(r, root, "", "target", tpath);
+	dropped = target ? object(r, root, "", "dropped", dpath) : NULL;
+	attrs = dropped ? member(r, root, "", "attributes", JSON_ARRAY, "an array") : NULL;
+	if (!attrs)
+		return -EINVAL;
+	err = get_i64(r, target, tpath, "pid", &p->target.pid) ?:
+	      get_str(r, target, tpath, "exe", &p->target.exe, 0) ?:
+	      get_str(r, target, tpath, "build_id", &p->target.build_id, 1) ?:
+	      get_str(r, target, tpath, "runtime", &p->target.runtime, 0) ?:
+	      get_str(r, root, "", "mode", &p->mode, 0) ?:
+	      get_str(r, root, "", "end", &p->end, 0) ?:
+	      get_i64(r, root, "", "exit_status", &p->exit_status) ?:
+	      get_u64(r, root, "", "duration_ns", &p->duration_ns) ?:
+	      get_u64(r, root, "", "probe_cost_ns", &p->probe_cost_ns) ?:
+	      get_calibration(r, root, &p->calibration) ?:
+	      get_u64(r, dropped, dpath, "map_full", &p->dropped.map_full) ?:
+	      get_u64(r, dropped, dpath, "stack_depth", &p->dropped.stack_depth) ?:
+	      get_u64(r, dropped, dpath, "read_errors", &p->dropped.read_errors) ?:
+	      get_u64(r, dropped, dpath, "unmatched_returns", &p->dropped.unmatched_returns) ?:
+	      get_u64(r, dropped, dpath, "attrs_over_limit", &p->dropped.attrs_over_limit) ?:
+	      get_u64(r, dropped, dpath, "unprobeable", &p->dropped.unprobeable) ?:
+	      get_locks(r, root, "", "unattributed_lock_wait_ns", p->unattributed);
+	for (i = 0; !err && i < json_array_size(attrs); i++) {
+		a = json_array_get(attrs, i);
+		snprintf(apath, sizeof(apath), "attributes[%zu]", i);
+		err = json_is_object(a) ? get_attr(r, a, apath, p)
+					: bad(r, "", apath, "expected an object");
+	}
+	return err;
+}
+
+int profile__read(const char *path, struct profile *p, char *err, size_t errlen)
+{
+	struct reader r = {.file = path, .err = err, .errlen = errlen};
+	json_error_t jerr;
+	json_t *root;
+	FILE *f;
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	f = fopen(path, "r");
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	root = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
+	fclose(f);
+	if (!root) {
+		snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+		return -EINVAL;
+	}
+	ret = get_profile(&r, root, p);
+	json_decref(root);
+	if (ret)
+		profile__free(p);
+	return ret;
+}
