@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The JSON report, "attrprof.report/1": the profile's figures, ranked and
+ * reduced to what a program reading the report needs. Keys come out in a
+ * fixed order (jansson keeps insertion order). A figure that was not
+ * measured is null, never 0: "latency_ns" when no call of the attribute was
+ * timed (always so in a count-only profile), "calls_per_s" when the
+ * profile has no duration.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <jansson.h>
+#include "hist.h"
+#include "report.h"
+
+/* Six significant digits: a rate measured over one window carries no more. */
+#define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
+
+/*
+ * Builders return a new reference, or NULL. json_object_set_new and
+ * json_array_append_new consume the value even when they fail or it is
+ * NULL, so a builder adds every member, checks once at the end and leaks
+ * nothing.
+ */
+static json_t *built(json_t *j, int bad)
+{
+	if (bad) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+static json_t *u64(uint64_t v)
+{
+	/* jansson integers are signed 64-bit; no count or sum of ns comes near 2^63. */
+	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* The same members as the profile's "target". */
+static json_t *target_json(const struct profile *p)
+{
+	json_t *o = json_object();
+	int bad = 0;
+
+	bad |= json_object_set_new(o, "pid", json_integer(p->target.pid));
+	bad |= json_object_set_new(o, "exe", str_or_null(p->target.exe));
+	bad |= json_object_set_new(o, "build_id", str_or_null(p->target.build_id));
+	bad |= json_object_set_new(o, "runtime", str_or_null(p->target.runtime));
+	return built(o, bad);
+}
+
+static json_t *dropped_json(const struct profile *p)
+{
+	struct report_drop drops[REPORT_DROPS];
+	json_t *o = json_object();
+	unsigned int i;
+	int bad = 0;
+
+	report__drops(p, drops);
+	for (i = 0; i < REPORT_DROPS; i++)
+		bad |= json_object_set_new(o, drops[i].name, u64(drops[i].count));
+	return built(o, bad);
+}
+
+static json_t *latency_json(const struct profile *p, const struct prof_attr *a)
+{
+	json_t *o;
+	int bad = 0;
+
+	if (!report__latency_measured(p, a))
+		return json_null();
+	o = json_object();
+	bad |= json_object_set_new(o, "total", u64(a->total_ns));
+	bad |= json_object_set_new(o, "p50", u64(hist__percentile(a->hist, 50, a->max_ns)));
+	bad |= json_object_set_new(o, "p90", u64(hist__percentile(a->hist, 90, a->max_ns)));
+	bad |= json_object_set_new(o, "p99", u64(hist__percentile(a->hist, 99, a->max_ns)));
+	bad |= json_object_set_new(o, "max", u64(a->max_ns));
+	return built(o, bad);
+}
+
+/* An attribute's lock waits summed over lock kinds. */
+static json_t *lock_json(const struct prof_attr *a)
+{
+	json_t *o = json_object();
+	struct prof_lock lw;
+	int bad = 0;
+
+	profile__lock_total(a->locks, &lw);
+	bad |= json_object_set_new(o, "count", u64(lw.count));
+	bad |= json_object_set_new(o, "total", u64(lw.total_ns));
+	bad |= json_object_set_new(o, "p99", u64(hist__percentile(lw.hist, 99, lw.max_ns)));
+	bad |= json_object_set_new(o, "max", u64(lw.max_ns));
+	return built(o, bad);
+}
+
+static json_t *attr_json(const struct profile *p, const struct prof_attr *a, size_t rank)
+{
+	json_t *o = json_object(), *rate;
+	double per_s;
+	int bad = 0;
+
+	bad |= json_object_set_new(o, "rank", u64(rank));
+	bad |= json_object_set_new(o, "owner", str_or_null(a->owner));
+	bad |= json_object_set_new(o, "name", str_or_null(a->name));
+	bad |= json_object_set_new(o, "kind", str_or_null(a->kind));
+	bad |= json_object_set_new(o, "op", str_or_null(a->op));
+	bad |= json_object_set_new(o, "count", u64(a->count));
+	rate = report__calls_per_s(p, a, &per_s) ? json_real(per_s) : json_null();
+	bad |= json_object_set_new(o, "calls_per_s", rate);
+	bad |= json_object_set_new(o, "errors", u64(a->errors));
+	bad |= json_object_set_new(o, "threads", u64(a->threads));
+	bad |= json_object_set_new(o, "latency_ns", latency_json(p, a));
+	bad |= json_object_set_new(o, "lock_wait_ns", lock_json(a));
+	return built(o, bad);
+}
+
+static json_t *attrs_json(const struct profile *p)
+{
+	json_t *arr = json_array();
+	size_t *order, n, i;
+	int bad = 0;
+
+	order = malloc((p->nattrs ? p->nattrs : 1) * sizeof(*order));
+	if (!order) {
+		json_decref(arr);
+		return NULL;
+	}
+	n = report__rank(p, order);
+	for (i = 0; i < n; i++)
+		bad |= json_array_append_new(arr, attr_json(p, &p->attrs[order[i]], i + 1));
+	free(order);
+	return built(arr, bad);
+}
+
+static json_t *unattributed_json(const struct profile *p)
+{
+	json_t *o = json_object();
+	struct prof_lock lw;
+	int bad = 0;
+
+	profile__lock_total(p->unattributed, &lw);
+	bad |= json_object_set_new(o, "count", u64(lw.count));
+	bad |= json_object_set_new(o, "total", u64(lw.total_ns));
+	return built(o, bad);
+}
+
+static json_t *report_json(const struct profile *p)
+{
+	json_t *o = json_object();
+	int bad = 0;
+
+	bad |= json_object_set_new(o, "schema", json_string(REPORT_SCHEMA));
+	bad |= json_object_set_new(o, "profile_schema", json_string(PROFILE_SCHEMA));
+	bad |= json_object_set_new(o, "target", target_json(p));
+	bad |= json_object_set_new(o, "duration_ns", u64(p->duration_ns));
+	bad |= json_object_set_new(o, "mode", str_or_null(p->mode));
+	bad |= json_object_set_new(o, "dropped", dropped_json(p));
+	bad |= json_object_set_new(o, "attributes", attrs_json(p));
+	bad |= json_object_set_new(o, "unattributed_lock_wait_ns", unattributed_json(p));
+	return built(o, bad);
+}
+
+int report__render_json(FILE *out, const struct profile *p)
+{
+	json_t *root;
+	int err = 0;
+
+	/*
+	 * A builder fails for one of two reasons: malloc, which sets errno, or
+	 * a string from the target's binaries that is not UTF-8, which does not.
+	 */
+	errno = 0;
+	root = report_json(p);
+	if (!root)
+		return errno == ENOMEM ? -ENOMEM : -EINVAL;
+	if (json_dumpf(root, out, DUMP_FLAGS) || fputc('\n', out) == EOF || ferror(out))
+		err = -EIO;
+	json_decref(root);
+	return err;
+}

@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The text report: a header saying what was recorded and how far to trust
+ * it, then one row per called attribute, heaviest first, within 100 columns.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hist.h"
+#include "report.h"
+#include "units.h"
+
+#define LINE_COLS 100
+/* Kinds and ops are short words; a longer pair would only starve ATTRIBUTE. */
+#define KIND_COLS_MAX 16
+#define ELLIPSIS "\xe2\x80\xa6" /* U+2026, one column */
+
+#define ANSI_BOLD "\033[1m"
+#define ANSI_TOP "\033[1;33m" /* bold yellow: the attribute to look at first */
+#define ANSI_RESET "\033[0m"
+
+enum col {
+	COL_COUNT,
+	COL_RATE,
+	COL_P50,
+	COL_P90,
+	COL_P99,
+	COL_MAX,
+	COL_TOTAL,
+	COL_LOCK,
+	COL_THREADS,
+	NUM_COLS,
+};
+
+static const char *const col_names[NUM_COLS] = {
+    [COL_COUNT] = "COUNT", [COL_RATE] = "CALLS/S",   [COL_P50] = "P50",
+    [COL_P90] = "P90",	   [COL_P99] = "P99",	     [COL_MAX] = "MAX",
+    [COL_TOTAL] = "TOTAL", [COL_LOCK] = "LOCK WAIT", [COL_THREADS] = "THREADS",
+};
+
+struct cells {
+	char v[NUM_COLS][UNITS_BUF];
+};
+
+struct layout {
+	size_t attr;
+	size_t kind;
+	size_t num[NUM_COLS];
+};
+
+/* Display columns of s: one per code point (UTF-8 continuation bytes take none). */
+static size_t cols(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* s after its first n code points. */
+static const char *skip_cols(const char *s, size_t n)
+{
+	for (; *s; s++) {
+		if (((unsigned char)*s & 0xc0) != 0x80) {
+			if (!n)
+				break;
+			n--;
+		}
+	}
+	return s;
+}
+
+/*
+ * Writes at most n columns of s and returns how many it wrote. Names come
+ * from the target's binaries: control characters (C0, DEL and C1, which
+ * some terminals obey as escapes) are shown as '?' so they cannot drive
+ * the terminal.
+ */
+static size_t put_head(FILE *out, const char *s, size_t n)
+{
+	const unsigned char *c = (const unsigned char *)s;
+	size_t done = 0;
+
+	for (; *c; c++) {
+		if ((*c & 0xc0) != 0x80) {
+			if (done == n)
+				break;
+			done++;
+		}
+		if (*c < 0x20 || *c == 0x7f) {
+			fputc('?', out);
+		} else if (c[0] == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f) {
+			fputc('?', out);
+			c++;
+		} else {
+			fputc(*c, out);
+		}
+	}
+	return done;
+}
+
+static void pad(FILE *out, size_t n)
+{
+	while (n--)
+		fputc(' ', out);
+}
+
+/* Writes s in exactly width columns: cut with an ellipsis, or padded. */
+static void put_fit(FILE *out, const char *s, size_t width)
+{
+	size_t done;
+
+	if (cols(s) <= width) {
+		done = put_head(out, s, width);
+	} else {
+		done = put_head(out, s, width - 1) + 1;
+		fputs(ELLIPSIS, out);
+	}
+	pad(out, width - done);
+}
+
+/* Writes at most width columns of s, keeping its end: the telling part of a path. */
+static void put_tail(FILE *out, const char *s, size_t width)
+{
+	size_t n = cols(s);
+
+	if (n <= width) {
+		put_head(out, s, n);
+		return;
+	}
+	fputs(ELLIPSIS, out);
+	put_head(out, skip_cols(s, n - (width - 1)), width - 1);
+}
+
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+static size_t attr_cols(const struct prof_attr *a)
+{
+	size_t o = cols(or_empty(a->owner)), n = cols(or_empty(a->name));
+
+	return o ? o + 1 + n : n;
+}
+
+/*
+ * Writes owner.name in exactly width columns. When it is too long the owner
+ * is cut first: the name says what was called, the owner only where.
+ */
+static void put_attr(FILE *out, const struct prof_attr *a, size_t width)
+{
+	const char *owner = or_empty(a->owner), *name = or_empty(a->name);
+	size_t o = cols(owner), n = cols(name), full = o ? o + 1 + n : n;
+
+	if (full <= width) {
+		if (o) {
+			put_head(out, owner, o);
+			fputc('.', out);
+		}
+		put_head(out, name, n);
+		pad(out, width - full);
+	} else if (o && n + 3 <= width) {
+		/* At least one column of owner, the ellipsis and the dot. */
+		put_head(out, owner, width - n - 2);
+		fputs(ELLIPSIS ".", out);
+		put_head(out, name, n);
+	} else if (o && n < width) {
+		/* No room for any of the owner, but the ellipsis still says there is one. */
+		fputs(ELLIPSIS, out);
+		put_head(out, name, n);
+		pad(out, width - 1 - n);
+	} else {
+		put_fit(out, name, width);
+	}
+}
+
+/* "kind/op" into buf, which holds more than KIND_COLS_MAX columns so a cut shows. */
+static const char *kind_op(char *buf, size_t len, const struct prof_attr *a)
+{
+	snprintf(buf, len, "%s/%s", or_empty(a->kind), or_empty(a->op));
+	return buf;
+}
+
+static char *dash(char *buf)
+{
+	strcpy(buf, "-");
+	return buf;
+}
+
+static void fill_cells(const struct profile *p, const struct prof_attr *a, struct cells *c)
+{
+	bool timed = report__latency_measured(p, a);
+	struct prof_lock lw;
+	double per_s;
+
+	units__count(c->v[COL_COUNT], UNITS_BUF, a->count);
+	if (report__calls_per_s(p, a, &per_s))
+		units__rate(c->v[COL_RATE], UNITS_BUF, per_s);
+	else
+		dash(c->v[COL_RATE]);
+	if (timed) {
+		units__ns(c->v[COL_P50], UNITS_BUF, hist__percentile(a->hist, 50, a->max_ns));
+		units__ns(c->v[COL_P90], UNITS_BUF, hist__percentile(a->hist, 90, a->max_ns));
+		units__ns(c->v[COL_P99], UNITS_BUF, hist__percentile(a->hist, 99, a->max_ns));
+		units__ns(c->v[COL_MAX], UNITS_BUF, a->max_ns);
+		units__ns(c->v[COL_TOTAL], UNITS_BUF, a->total_ns);
+	} else {
+		dash(c->v[COL_P50]);
+		dash(c->v[COL_P90]);
+		dash(c->v[COL_P99]);
+		dash(c->v[COL_MAX]);
+		dash(c->v[COL_TOTAL]);
+	}
+	profile__lock_total(a->locks, &lw);
+	if (lw.count)
+		units__ns(c->v[COL_LOCK], UNITS_BUF, lw.total_ns);
+	else
+		dash(c->v[COL_LOCK]);
+	units__count(c->v[COL_THREADS], UNITS_BUF, a->threads);
+}
+
+/*
+ * Column widths for the rows shown: each numeric column as wide as its
+ * widest cell or header, KIND/OP up to KIND_COLS_MAX, and ATTRIBUTE gets
+ * what is left of the line (never less than its header).
+ */
+static void layout(const struct profile *p, const size_t *order, size_t n, struct layout *l)
+{
+	size_t attr = strlen("ATTRIBUTE"), used, i;
+	char kind[4 * KIND_COLS_MAX + 8];
+	struct cells c;
+	unsigned int k;
+
+	l->kind = strlen("KIND/OP");
+	for (k = 0; k < NUM_COLS; k++)
+		l->num[k] = strlen(col_names[k]);
+	for (i = 0; i < n; i++) {
+		const struct prof_attr *a = &p->attrs[order[i]];
+
+		if (!a->count)
+			continue;
+		fill_cells(p, a, &c);
+		for (k = 0; k < NUM_COLS; k++)
+			if (strlen(c.v[k]) > l->num[k])
+				l->num[k] = strlen(c.v[k]);
+		if (attr_cols(a) > attr)
+			attr = attr_cols(a);
+		if (cols(kind_op(kind, sizeof(kind), a)) > l->kind)
+			l->kind = cols(kind);
+	}
+	if (l->kind > KIND_COLS_MAX)
+		l->kind = KIND_COLS_MAX;
+	/* Two spaces after ATTRIBUTE, one before each right-aligned number. */
+	used = 2 + l->kind;
+	for (k = 0; k < NUM_COLS; k++)
+		used += 1 + l->num[k];
+	if (used + attr > LINE_COLS)
+		attr = LINE_COLS - used;
+	/* Only absurd figures (2^64 calls) widen the numbers this far: keep the header whole. */
+	if (used > LINE_COLS || attr < strlen("ATTRIBUTE"))
+		attr = strlen("ATTRIBUTE");
+	l->attr = attr;
+}
+
+static void put_row(FILE *out, const struct layout *l, const struct prof_attr *a,
+		    const char *const num[NUM_COLS])
+{
+	char kind[4 * KIND_COLS_MAX + 8];
+	unsigned int k;
+
+	if (a)
+		put_attr(out, a, l->attr);
+	else
+		put_fit(out, "ATTRIBUTE", l->attr);
+	fputs("  ", out);
+	put_fit(out, a ? kind_op(kind, sizeof(kind), a) : "KIND/OP", l->kind);
+	for (k = 0; k < NUM_COLS; k++)
+		fprintf(out, " %*s", (int)l->num[k], num[k]);
+}
+
+static void put_table(FILE *out, const struct profile *p, const size_t *order, size_t n, bool color)
+{
+	const char *num[NUM_COLS];
+	bool top = true;
+	struct layout l;
+	struct cells c;
+	unsigned int k;
+	size_t i;
+
+	layout(p, order, n, &l);
+	fputs(color ? ANSI_BOLD : "", out);
+	put_row(out, &l, NULL, col_names);
+	fputs(color ? ANSI_RESET "\n" : "\n", out);
+	for (i = 0; i < n; i++) {
+		const struct prof_attr *a = &p->attrs[order[i]];
+
+		if (!a->count)
+			continue;
+		fill_cells(p, a, &c);
+		for (k = 0; k < NUM_COLS; k++)
+			num[k] = c.v[k];
+		fputs(color && top ? ANSI_TOP : "", out);
+		put_row(out, &l, a, num);
+		fputs(color && top ? ANSI_RESET "\n" : "\n", out);
+		top = false;
+	}
+}
+
+static void put_header(FILE *out, const struct profile *p)
+{
+	char dur[UNITS_BUF], cost[UNITS_BUF], tail[48];
+	struct report_drop drops[REPORT_DROPS];
+	bool dropped = false;
+	unsigned int i;
+
+	/* tail is short, so the path is what gets cut: from the left, keeping the file name. */
+	snprintf(tail, sizeof(tail), " (pid %" PRId64 ", runtime %s)", p->target.pid,
+		 p->target.runtime ? p->target.runtime : "?");
+	fputs("target:  ", out);
+	put_tail(out, p->target.exe ? p->target.exe : "?", LINE_COLS - 9 - cols(tail));
+	put_head(out, tail, cols(tail));
+	fputc('\n', out);
+
+	units__ns(dur, sizeof(dur), p->duration_ns);
+	fputs("mode:    ", out);
+	put_head(out, p->mode ? p->mode : "?", KIND_COLS_MAX);
+	if (report__count_only(p)) {
+		fprintf(out, " for %s; latency not measured (entry probes only)\n", dur);
+	} else {
+		fprintf(out, " for %s; probe cost %s subtracted per call\n", dur,
+			units__ns(cost, sizeof(cost), p->probe_cost_ns));
+	}
+
+	if (p->end) {
+		fputs("end:     ", out);
+		put_head(out, p->end, 32);
+		if (p->exit_status >= 0)
+			fprintf(out, ", exit status %" PRId64, p->exit_status);
+		fputc('\n', out);
+	}
+
+	report__drops(p, drops);
+	for (i = 0; i < REPORT_DROPS; i++) {
+		if (!drops[i].count)
+			continue;
+		fprintf(out, "dropped: %" PRIu64 " %s (%s)\n", drops[i].count, drops[i].name,
+			drops[i].why);
+		dropped = true;
+	}
+	if (!dropped)
+		fputs("dropped: none\n", out);
+}
+
+int report__render_text(FILE *out, const struct profile *p, bool color)
+{
+	char cnt[UNITS_BUF], total[UNITS_BUF];
+	size_t *order, n, i, idle = 0;
+	struct prof_lock lw;
+
+	order = malloc((p->nattrs ? p->nattrs : 1) * sizeof(*order));
+	if (!order)
+		return -ENOMEM;
+	n = report__rank(p, order);
+
+	put_header(out, p);
+	fputc('\n', out);
+	for (i = 0; i < n; i++)
+		idle += !p->attrs[i].count;
+	/* Probed but never called: thousands of such rows would bury the ones that matter. */
+	if (!n)
+		fputs("no attributes were probed\n", out);
+	else if (idle == n)
+		fprintf(out, "none of the %zu probed attributes was called\n", n);
+	else
+		put_table(out, p, order, n, color);
+	if (idle && idle < n)
+		fprintf(out, "%zu more attribute%s probed but never called\n", idle,
+			idle == 1 ? " was" : "s were");
+
+	profile__lock_total(p->unattributed, &lw);
+	if (lw.count)
+		fprintf(out, "lock waits outside any traced access: %s wait%s, %s\n",
+			units__count(cnt, sizeof(cnt), lw.count), lw.count == 1 ? "" : "s",
+			units__ns(total, sizeof(total), lw.total_ns));
+
+	free(order);
+	return ferror(out) ? -EIO : 0;
+}
