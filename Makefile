@@ -1,5 +1,6 @@
 # attrprof: build, test, demo and benchmark. `make V=1` shows the commands.
 .DELETE_ON_ERROR:
+.SECONDARY:
 .DEFAULT_GOAL := all
 
 OUTPUT := build
@@ -9,7 +10,7 @@ BPFTOOL ?= bpftool
 ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
 
 CFLAGS ?= -O2 -g
-CFLAGS += -Wall -Wextra -Werror -std=gnu11 -I$(OUTPUT) -Iprobe -Icollector -Ireport
+CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -I$(OUTPUT) -Iprobe -Icollector -Ireport
 LDLIBS := -lbpf -lelf -lz -ljansson -lpthread -lm
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Iprobe
 
@@ -24,7 +25,7 @@ endif
 COLLECTOR_SRCS := $(filter-out collector/main.c,$(wildcard collector/*.c))
 REPORT_SRCS := $(wildcard report/*.c)
 LIB_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(COLLECTOR_SRCS) $(REPORT_SRCS))
-TEST_SRCS := $(wildcard tests/test_*.c)
+TEST_SRCS := $(wildcard tests/*.c)
 TEST_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(TEST_SRCS))
 TARGET_SRCS := $(wildcard tests/targets/*.c)
 TARGETS := $(patsubst tests/targets/%.c,$(OUTPUT)/targets/%,$(TARGET_SRCS))
@@ -68,11 +69,11 @@ $(OUTPUT)/attrprof: $(OUTPUT)/collector/main.o $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
-# Targets keep frame pointers so accessors start with `push %rbp`, a first
+# Targets keep frame pointers, set up first thing, so accessors start with `push %rbp`, a first
 # instruction the kernel emulates instead of single-stepping.
-$(OUTPUT)/targets/%: tests/targets/%.c | $(OUTPUT)/targets
+$(OUTPUT)/targets/%: tests/targets/%.c Makefile | $(OUTPUT)/targets
 	$(call msg,CC,$@)
-	$(Q)$(CC) -O2 -g -fno-omit-frame-pointer -Wall -Wextra -Werror -pthread $< -o $@
+	$(Q)$(CC) -O2 -g -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-shrink-wrap -Wall -Wextra -Werror -pthread $< -o $@
 
 $(OUTPUT)/test_attrprof: $(TEST_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
@@ -98,3 +99,52 @@ format:
 
 clean:
 	$(Q)rm -rf $(OUTPUT)
+
+# ---- bench: the programs scripts/bench runs (see BENCH.md) ----------------
+BENCH_OUT := $(OUTPUT)/bench
+BENCH_BINS := $(BENCH_OUT)/loop $(BENCH_OUT)/many $(BENCH_OUT)/floor $(BENCH_OUT)/stopwatch
+BENCH_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE
+# Probed targets keep frame pointers, leaf functions included, so their
+# functions start with `push %rbp`, which the kernel emulates. They are built
+# with clang: GCC 12 ignores both flags for a function that needs no stack
+# frame and starts it with its first real instruction (single-stepped).
+BENCH_FP := -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer
+BENCH_TARGET_CC := $(CLANG)
+
+bench: $(BENCH_BINS)
+
+$(BENCH_OUT):
+	$(Q)mkdir -p $@
+
+$(BENCH_OUT)/loop.o: bench/loop.c | $(BENCH_OUT)
+	$(call msg,CC,$@)
+	$(Q)$(BENCH_TARGET_CC) $(BENCH_CFLAGS) $(BENCH_FP) -c $< -o $@
+
+# bench_leaf is built without frame pointers: its first instruction is single-stepped.
+$(BENCH_OUT)/leaf.o: bench/leaf.c | $(BENCH_OUT)
+	$(call msg,CC,$@)
+	$(Q)$(BENCH_TARGET_CC) $(BENCH_CFLAGS) -fomit-frame-pointer -c $< -o $@
+
+$(BENCH_OUT)/loop: $(BENCH_OUT)/loop.o $(BENCH_OUT)/leaf.o
+	$(call msg,LINK,$@)
+	$(Q)$(BENCH_TARGET_CC) $^ -o $@
+
+$(BENCH_OUT)/many: bench/many.c | $(BENCH_OUT)
+	$(call msg,CC,$@)
+	$(Q)$(BENCH_TARGET_CC) $(BENCH_CFLAGS) $(BENCH_FP) $< -o $@
+
+$(BENCH_OUT)/floor.bpf.o: bench/floor.bpf.c $(OUTPUT)/vmlinux.h | $(BENCH_OUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BENCH_OUT)/floor.skel.h: $(BENCH_OUT)/floor.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
+
+$(BENCH_OUT)/floor: bench/floor.c $(BENCH_OUT)/floor.skel.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(BENCH_CFLAGS) -I$(BENCH_OUT) $< -lbpf -lelf -lz -o $@
+
+$(BENCH_OUT)/stopwatch: bench/stopwatch.c | $(BENCH_OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(BENCH_CFLAGS) $< -o $@

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * attrprof record: start a command with the probes already in place.
+ *
+ * The child is forked first and waits on a pipe; the probes are attached to
+ * its PID (uprobes follow the task through exec, and the kernel installs the
+ * breakpoints as the binary and its libraries are mapped), then the pipe
+ * releases it into exec. No instruction of the command runs untraced.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include "caps.h"
+#include "commands.h"
+#include "options.h"
+#include "session.h"
+
+struct record_args {
+	struct session_opts opts;
+	char **argv;
+};
+
+static const char doc[] =
+	"Run COMMAND with probes on the functions matching --func, and write a profile "
+	"when it exits. attrprof exits with the command's exit status.\v"
+	"Examples:\n"
+	"  attrprof record -o prof.json --func 'model_get_*' -- ./server --threads 4\n"
+	"  attrprof record --count-only -f 'cache_*' -- ./batch-job input.csv";
+
+static error_t parse_record(int key, char *arg, struct argp_state *state)
+{
+	struct record_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->opts;
+		break;
+	case ARGP_KEY_ARG:
+		/* The command and its own arguments are not ours to parse. */
+		a->argv = &state->argv[state->next - 1];
+		state->next = state->argc;
+		break;
+	case ARGP_KEY_NO_ARGS:
+		argp_error(state, "give the command to run after --");
+		break;
+	default:
+		(void)arg;
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* Signals we relay to the command or that stop us: blocked, read from a signalfd. */
+static const int relayed[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+
+static int relay_signals(sigset_t *mask)
+{
+	sigemptyset(mask);
+	for (size_t i = 0; i < sizeof(relayed) / sizeof(relayed[0]); i++)
+		sigaddset(mask, relayed[i]);
+	if (sigprocmask(SIG_BLOCK, mask, NULL))
+		return -1;
+	return signalfd(-1, mask, SFD_CLOEXEC);
+}
+
+/*
+ * The child: waits until the probes are attached (the parent writes to or
+ * closes the gate), then execs. An exec failure is reported through errpipe.
+ */
+static void run_child(char **argv, int gate, int errpipe, const sigset_t *mask)
+{
+	char go;
+	int e;
+
+	sigprocmask(SIG_UNBLOCK, mask, NULL);
+	if (read(gate, &go, 1) != 1)
+		_exit(127); /* the parent gave up before attaching */
+	close(gate);
+	execvp(argv[0], argv);
+	e = errno;
+	if (write(errpipe, &e, sizeof(e)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+/* Exit status of the shell convention: the code, or 128 + the signal. */
+static int exit_status_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EXIT_RUNTIME;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	static const struct argp_child children[] = {{&options__tracing, 0, NULL, 0}, {}};
+	static const struct argp argp = {NULL, parse_record, "[OPTION...] -- COMMAND [ARG...]",
+					 doc, children, NULL, NULL};
+	struct record_args a = {};
+	struct target_objects objs = {};
+	struct session s = {};
+	int gate[2] = {-1, -1}, errpipe[2] = {-1, -1};
+	int sigfd = -1, pidfd = -1, status = 0, exec_errno = 0, ret, code = EXIT_RUNTIME;
+	enum session_end end;
+	char *exe = NULL, err[2048] = "";
+	sigset_t mask;
+	pid_t child = -1;
+
+	options__init(&a.opts);
+	argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
+
+	ret = caps__check(err, sizeof(err));
+	if (!ret)
+		ret = target__command_objects(a.argv[0], &exe, &objs, err, sizeof(err));
+	if (!ret)
+		ret = session__open(&s, &a.opts, &objs, err, sizeof(err));
+	if (ret) {
+		code = session__exit_code(ret);
+		goto cleanup;
+	}
+
+	sigfd = relay_signals(&mask);
+	if (sigfd < 0 || pipe2(gate, O_CLOEXEC) || pipe2(errpipe, O_CLOEXEC)) {
+		snprintf(err, sizeof(err), "set up the command: %s", strerror(errno));
+		goto cleanup;
+	}
+	child = fork();
+	if (child < 0) {
+		snprintf(err, sizeof(err), "fork: %s", strerror(errno));
+		goto cleanup;
+	}
+	if (child == 0) {
+		close(gate[1]);
+		close(errpipe[0]);
+		run_child(a.argv, gate[0], errpipe[1], &mask);
+	}
+	close(gate[0]);
+	close(errpipe[1]);
+	gate[0] = errpipe[1] = -1;
+	pidfd = syscall(SYS_pidfd_open, child, 0);
+	if (pidfd < 0) {
+		snprintf(err, sizeof(err), "pidfd_open: %s", strerror(errno));
+		goto cleanup;
+	}
+	ret = session__attach(&s, child, err, sizeof(err));
+	if (ret)
+		goto cleanup;
+	if (write(gate[1], "g", 1) != 1) {
+		snprintf(err, sizeof(err), "release the command: %s", strerror(errno));
+		goto cleanup;
+	}
+	close(gate[1]);
+	gate[1] = -1;
+	/* The error pipe closes on a successful exec, or carries exec's errno. */
+	if (read(errpipe[0], &exec_errno, sizeof(exec_errno)) == sizeof(exec_errno)) {
+		snprintf(err, sizeof(err), "%s: %s", a.argv[0], strerror(exec_errno));
+		code = EXIT_BAD_INPUT;
+		goto cleanup;
+	}
+	fprintf(stderr, "attrprof: recording PID %d (%zu functions, %zu lock functions)\n", child,
+		s.sites.naccess, s.sites.n - s.sites.naccess);
+
+	ret = session__wait(&s, sigfd, pidfd, child, &end);
+	if (ret) {
+		snprintf(err, sizeof(err), "wait: %s", strerror(-ret));
+		goto cleanup;
+	}
+	if (end == END_DURATION) {
+		/* Stop tracing now; the command runs on and we still return its status. */
+		session__detach(&s);
+		ret = session__write_profile(&s, exe, end, -1, err, sizeof(err));
+		if (ret)
+			goto cleanup;
+		waitpid(child, &status, 0);
+	} else {
+		waitpid(child, &status, 0);
+		session__detach(&s);
+		ret = session__write_profile(&s, exe, end, exit_status_of(status), err,
+					     sizeof(err));
+		if (ret)
+			goto cleanup;
+	}
+	child = -1;
+	fprintf(stderr, "attrprof: wrote %s\n", a.opts.output);
+	code = exit_status_of(status);
+	err[0] = '\0';
+cleanup:
+	if (child > 0) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+	}
+	if (err[0])
+		fprintf(stderr, "attrprof record: %s\n", err);
+	for (int i = 0; i < 2; i++) {
+		if (gate[i] >= 0)
+			close(gate[i]);
+		if (errpipe[i] >= 0)
+			close(errpipe[i]);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	if (sigfd >= 0)
+		close(sigfd);
+	session__close(&s);
+	target__objects_free(&objs);
+	options__free(&a.opts);
+	free(exe);
+	return code;
+}

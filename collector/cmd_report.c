@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* attrprof report: render a profile. */
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+#include "commands.h"
+#include "options.h"
+#include "profile.h"
+#include "report.h"
+
+struct report_args {
+	const char *path;
+	enum report_format format;
+};
+
+static const char doc[] = "Render the profile FILE: attributes ranked by total time.\v"
+			  "Examples:\n"
+			  "  attrprof report prof.json\n"
+			  "  attrprof report prof.json --format json";
+
+static const struct argp_option report_options[] = {
+	{"format", 'F', "FORMAT", 0, "text (default) or json", 0},
+	{},
+};
+
+static error_t parse_report(int key, char *arg, struct argp_state *state)
+{
+	struct report_args *a = state->input;
+
+	switch (key) {
+	case 'F':
+		if (report__parse_format(arg, &a->format))
+			argp_error(state, "--format: expected text or json, got '%s'", arg);
+		break;
+	case ARGP_KEY_ARG:
+		if (a->path)
+			argp_error(state, "one profile at a time");
+		a->path = arg;
+		break;
+	case ARGP_KEY_END:
+		if (!a->path)
+			argp_error(state, "give the profile to report on");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct argp argp = {report_options, parse_report, "FILE", doc, NULL, NULL, NULL};
+	struct report_args a = {.format = REPORT_TEXT};
+	struct profile p = {};
+	char err[1024];
+	int ret;
+
+	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	ret = profile__read(a.path, &p, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "attrprof report: %s\n", err);
+		return EXIT_BAD_INPUT;
+	}
+	ret = report__render(stdout, &p, a.format, a.format == REPORT_TEXT && isatty(STDOUT_FILENO));
+	if (!ret && fflush(stdout))
+		ret = -errno;
+	profile__free(&p);
+	if (ret) {
+		fprintf(stderr, "attrprof report: writing the report failed\n");
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}

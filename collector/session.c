@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <bpf/libbpf.h>
+#include "attrprof.h"
+#include "attrprof.skel.h"
+#include "elfread.h"
+#include "profile.h"
+#include "session.h"
+#include "snapshot.h"
+
+uint64_t session__now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+int session__exit_code(int err)
+{
+	switch (err) {
+	case -ENOENT:
+	case -ESRCH:
+	case -ENOEXEC:
+	case -EINVAL:
+	case -EPERM:
+	case -EACCES:
+		return 2;
+	default:
+		return 1;
+	}
+}
+
+static int load(struct session *s, char *err, size_t errlen)
+{
+	struct attrprof_bpf *skel;
+	int ret;
+
+	skel = attrprof_bpf__open();
+	if (!skel) {
+		ret = -errno;
+		snprintf(err, errlen, "open BPF object: %s", strerror(-ret));
+		return ret;
+	}
+	s->skel = skel;
+	/* Size the bounded maps: one stats slot per attribute id in use. */
+	ret = bpf_map__set_max_entries(skel->maps.stats, ATTR_FIRST_USER + s->sites.naccess);
+	if (!ret)
+		ret = bpf_map__set_max_entries(skel->maps.lock_waits, s->opts.max_lock_entries);
+	if (ret) {
+		snprintf(err, errlen, "size BPF maps: %s", strerror(-ret));
+		return ret;
+	}
+	ret = attrprof_bpf__load(skel);
+	if (ret) {
+		snprintf(err, errlen, "load BPF programs: %s", strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+int session__open(struct session *s, const struct session_opts *opts, struct target_objects *objs,
+		  char *err, size_t errlen)
+{
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	s->opts = *opts;
+	s->objs = *objs;
+	memset(objs, 0, sizeof(*objs));
+	if (s->opts.max_attrs > MAX_ATTRS - ATTR_FIRST_USER)
+		s->opts.max_attrs = MAX_ATTRS - ATTR_FIRST_USER;
+
+	ret = sites__add_funcs(&s->sites, &s->objs, s->opts.globs, s->opts.nglobs,
+			       s->opts.max_attrs, err, errlen);
+	if (!ret && !s->opts.no_locks)
+		ret = sites__add_locks(&s->sites, &s->objs, err, errlen);
+	if (ret)
+		return ret;
+	ret = load(s, err, errlen);
+	if (ret)
+		return ret;
+	if (s->opts.count_only)
+		return 0;
+	return calibrate__run(s->skel, &s->links, &s->calib, err, errlen);
+}
+
+int session__attach(struct session *s, pid_t pid, char *err, size_t errlen)
+{
+	bool timed = !s->opts.count_only;
+	int ret;
+
+	s->pid = pid;
+	s->skel->bss->target_tgid = pid;
+	for (size_t i = 0; i < s->sites.n; i++) {
+		ret = attach__site(s->skel, pid, &s->sites.v[i], timed, &s->links, err, errlen);
+		if (ret)
+			return ret;
+	}
+	if (!s->opts.no_locks) {
+		ret = attach__lock_waits(s->skel, &s->links, err, errlen);
+		if (ret)
+			return ret;
+	}
+	s->start_ns = session__now_ns();
+	return 0;
+}
+
+/* Relays a signal a user sent us; the terminal's go to the whole group already. */
+static void forward(const struct signalfd_siginfo *si, pid_t to)
+{
+	if (si->ssi_code == SI_USER || si->ssi_code == SI_QUEUE)
+		kill(to, si->ssi_signo);
+}
+
+static int arm_timer(double seconds)
+{
+	struct itimerspec its = {};
+	int fd;
+
+	if (seconds <= 0)
+		return -1;
+	fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	its.it_value.tv_sec = (time_t)seconds;
+	its.it_value.tv_nsec = (long)((seconds - (time_t)seconds) * 1e9);
+	if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
+		its.it_value.tv_nsec = 1;
+	timerfd_settime(fd, 0, &its, NULL);
+	return fd;
+}
+
+int session__wait(struct session *s, int sigfd, int pidfd, pid_t forward_to,
+		  enum session_end *end)
+{
+	int timerfd = arm_timer(s->opts.duration_s);
+	struct pollfd fds[3] = {
+		{.fd = sigfd, .events = POLLIN},
+		{.fd = pidfd, .events = POLLIN},
+		{.fd = timerfd, .events = POLLIN},
+	};
+	int ret = 0;
+
+	for (;;) {
+		if (poll(fds, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			break;
+		}
+		if (fds[1].revents) {
+			*end = END_TARGET_EXITED;
+			break;
+		}
+		if (fds[2].revents) {
+			*end = END_DURATION;
+			break;
+		}
+		if (fds[0].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(sigfd, &si, sizeof(si)) != sizeof(si))
+				continue;
+			if (forward_to > 0) {
+				forward(&si, forward_to);
+				continue;
+			}
+			if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM) {
+				*end = END_SIGNAL;
+				break;
+			}
+		}
+	}
+	if (timerfd >= 0)
+		close(timerfd);
+	return ret;
+}
+
+void session__detach(struct session *s)
+{
+	if (!s->stop_ns)
+		s->stop_ns = session__now_ns();
+	attach__destroy(&s->links);
+}
+
+static const char *end_name(enum session_end end)
+{
+	switch (end) {
+	case END_DURATION:
+		return "duration";
+	case END_TARGET_EXITED:
+		return "target-exited";
+	default:
+		return "signal";
+	}
+}
+
+/* Fills the profile's header fields. Returns 0 or -ENOMEM. */
+static int describe(struct session *s, struct profile *p, const char *exe, enum session_end end,
+		    int64_t exit_status)
+{
+	char build_id[128];
+
+	p->target.pid = s->pid;
+	p->target.exe = strdup(exe);
+	p->target.runtime = strdup("c");
+	if (s->objs.n && !elf__build_id(s->objs.v[0].host_path, build_id, sizeof(build_id)))
+		p->target.build_id = strdup(build_id);
+	p->mode = strdup(s->opts.count_only ? "count" : "timed");
+	p->end = strdup(end_name(end));
+	p->exit_status = exit_status;
+	p->duration_ns = s->stop_ns - s->start_ns;
+	p->probe_cost_ns = s->calib.frame_ns[0];
+	p->calibration = s->calib;
+	p->dropped.attrs_over_limit = s->sites.over_limit;
+	p->dropped.unprobeable = s->sites.refused;
+	if (!p->target.exe || !p->target.runtime || !p->mode || !p->end)
+		return -ENOMEM;
+	return 0;
+}
+
+int session__write_profile(struct session *s, const char *exe, enum session_end end,
+			   int64_t exit_status, char *err, size_t errlen)
+{
+	struct profile p = {};
+	int ret;
+
+	if (!s->stop_ns)
+		s->stop_ns = session__now_ns();
+	ret = describe(s, &p, exe, end, exit_status);
+	if (!ret)
+		ret = snapshot__collect(s->skel, &s->sites, &p);
+	if (ret) {
+		snprintf(err, errlen, "collect the profile: %s", strerror(-ret));
+		goto cleanup;
+	}
+	ret = profile__write(&p, s->opts.output);
+	if (ret)
+		snprintf(err, errlen, "write %s: %s", s->opts.output, strerror(-ret));
+cleanup:
+	profile__free(&p);
+	return ret;
+}
+
+void session__close(struct session *s)
+{
+	if (!s)
+		return;
+	attach__destroy(&s->links);
+	attrprof_bpf__destroy(s->skel);
+	sites__free(&s->sites);
+	target__objects_free(&s->objs);
+	memset(s, 0, sizeof(*s));
+}

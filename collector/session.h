@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * One tracing session, shared by `record` and `attach`: resolve probe sites,
+ * load and calibrate the probes, attach them to a process, wait, and write
+ * the profile.
+ */
+#ifndef ATTRPROF_SESSION_H
+#define ATTRPROF_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "attach.h"
+#include "calibrate.h"
+#include "profile.h"
+#include "sites.h"
+#include "target.h"
+
+#define DEFAULT_MAX_ATTRS 1024
+#define DEFAULT_MAX_LOCK_ENTRIES 4096
+
+struct session_opts {
+	const char **globs;
+	size_t nglobs;
+	const char *output;
+	double duration_s; /* 0: until stopped */
+	bool count_only;
+	bool no_locks;
+	unsigned int max_attrs;
+	unsigned int max_lock_entries;
+};
+
+enum session_end { END_SIGNAL, END_DURATION, END_TARGET_EXITED };
+
+struct session {
+	struct session_opts opts;
+	struct target_objects objs;
+	struct probe_set sites;
+	struct attrprof_bpf *skel;
+	struct links links;
+	struct prof_calibration calib;
+	pid_t pid;
+	uint64_t start_ns;
+	uint64_t stop_ns;
+};
+
+/* Monotonic clock in ns. */
+uint64_t session__now_ns(void);
+
+/*
+ * Resolves probe sites in objs (the session takes ownership of objs), opens
+ * and sizes the maps, loads the probes and calibrates them.
+ * Returns 0, or a negative errno with a message in err.
+ */
+int session__open(struct session *s, const struct session_opts *opts, struct target_objects *objs,
+		  char *err, size_t errlen);
+
+/* Attaches every site to pid and starts the clock. Returns 0 or -errno with a message. */
+int session__attach(struct session *s, pid_t pid, char *err, size_t errlen);
+
+/*
+ * Waits for the first of: a stop signal on sigfd (SIGINT, SIGTERM), the
+ * session's duration, or pidfd becoming readable (the target exited).
+ * With forward_to set, stop signals a user sent to us go to that process
+ * instead, and only its exit or the duration stop the session; a signal the
+ * terminal sent to the whole process group is not sent twice.
+ * Returns 0 with *end set, or a negative errno.
+ */
+int session__wait(struct session *s, int sigfd, int pidfd, pid_t forward_to,
+		  enum session_end *end);
+
+/* Stops the clock and detaches every probe (the maps stay readable). */
+void session__detach(struct session *s);
+
+/*
+ * Drains the maps into a profile and writes it atomically to opts.output.
+ * exe is the target's executable as it names it; exit_status is the
+ * target's exit status or -1. Returns 0 or -errno with a message.
+ */
+int session__write_profile(struct session *s, const char *exe, enum session_end end,
+			   int64_t exit_status, char *err, size_t errlen);
+
+/* Detaches and frees everything. NULL-safe. */
+void session__close(struct session *s);
+
+/* Exit code for a failed step: 2 for bad input (no such PID, not ELF, no match...), else 1. */
+int session__exit_code(int err);
+
+#endif /* ATTRPROF_SESSION_H */

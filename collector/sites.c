@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/types.h>
+#include "attrprof.h"
+#include "elfread.h"
+#include "insn.h"
+#include "sites.h"
+
+/*
+ * The lock functions whose waits we time (glibc 2.34+ keeps them in libc.so.6).
+ * pthread_mutex_timedlock and _clocklock call an internal helper, not
+ * pthread_mutex_lock, so probing all of them counts no wait twice.
+ */
+static const char *const lock_funcs[] = {
+	"pthread_mutex_lock",	    "pthread_mutex_timedlock",	  "pthread_mutex_clocklock",
+	"pthread_rwlock_rdlock",    "pthread_rwlock_wrlock",	  "pthread_rwlock_timedrdlock",
+	"pthread_rwlock_timedwrlock", "pthread_rwlock_clockrdlock", "pthread_rwlock_clockwrlock",
+	"sem_wait",		    "sem_timedwait",		  "sem_clockwait",
+};
+
+static const char *basename_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static bool has_offset(const struct probe_set *set, enum site_kind kind, const char *host_path,
+		       uint64_t offset)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (set->v[i].kind == kind && set->v[i].offset == offset &&
+		    !strcmp(set->v[i].host_path, host_path))
+			return true;
+	return false;
+}
+
+static int add_site(struct probe_set *set, enum site_kind kind, const struct target_object *obj,
+		    const struct elf_func *fn, uint64_t cookie)
+{
+	struct probe_site *v, *s;
+
+	v = realloc(set->v, (set->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	set->v = v;
+	s = &v[set->n];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->owner = strdup(basename_of(obj->path));
+	s->name = strdup(fn->name);
+	s->host_path = obj->host_path;
+	s->offset = fn->offset;
+	s->cookie = cookie;
+	if (insn__classify(fn->head, fn->head_len) == INSN_SSTEP)
+		s->cookie |= COOKIE_SSTEP << COOKIE_FLAGS_SHIFT;
+	if (!s->owner || !s->name) {
+		free(s->owner);
+		free(s->name);
+		return -ENOMEM;
+	}
+	set->n++;
+	if (kind == SITE_ACCESS)
+		set->naccess++;
+	return 0;
+}
+
+/* Appends "path, " for each object to buf, for the "matches nothing" message. */
+static void list_objects(char *buf, size_t len, const struct target_objects *objs)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < objs->n && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%s", i ? ", " : "", objs->v[i].path);
+}
+
+int sites__add_funcs(struct probe_set *set, const struct target_objects *objs,
+		     const char *const *globs, size_t nglobs, unsigned int max_attrs, char *err,
+		     size_t errlen)
+{
+	struct elf_funcs funcs = {};
+	int ret = 0;
+
+	for (size_t g = 0; g < nglobs; g++) {
+		size_t matched = 0;
+
+		for (size_t i = 0; i < objs->n; i++) {
+			ret = elf__find_funcs(objs->v[i].host_path, &globs[g], 1, &funcs, err,
+					      errlen);
+			if (ret)
+				goto cleanup;
+			for (size_t f = 0; f < funcs.n; f++) {
+				const struct elf_func *fn = &funcs.v[f];
+
+				matched++;
+				/* Aliases and a second matching glob name the same instruction. */
+				if (has_offset(set, SITE_ACCESS, objs->v[i].host_path, fn->offset))
+					continue;
+				if (insn__classify(fn->head, fn->head_len) == INSN_REFUSED) {
+					fprintf(stderr,
+						"attrprof: warning: not probing %s in %s: its first "
+						"instruction has a prefix uprobes refuse (lock or "
+						"segment)\n",
+						fn->name, objs->v[i].path);
+					set->refused++;
+					continue;
+				}
+				if (set->naccess >= max_attrs) {
+					set->over_limit++;
+					continue;
+				}
+				ret = add_site(set, SITE_ACCESS, &objs->v[i], fn,
+					       ATTR_FIRST_USER + set->naccess);
+				if (ret)
+					goto cleanup;
+			}
+			elf__funcs_free(&funcs);
+		}
+		if (!matched) {
+			char searched[1024];
+
+			list_objects(searched, sizeof(searched), objs);
+			snprintf(err, errlen, "--func '%s' matches no function in %s", globs[g],
+				 searched);
+			ret = -ENOENT;
+			goto cleanup;
+		}
+	}
+cleanup:
+	elf__funcs_free(&funcs);
+	if (ret == -ENOMEM)
+		snprintf(err, errlen, "out of memory");
+	return ret;
+}
+
+int sites__add_locks(struct probe_set *set, const struct target_objects *objs, char *err,
+		     size_t errlen)
+{
+	size_t nnames = sizeof(lock_funcs) / sizeof(lock_funcs[0]);
+	struct elf_funcs funcs = {};
+	int ret = 0;
+
+	for (size_t i = 0; i < objs->n; i++) {
+		ret = elf__find_funcs(objs->v[i].host_path, lock_funcs, nnames, &funcs, err,
+				      errlen);
+		if (ret)
+			goto cleanup;
+		for (size_t f = 0; f < funcs.n; f++) {
+			if (has_offset(set, SITE_LOCK, objs->v[i].host_path, funcs.v[f].offset))
+				continue;
+			ret = add_site(set, SITE_LOCK, &objs->v[i], &funcs.v[f], LOCK_PTHREAD);
+			if (ret)
+				goto cleanup;
+		}
+		elf__funcs_free(&funcs);
+	}
+cleanup:
+	elf__funcs_free(&funcs);
+	return ret;
+}
+
+void sites__free(struct probe_set *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->n; i++) {
+		free(set->v[i].owner);
+		free(set->v[i].name);
+	}
+	free(set->v);
+	memset(set, 0, sizeof(*set));
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Probe sites: which instruction of which file gets which probe and cookie. */
+#ifndef ATTRPROF_SITES_H
+#define ATTRPROF_SITES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "target.h"
+
+enum site_kind {
+	SITE_ACCESS, /* an accessor: entry (and return when timed), cookie = attribute id */
+	SITE_LOCK,   /* a lock function: entry only, cookie = enum lock_kind */
+};
+
+struct probe_site {
+	enum site_kind kind;
+	char *owner;           /* basename of the object that defines the symbol */
+	char *name;            /* the symbol */
+	const char *host_path; /* borrowed from the target_objects it came from */
+	uint64_t offset;       /* file offset of the probed instruction */
+	uint64_t cookie;       /* COOKIE_SSTEP set when the kernel single-steps it */
+};
+
+struct probe_set {
+	struct probe_site *v;
+	size_t n;
+	size_t naccess;     /* of which SITE_ACCESS */
+	uint64_t over_limit; /* matching functions left out by max_attrs */
+	uint64_t refused;    /* matching functions whose first instruction uprobes refuse */
+};
+
+/*
+ * Adds a SITE_ACCESS per function matching any glob in any object, attribute
+ * ids from ATTR_FIRST_USER up, at most max_attrs of them (the rest counted
+ * in over_limit). Functions that start with an instruction uprobes refuse
+ * are left out with a warning on stderr and counted in refused: the kernel
+ * would accept the probe and silently never install it.
+ * Each glob must match something: otherwise returns -ENOENT
+ * with a message naming the glob and every object searched.
+ * Returns 0 or a negative errno with a message in err.
+ */
+int sites__add_funcs(struct probe_set *set, const struct target_objects *objs,
+		     const char *const *globs, size_t nglobs, unsigned int max_attrs, char *err,
+		     size_t errlen);
+
+/*
+ * Adds a SITE_LOCK for every pthread mutex/rwlock and semaphore wait function
+ * found in objs (glibc's libc.so.6, or a static executable). Finding none is
+ * not an error: the program may take no locks. Returns 0 or a negative errno.
+ */
+int sites__add_locks(struct probe_set *set, const struct target_objects *objs, char *err,
+		     size_t errlen);
+
+void sites__free(struct probe_set *set);
+
+#endif /* ATTRPROF_SITES_H */

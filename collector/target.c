@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "elfread.h"
+#include "target.h"
+
+extern char **environ;
+
+/* include/linux/sched.h */
+#define PF_KTHREAD 0x00200000
+
+int target__check_pid(pid_t pid, char *err, size_t errlen)
+{
+	char path[64], buf[1024], *p;
+	unsigned long flags = 0;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "re");
+	if (!f) {
+		snprintf(err, errlen, "PID %d: no such process", pid);
+		return -ESRCH;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n > 0 ? n : 0] = '\0';
+	/* The command name may hold spaces and parentheses: fields resume after the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1) {
+		snprintf(err, errlen, "PID %d: cannot parse %s", pid, path);
+		return -EINVAL;
+	}
+	if (flags & PF_KTHREAD) {
+		snprintf(err, errlen, "PID %d is a kernel thread: it has no user-space code to probe",
+			 pid);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int target__exe(pid_t pid, char *buf, size_t len)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/exe", pid);
+	n = readlink(link, buf, len - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+static int objects_add(struct target_objects *o, const char *path, const char *host_path)
+{
+	struct target_object *v;
+
+	for (size_t i = 0; i < o->n; i++)
+		if (!strcmp(o->v[i].path, path))
+			return 0;
+	v = realloc(o->v, (o->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	o->v = v;
+	v[o->n].path = strdup(path);
+	v[o->n].host_path = strdup(host_path);
+	if (!v[o->n].path || !v[o->n].host_path) {
+		free(v[o->n].path);
+		free(v[o->n].host_path);
+		return -ENOMEM;
+	}
+	o->n++;
+	return 0;
+}
+
+static int add_under_root(struct target_objects *o, pid_t pid, const char *path)
+{
+	char host[PATH_MAX + 32];
+
+	snprintf(host, sizeof(host), "/proc/%d/root%s", pid, path);
+	return objects_add(o, path, host);
+}
+
+int target__pid_objects(pid_t pid, struct target_objects *out, char *err, size_t errlen)
+{
+	char path[64], exe[PATH_MAX], *line = NULL;
+	size_t cap = 0;
+	FILE *f = NULL;
+	int err_ = 0;
+
+	memset(out, 0, sizeof(*out));
+	err_ = target__exe(pid, exe, sizeof(exe));
+	if (err_) {
+		snprintf(err, errlen, "PID %d: cannot read its executable: %s", pid,
+			 strerror(-err_));
+		goto cleanup;
+	}
+	err_ = add_under_root(out, pid, exe);
+	if (err_)
+		goto cleanup;
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "re");
+	if (!f) {
+		err_ = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto cleanup;
+	}
+	while (getline(&line, &cap, f) > 0) {
+		char perms[8], *file;
+		int off = 0;
+
+		/* start-end perms offset dev inode path */
+		if (sscanf(line, "%*s %7s %*s %*s %*s %n", perms, &off) != 1 || !off)
+			continue;
+		file = line + off;
+		file[strcspn(file, "\n")] = '\0';
+		if (perms[2] != 'x' || file[0] != '/')
+			continue;
+		err_ = add_under_root(out, pid, file);
+		if (err_)
+			goto cleanup;
+	}
+cleanup:
+	free(line);
+	if (f)
+		fclose(f);
+	if (err_ == -ENOMEM)
+		snprintf(err, errlen, "out of memory");
+	if (err_)
+		target__objects_free(out);
+	return err_;
+}
+
+/* Resolves argv0 the way execvp(3) will. Returns a malloc'd path or NULL. */
+static char *resolve_command(const char *argv0)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+
+	if (strchr(argv0, '/'))
+		return access(argv0, X_OK) ? NULL : strdup(argv0);
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t len = strcspn(path, ":");
+		struct stat st;
+
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, len ? path : ".", argv0);
+		if (!access(buf, X_OK) && !stat(buf, &st) && S_ISREG(st.st_mode))
+			return strdup(buf);
+		path += len + (path[len] == ':');
+	}
+	return NULL;
+}
+
+/* Adds what the dynamic loader lists for exe: "name => /path (addr)" or "/path (addr)". */
+static int add_loader_list(struct target_objects *o, const char *interp, const char *exe)
+{
+	char *argv[] = {(char *)interp, "--list", (char *)exe, NULL};
+	posix_spawn_file_actions_t fa;
+	char *line = NULL;
+	size_t cap = 0;
+	int fds[2], status, err = 0;
+	pid_t child;
+	FILE *f;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	err = -posix_spawn(&child, interp, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[1]);
+	if (err) {
+		close(fds[0]);
+		return err;
+	}
+	f = fdopen(fds[0], "r");
+	while (f && getline(&line, &cap, f) > 0) {
+		char *arrow = strstr(line, "=> "), *p = arrow ? arrow + 3 : line;
+
+		p += strspn(p, " \t");
+		if (*p != '/')
+			continue;
+		p[strcspn(p, " \t\n")] = '\0';
+		if (!err)
+			err = objects_add(o, p, p);
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	else
+		close(fds[0]);
+	waitpid(child, &status, 0);
+	if (!err && (!WIFEXITED(status) || WEXITSTATUS(status)))
+		err = -ENOEXEC;
+	return err;
+}
+
+int target__command_objects(const char *argv0, char **exe, struct target_objects *out, char *err,
+			    size_t errlen)
+{
+	char interp[PATH_MAX];
+	int err_;
+
+	memset(out, 0, sizeof(*out));
+	*exe = resolve_command(argv0);
+	if (!*exe) {
+		snprintf(err, errlen, "%s: command not found or not executable", argv0);
+		return -ENOENT;
+	}
+	err_ = elf__check(*exe, err, errlen);
+	if (err_)
+		goto cleanup;
+	err_ = objects_add(out, *exe, *exe);
+	if (err_)
+		goto cleanup;
+	err_ = elf__interp(*exe, interp, sizeof(interp));
+	if (err_ == -ENOENT) {
+		/* Statically linked: the executable is all there is. */
+		err_ = 0;
+		goto cleanup;
+	}
+	if (!err_)
+		err_ = add_loader_list(out, interp, *exe);
+	if (err_)
+		snprintf(err, errlen, "%s: cannot list its shared libraries with %s: %s", *exe,
+			 interp, strerror(-err_));
+cleanup:
+	if (err_) {
+		target__objects_free(out);
+		free(*exe);
+		*exe = NULL;
+	}
+	return err_;
+}
+
+void target__objects_free(struct target_objects *o)
+{
+	if (!o)
+		return;
+	for (size_t i = 0; i < o->n; i++) {
+		free(o->v[i].path);
+		free(o->v[i].host_path);
+	}
+	free(o->v);
+	memset(o, 0, sizeof(*o));
+}

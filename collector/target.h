@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The traced process: checks on a PID, and the ELF objects it maps or will map. */
+#ifndef ATTRPROF_TARGET_H
+#define ATTRPROF_TARGET_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct target_object {
+	char *path;      /* as the target names it (/proc/PID/maps, the loader's list) */
+	char *host_path; /* where this process opens it: under /proc/PID/root for a PID */
+};
+
+struct target_objects {
+	struct target_object *v;
+	size_t n;
+};
+
+/*
+ * Checks that pid is a live user-space process this process may trace.
+ * Returns 0, or -ESRCH (no such process), -EINVAL (a kernel thread) or
+ * another negative errno, with a one-line message in err.
+ */
+int target__check_pid(pid_t pid, char *err, size_t errlen);
+
+/* The target's executable as it names it (readlink of /proc/PID/exe). Returns 0 or -errno. */
+int target__exe(pid_t pid, char *buf, size_t len);
+
+/*
+ * The files pid maps executable, main executable first, each once.
+ * Returns 0, or a negative errno with a message in err. Free with target__objects_free.
+ */
+int target__pid_objects(pid_t pid, struct target_objects *out, char *err, size_t errlen);
+
+/*
+ * For a command about to be started: resolves argv0 through PATH into
+ * *exe (caller frees) and lists the executable and the shared objects the
+ * dynamic loader will map for it (the loader's --list, which loads but runs
+ * none of the program's code). Returns 0, or a negative errno with a message.
+ */
+int target__command_objects(const char *argv0, char **exe, struct target_objects *out, char *err,
+			    size_t errlen);
+
+void target__objects_free(struct target_objects *o);
+
+#endif /* ATTRPROF_TARGET_H */

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include "caps.h"
+#include "harness.h"
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void proc_start(struct proc *p, char *const argv[])
+{
+	int in[2], out[2], err[2];
+
+	memset(p, 0, sizeof(*p));
+	cr_assert(!pipe2(in, O_CLOEXEC) && !pipe2(out, O_CLOEXEC) && !pipe2(err, O_CLOEXEC));
+	p->pid = fork();
+	cr_assert(p->pid >= 0, "fork: %s", strerror(errno));
+	if (p->pid == 0) {
+		dup2(in[0], STDIN_FILENO);
+		dup2(out[1], STDOUT_FILENO);
+		dup2(err[1], STDERR_FILENO);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	p->in = fdopen(in[1], "w");
+	p->out = fdopen(out[0], "r");
+	setvbuf(p->out, NULL, _IONBF, 0);
+	p->err_fd = err[0];
+	fcntl(p->err_fd, F_SETFL, O_NONBLOCK);
+}
+
+bool proc_read_line(struct proc *p, char *buf, size_t len, int timeout_ms)
+{
+	struct pollfd pfd = {.fd = fileno(p->out), .events = POLLIN};
+
+	/* stdout is unbuffered (proc_start), so poll sees every byte not yet read. */
+	if (poll(&pfd, 1, timeout_ms) <= 0)
+		return false;
+	if (!fgets(buf, len, p->out))
+		return false;
+	buf[strcspn(buf, "\n")] = '\0';
+	return true;
+}
+
+/* Appends whatever stderr has now; returns false at EOF. */
+static bool drain_err(struct proc *p)
+{
+	for (;;) {
+		ssize_t n = read(p->err_fd, p->err + p->err_len, sizeof(p->err) - 1 - p->err_len);
+
+		if (n > 0) {
+			p->err_len += n;
+			p->err[p->err_len] = '\0';
+			if (p->err_len == sizeof(p->err) - 1)
+				return true;
+			continue;
+		}
+		return n < 0 && errno == EAGAIN;
+	}
+}
+
+bool proc_wait_err(struct proc *p, const char *needle, int timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+
+	for (;;) {
+		struct pollfd pfd = {.fd = p->err_fd, .events = POLLIN};
+		bool open = drain_err(p);
+
+		if (strstr(p->err, needle))
+			return true;
+		if (!open || now_ms() >= deadline)
+			return false;
+		poll(&pfd, 1, deadline - now_ms());
+	}
+}
+
+void proc_send(struct proc *p, const char *line)
+{
+	fprintf(p->in, "%s\n", line);
+	fflush(p->in);
+}
+
+int proc_wait(struct proc *p, int timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	int status = 0;
+
+	if (p->in) {
+		fclose(p->in);
+		p->in = NULL;
+	}
+	while (waitpid(p->pid, &status, WNOHANG) == 0) {
+		if (now_ms() >= deadline) {
+			kill(p->pid, SIGKILL);
+			waitpid(p->pid, &status, 0);
+			break;
+		}
+		drain_err(p);
+		usleep(10000);
+	}
+	drain_err(p);
+	close(p->err_fd);
+	if (p->out)
+		fclose(p->out);
+	p->out = NULL;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int run_cmd(char *const argv[], char *out, size_t outlen, char *err, size_t errlen,
+	    int timeout_ms)
+{
+	struct proc p;
+	size_t used = 0;
+	int code;
+
+	proc_start(&p, argv);
+	fclose(p.in);
+	p.in = NULL;
+	while (out && used + 1 < outlen && fgets(out + used, outlen - used, p.out))
+		used += strlen(out + used);
+	code = proc_wait(&p, timeout_ms);
+	if (err)
+		snprintf(err, errlen, "%s", p.err);
+	return code;
+}
+
+void temp_path(char *buf, size_t len, const char *name)
+{
+	static int seq;
+
+	mkdir("build/tests", 0755);
+	mkdir("build/tests/tmp", 0755);
+	snprintf(buf, len, "build/tests/tmp/%d-%d-%s", getpid(), seq++, name);
+	unlink(buf);
+}
+
+long target_count(const char *output, const char *name)
+{
+	char needle[256];
+	const char *p;
+
+	snprintf(needle, sizeof(needle), "calls %s ", name);
+	p = strstr(output, needle);
+	return p ? strtol(p + strlen(needle), NULL, 10) : -1;
+}
+
+const struct prof_attr *find_attr(const struct profile *p, const char *name)
+{
+	for (size_t i = 0; i < p->nattrs; i++)
+		if (!strcmp(p->attrs[i].name, name))
+			return &p->attrs[i];
+	return NULL;
+}
+
+void read_profile(const char *path, struct profile *p)
+{
+	char err[1024];
+
+	cr_assert_eq(profile__read(path, p, err, sizeof(err)), 0, "%s", err);
+}
+
+bool can_trace(void)
+{
+	char err[256];
+
+	return caps__check(err, sizeof(err)) == 0;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Helpers for the end-to-end tests: run attrprof and the targets as real
+ * processes, talk to them over pipes, read what they counted.
+ * Tests run from the repository root (scripts/run-tests makes sure).
+ */
+#ifndef ATTRPROF_TESTS_HARNESS_H
+#define ATTRPROF_TESTS_HARNESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include "profile.h"
+
+#define ATTRPROF "build/attrprof"
+#define ACCESSORS "build/targets/accessors"
+
+struct proc {
+	pid_t pid;
+	FILE *in;  /* its stdin, or NULL */
+	FILE *out; /* its stdout */
+	int err_fd; /* its stderr, read with proc_read_err / proc_wait_err */
+	char err[8192];
+	size_t err_len;
+};
+
+/* Starts argv with pipes on stdin, stdout and stderr. Aborts the test on failure. */
+void proc_start(struct proc *p, char *const argv[]);
+
+/* Reads one line of stdout into buf (newline stripped); false on EOF or timeout. */
+bool proc_read_line(struct proc *p, char *buf, size_t len, int timeout_ms);
+
+/* Waits until stderr so far contains needle; false on EOF or timeout. */
+bool proc_wait_err(struct proc *p, const char *needle, int timeout_ms);
+
+/* Writes a line to stdin. */
+void proc_send(struct proc *p, const char *line);
+
+/*
+ * Waits for exit (killing it with SIGKILL after timeout_ms), drains stderr
+ * into p->err, and returns the exit code, or 128 + signal.
+ */
+int proc_wait(struct proc *p, int timeout_ms);
+
+/*
+ * Runs argv to completion with stdout captured into out (may be NULL) and
+ * stderr into err. Returns the exit code or 128 + signal.
+ */
+int run_cmd(char *const argv[], char *out, size_t outlen, char *err, size_t errlen,
+	    int timeout_ms);
+
+/* A fresh path for a profile under build/tests/tmp/, unique per call. */
+void temp_path(char *buf, size_t len, const char *name);
+
+/* The "calls NAME N" lines a target printed, looked up by name; -1 when absent. */
+long target_count(const char *output, const char *name);
+
+/* The attribute named name in p, or NULL. */
+const struct prof_attr *find_attr(const struct profile *p, const char *name);
+
+/* Reads a profile, failing the test with the reader's message on error. */
+void read_profile(const char *path, struct profile *p);
+
+/* True when this process may load BPF programs; tests that need probes skip otherwise. */
+bool can_trace(void);
+
+#endif /* ATTRPROF_TESTS_HARNESS_H */

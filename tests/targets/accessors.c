@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * A C program with accessor functions to profile, counting its own calls so
+ * tests can compare attrprof's counts with the truth.
+ *
+ *   accessors [--threads N] [--iters N] [--depth N]      run, print counts, exit
+ *   accessors --control [--threads N] [--depth N]        read commands on stdin:
+ *       run N    each thread does N iterations; prints "done" and the counts of this run
+ *       quit     exit
+ *
+ * One iteration calls: model_get_plain once, model_get_locked once (a mutex
+ * shared by all threads, held for a little work, so threads contend),
+ * model_get_outer once (which calls model_get_inner, which takes another
+ * shared mutex) and model_get_tree(depth) (recursive: depth + 1 calls).
+ * Counts print as "calls NAME N" lines.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_mutex_t model_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t inner_lock = PTHREAD_MUTEX_INITIALIZER;
+static volatile unsigned long sink;
+
+enum { PLAIN, LOCKED, OUTER, INNER, TREE, NFUNCS };
+static const char *const names[NFUNCS] = {"model_get_plain", "model_get_locked",
+					  "model_get_outer", "model_get_inner", "model_get_tree"};
+static unsigned long counts[NFUNCS];
+
+static void counted(int f)
+{
+	__atomic_add_fetch(&counts[f], 1, __ATOMIC_RELAXED);
+}
+
+static void work(int n)
+{
+	for (int i = 0; i < n; i++)
+		sink += i;
+}
+
+__attribute__((noinline)) unsigned long model_get_plain(int i)
+{
+	counted(PLAIN);
+	return sink + i;
+}
+
+__attribute__((noinline)) unsigned long model_get_locked(void)
+{
+	unsigned long v;
+
+	counted(LOCKED);
+	pthread_mutex_lock(&model_lock);
+	work(2000);
+	v = sink;
+	pthread_mutex_unlock(&model_lock);
+	return v;
+}
+
+__attribute__((noinline)) unsigned long model_get_inner(void)
+{
+	unsigned long v;
+
+	counted(INNER);
+	pthread_mutex_lock(&inner_lock);
+	work(2000);
+	v = sink;
+	pthread_mutex_unlock(&inner_lock);
+	return v;
+}
+
+__attribute__((noinline)) unsigned long model_get_outer(void)
+{
+	counted(OUTER);
+	work(100);
+	return model_get_inner() + 1;
+}
+
+__attribute__((noinline)) unsigned long model_get_tree(int depth)
+{
+	unsigned long v;
+
+	counted(TREE);
+	if (depth <= 0)
+		return sink;
+	v = model_get_tree(depth - 1);
+	/* Keeps gcc from turning the recursion into a loop: every level must be a call. */
+	asm volatile("" : "+r"(v));
+	return v + 1;
+}
+
+struct job {
+	long iters;
+	int depth;
+};
+
+static void *run_thread(void *arg)
+{
+	const struct job *job = arg;
+
+	for (long i = 0; i < job->iters; i++) {
+		model_get_plain(i);
+		model_get_locked();
+		model_get_outer();
+		model_get_tree(job->depth);
+	}
+	return NULL;
+}
+
+static void run(int threads, long iters, int depth)
+{
+	struct job job = {.iters = iters, .depth = depth};
+	pthread_t tids[64];
+
+	memset(counts, 0, sizeof(counts));
+	for (int t = 0; t < threads; t++)
+		pthread_create(&tids[t], NULL, run_thread, &job);
+	for (int t = 0; t < threads; t++)
+		pthread_join(tids[t], NULL);
+	for (int f = 0; f < NFUNCS; f++)
+		printf("calls %s %lu\n", names[f], counts[f]);
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	int threads = 4, depth = 3, control = 0;
+	long iters = 1000;
+	char line[128];
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--control"))
+			control = 1;
+		else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
+			threads = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--iters") && i + 1 < argc)
+			iters = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--depth") && i + 1 < argc)
+			depth = atoi(argv[++i]);
+		else {
+			fprintf(stderr, "usage: %s [--control] [--threads N] [--iters N] [--depth N]\n",
+				argv[0]);
+			return 64;
+		}
+	}
+	if (threads < 1 || threads > 64)
+		threads = 4;
+	if (!control) {
+		run(threads, iters, depth);
+		return 0;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	while (fgets(line, sizeof(line), stdin)) {
+		if (!strncmp(line, "run ", 4)) {
+			run(threads, atol(line + 4), depth);
+			printf("done\n");
+			fflush(stdout);
+		} else if (!strncmp(line, "quit", 4)) {
+			break;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * End to end: `attrprof record` on the accessors target. Every count is
+ * compared with what the target itself counted.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include "harness.h"
+
+static const char *const funcs[] = {"model_get_plain", "model_get_locked", "model_get_outer",
+				    "model_get_inner", "model_get_tree"};
+
+static void skip_unless_tracing(void)
+{
+	if (!can_trace())
+		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
+}
+
+/* Records the accessors target; returns attrprof's exit code, target output in out. */
+static int record(const char *prof, const char *threads, const char *iters, const char *depth,
+		  char *out, size_t outlen, char *err, size_t errlen)
+{
+	char *argv[] = {ATTRPROF, "record", "-o", (char *)prof, "--func", "model_get_*", "--",
+			ACCESSORS, "--threads", (char *)threads, "--iters", (char *)iters,
+			"--depth", (char *)depth, NULL};
+
+	return run_cmd(argv, out, outlen, err, errlen, 120000);
+}
+
+static void assert_counts_match(const struct profile *p, const char *out)
+{
+	for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
+		const struct prof_attr *a = find_attr(p, funcs[i]);
+		long truth = target_count(out, funcs[i]);
+
+		cr_assert_not_null(a, "%s missing from the profile", funcs[i]);
+		cr_assert_gt(truth, 0, "target did not report %s", funcs[i]);
+		cr_assert_eq(a->count, (uint64_t)truth, "%s: profile %lu, target %ld", funcs[i],
+			     (unsigned long)a->count, truth);
+		cr_assert_str_eq(a->owner, "accessors");
+		cr_assert_str_eq(a->kind, "function");
+		cr_assert_str_eq(a->op, "call");
+	}
+}
+
+Test(record, counts_and_lock_waits_with_four_threads, .timeout = 180)
+{
+	char prof[256], out[4096], err[8192];
+	struct profile p = {};
+	struct prof_lock locked, inner, outer, plain;
+
+	skip_unless_tracing();
+	temp_path(prof, sizeof(prof), "four.json");
+	cr_assert_eq(record(prof, "4", "400", "3", out, sizeof(out), err, sizeof(err)), 0, "%s",
+		     err);
+	read_profile(prof, &p);
+	assert_counts_match(&p, out);
+	cr_assert_str_eq(p.target.runtime, "c");
+	cr_assert_str_eq(p.end, "target-exited");
+	cr_assert_eq(p.exit_status, 0);
+	cr_assert_eq(find_attr(&p, "model_get_plain")->threads, 4);
+	cr_assert_eq(p.dropped.stack_depth, 0);
+	cr_assert_eq(p.dropped.unmatched_returns, 0);
+	cr_assert_eq(p.dropped.map_full, 0);
+
+	/* Waits land on the accessor that holds the contended lock, the innermost one. */
+	profile__lock_total(find_attr(&p, "model_get_locked")->locks, &locked);
+	profile__lock_total(find_attr(&p, "model_get_inner")->locks, &inner);
+	profile__lock_total(find_attr(&p, "model_get_outer")->locks, &outer);
+	profile__lock_total(find_attr(&p, "model_get_plain")->locks, &plain);
+	cr_assert_gt(locked.count, 0);
+	cr_assert_gt(locked.total_ns, 0);
+	cr_assert_gt(inner.count, 0);
+	cr_assert_eq(outer.count, 0, "outer got %lu waits of its callee", (unsigned long)outer.count);
+	cr_assert_eq(plain.count, 0);
+	cr_assert_gt(find_attr(&p, "model_get_locked")->locks[LOCK_PTHREAD].count, 0);
+
+	/* Every call was timed; the outer one lasted longer than its callee. */
+	for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
+		const struct prof_attr *a = find_attr(&p, funcs[i]);
+
+		cr_assert_eq(a->timed, a->count, "%s", funcs[i]);
+	}
+	cr_assert_gt(find_attr(&p, "model_get_outer")->total_ns,
+		     find_attr(&p, "model_get_inner")->total_ns);
+	profile__free(&p);
+}
+
+Test(record, single_thread_has_no_lock_wait, .timeout = 120)
+{
+	char prof[256], out[4096], err[8192];
+	struct profile p = {};
+
+	skip_unless_tracing();
+	temp_path(prof, sizeof(prof), "one.json");
+	cr_assert_eq(record(prof, "1", "300", "3", out, sizeof(out), err, sizeof(err)), 0, "%s",
+		     err);
+	read_profile(prof, &p);
+	assert_counts_match(&p, out);
+	for (size_t i = 0; i < p.nattrs; i++) {
+		struct prof_lock l;
+
+		profile__lock_total(p.attrs[i].locks, &l);
+		cr_assert_eq(l.count, 0, "%s waited alone", p.attrs[i].name);
+		cr_assert_eq(p.attrs[i].threads, 1);
+	}
+	profile__free(&p);
+}
+
+Test(record, recursion_deeper_than_the_stack_is_counted_and_reported, .timeout = 120)
+{
+	char prof[256], out[4096], err[8192];
+	const struct prof_attr *tree;
+	struct profile p = {};
+	/* depth 20 is 21 nested calls per iteration; the stack holds MAX_STACK_DEPTH. */
+	const long iters = 200, threads = 2, per_iter = 21;
+
+	skip_unless_tracing();
+	temp_path(prof, sizeof(prof), "deep.json");
+	cr_assert_eq(record(prof, "2", "200", "20", out, sizeof(out), err, sizeof(err)), 0, "%s",
+		     err);
+	read_profile(prof, &p);
+	assert_counts_match(&p, out);
+	tree = find_attr(&p, "model_get_tree");
+	cr_assert_eq(tree->count, (uint64_t)(iters * threads * per_iter));
+	cr_assert_eq(p.dropped.stack_depth, (uint64_t)(iters * threads * (per_iter - MAX_STACK_DEPTH)));
+	cr_assert_eq(tree->timed, (uint64_t)(iters * threads * MAX_STACK_DEPTH));
+	cr_assert_eq(p.dropped.unmatched_returns, 0);
+	profile__free(&p);
+}
+
+Test(record, count_only_mode_counts_exactly, .timeout = 120)
+{
+	char prof[256], out[4096], err[8192];
+	char *argv[] = {ATTRPROF, "record", "--count-only", "-o", prof, "-f", "model_get_*", "--",
+			ACCESSORS, "--threads", "3", "--iters", "300", NULL};
+	struct profile p = {};
+
+	skip_unless_tracing();
+	temp_path(prof, sizeof(prof), "count.json");
+	cr_assert_eq(run_cmd(argv, out, sizeof(out), err, sizeof(err), 120000), 0, "%s", err);
+	read_profile(prof, &p);
+	assert_counts_match(&p, out);
+	cr_assert_str_eq(p.mode, "count");
+	cr_assert_eq(find_attr(&p, "model_get_plain")->timed, 0);
+	profile__free(&p);
+}
+
+Test(record, passes_the_command_exit_status_through, .timeout = 60)
+{
+	char prof[256], err[8192];
+	char *argv[] = {ATTRPROF, "record", "-o", prof, "-f", "model_get_*", "--", ACCESSORS,
+			"--no-such-flag", NULL};
+	struct profile p = {};
+
+	skip_unless_tracing();
+	temp_path(prof, sizeof(prof), "status.json");
+	/* The target's usage error is 64; the profile is still written. */
+	cr_assert_eq(run_cmd(argv, NULL, 0, err, sizeof(err), 60000), 64, "%s", err);
+	read_profile(prof, &p);
+	cr_assert_eq(p.exit_status, 64);
+	cr_assert_eq(find_attr(&p, "model_get_plain")->count, 0);
+	profile__free(&p);
+}
