@@ -4,13 +4,87 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "attrprof.h"
 #include "attach.h"
 #include "attrprof.skel.h"
 
-/* Enough threads that 100 links take two grace periods, not a hundred. */
-#define DETACH_THREADS 64
+/* From Linux 6.6's UAPI; Debian 12's headers (6.1) and libbpf 1.1 predate them. */
+#define ATTACH_UPROBE_MULTI 48
+#define UPROBE_MULTI_RETURN 1U
+
+/* BPF_LINK_CREATE's attribute layout for uprobe_multi (union bpf_attr, Linux 6.6+). */
+struct link_create_uprobe_multi {
+	__u32 prog_fd;
+	__u32 target_fd;
+	__u32 attach_type;
+	__u32 flags;
+	__u64 path;
+	__u64 offsets;
+	__u64 ref_ctr_offsets;
+	__u64 cookies;
+	__u32 cnt;
+	__u32 multi_flags;
+	__u32 pid;
+	__u32 pad;
+};
+
+static int uprobe_multi_link(int prog_fd, const char *path, const uint64_t *offsets,
+			     const uint64_t *cookies, size_t cnt, bool retprobe, pid_t pid)
+{
+	struct link_create_uprobe_multi attr = {
+		.prog_fd = prog_fd,
+		.attach_type = ATTACH_UPROBE_MULTI,
+		.path = (unsigned long)path,
+		.offsets = (unsigned long)offsets,
+		.cookies = (unsigned long)cookies,
+		.cnt = cnt,
+		.multi_flags = retprobe ? UPROBE_MULTI_RETURN : 0,
+		.pid = pid,
+	};
+	int fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+
+	return fd < 0 ? -errno : fd;
+}
+
+bool attach__multi_supported(void)
+{
+	/* r0 = 0; exit */
+	const struct bpf_insn insns[] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		    .expected_attach_type = (enum bpf_attach_type)ATTACH_UPROBE_MULTI);
+	uint64_t offset = 0;
+	int prog, link;
+
+	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns, 2, &opts);
+	if (prog < 0)
+		return false;
+	/* A kernel that knows the link type fails on "/", a directory, with EBADF. */
+	link = uprobe_multi_link(prog, "/", &offset, NULL, 1, false, 0);
+	if (link >= 0)
+		close(link);
+	close(prog);
+	return link == -EBADF;
+}
+
+void attach__prepare(struct attrprof_bpf *skel, bool multi)
+{
+	struct bpf_program *progs[] = {skel->progs.access_enter, skel->progs.access_return,
+				       skel->progs.access_count, skel->progs.lock_enter};
+
+	if (!multi)
+		return;
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
+		bpf_program__set_expected_attach_type(progs[i],
+						      (enum bpf_attach_type)ATTACH_UPROBE_MULTI);
+}
 
 static int links_add(struct links *l, struct bpf_link *link)
 {
@@ -25,6 +99,20 @@ static int links_add(struct links *l, struct bpf_link *link)
 	return 0;
 }
 
+static int fds_add(struct links *l, int fd)
+{
+	int *v = realloc(l->fds, (l->nfds + 1) * sizeof(*v));
+
+	if (!v) {
+		close(fd);
+		return -ENOMEM;
+	}
+	l->fds = v;
+	l->fds[l->nfds++] = fd;
+	return 0;
+}
+
+/* Pre-6.6 kernels: one perf-event link per site. */
 static int attach_one(struct bpf_program *prog, pid_t pid, const struct probe_site *site,
 		      bool retprobe, struct links *l, char *err, size_t errlen)
 {
@@ -42,8 +130,82 @@ static int attach_one(struct bpf_program *prog, pid_t pid, const struct probe_si
 	return links_add(l, link);
 }
 
-int attach__site(struct attrprof_bpf *skel, pid_t pid, const struct probe_site *site, bool timed,
-		 struct links *l, char *err, size_t errlen)
+/* The sites of one file and kind, as the arrays a uprobe_multi link takes. */
+struct group {
+	const char *path;
+	uint64_t *offsets, *cookies;
+	size_t n;
+};
+
+static int group_of(const struct probe_site *sites, size_t n, const char *path,
+		    enum site_kind kind, struct group *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->path = path;
+	g->offsets = calloc(n, sizeof(*g->offsets));
+	g->cookies = calloc(n, sizeof(*g->cookies));
+	if (!g->offsets || !g->cookies)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (sites[i].kind != kind || strcmp(sites[i].host_path, path))
+			continue;
+		g->offsets[g->n] = sites[i].offset;
+		g->cookies[g->n++] = sites[i].cookie;
+	}
+	return 0;
+}
+
+static int attach_group(struct bpf_program *prog, pid_t pid, const struct group *g, bool retprobe,
+			struct links *l, char *err, size_t errlen)
+{
+	int fd;
+
+	fd = uprobe_multi_link(bpf_program__fd(prog), g->path, g->offsets, g->cookies, g->n,
+			       retprobe, pid);
+	if (fd < 0) {
+		snprintf(err, errlen, "attach %zu probes to %s: %s", g->n, g->path,
+			 strerror(-fd));
+		return fd;
+	}
+	return fds_add(l, fd);
+}
+
+/* Attaches every site of one file through uprobe_multi links. */
+static int attach_file(struct attrprof_bpf *skel, pid_t pid, const struct probe_site *sites,
+		       size_t n, const char *path, bool timed, struct links *l, char *err,
+		       size_t errlen)
+{
+	struct group access = {}, locks = {};
+	int ret;
+
+	ret = group_of(sites, n, path, SITE_ACCESS, &access);
+	if (!ret)
+		ret = group_of(sites, n, path, SITE_LOCK, &locks);
+	if (ret) {
+		snprintf(err, errlen, "out of memory");
+		goto cleanup;
+	}
+	if (access.n && timed) {
+		/* Return first: an entry whose return probe is missing would leave a frame behind. */
+		ret = attach_group(skel->progs.access_return, pid, &access, true, l, err, errlen);
+		if (!ret)
+			ret = attach_group(skel->progs.access_enter, pid, &access, false, l, err,
+					   errlen);
+	} else if (access.n) {
+		ret = attach_group(skel->progs.access_count, pid, &access, false, l, err, errlen);
+	}
+	if (!ret && locks.n)
+		ret = attach_group(skel->progs.lock_enter, pid, &locks, false, l, err, errlen);
+cleanup:
+	free(access.offsets);
+	free(access.cookies);
+	free(locks.offsets);
+	free(locks.cookies);
+	return ret;
+}
+
+static int attach_site(struct attrprof_bpf *skel, pid_t pid, const struct probe_site *site,
+		       bool timed, struct links *l, char *err, size_t errlen)
 {
 	int ret;
 
@@ -51,10 +213,30 @@ int attach__site(struct attrprof_bpf *skel, pid_t pid, const struct probe_site *
 		return attach_one(skel->progs.lock_enter, pid, site, false, l, err, errlen);
 	if (!timed)
 		return attach_one(skel->progs.access_count, pid, site, false, l, err, errlen);
-	/* Return first: an entry whose return probe is missing would leave a frame behind. */
 	ret = attach_one(skel->progs.access_return, pid, site, true, l, err, errlen);
 	if (!ret)
 		ret = attach_one(skel->progs.access_enter, pid, site, false, l, err, errlen);
+	return ret;
+}
+
+int attach__sites(struct attrprof_bpf *skel, pid_t pid, const struct probe_site *sites, size_t n,
+		  bool timed, struct links *l, char *err, size_t errlen)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < n && !ret; i++) {
+		bool first_of_file = true;
+
+		if (!l->multi) {
+			ret = attach_site(skel, pid, &sites[i], timed, l, err, errlen);
+			continue;
+		}
+		for (size_t j = 0; j < i && first_of_file; j++)
+			first_of_file = strcmp(sites[j].host_path, sites[i].host_path) != 0;
+		if (first_of_file)
+			ret = attach_file(skel, pid, sites, n, sites[i].host_path, timed, l, err,
+					  errlen);
+	}
 	return ret;
 }
 
@@ -79,44 +261,44 @@ int attach__lock_waits(struct attrprof_bpf *skel, struct links *l, char *err, si
 	return 0;
 }
 
-struct detach_work {
-	struct links *l;
-	size_t first, step;
-};
-
-static void *detach_slice(void *arg)
+void attach__destroy(struct links *l)
 {
-	struct detach_work *w = arg;
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		bpf_link__destroy(l->v[i]);
+	for (size_t i = 0; i < l->nfds; i++)
+		close(l->fds[i]);
+	free(l->v);
+	free(l->fds);
+	l->v = NULL;
+	l->fds = NULL;
+	l->n = l->nfds = 0;
+}
 
-	for (size_t i = w->first; i < w->l->n; i += w->step)
-		bpf_link__destroy(w->l->v[i]);
+static void *destroy_thread(void *arg)
+{
+	attach__destroy(arg);
+	free(arg);
 	return NULL;
 }
 
-void attach__destroy(struct links *l)
+void attach__destroy_async(struct links *l)
 {
-	struct detach_work work[DETACH_THREADS];
-	pthread_t tids[DETACH_THREADS];
-	size_t nthreads, started = 0;
+	struct links *moved = malloc(sizeof(*moved));
+	pthread_t tid;
 
-	if (!l || !l->n)
-		goto cleanup;
-	nthreads = l->n < DETACH_THREADS ? l->n : DETACH_THREADS;
-	for (size_t t = 0; t < nthreads; t++) {
-		work[t] = (struct detach_work){.l = l, .first = t, .step = nthreads};
-		if (pthread_create(&tids[t], NULL, detach_slice, &work[t]))
-			break;
-		started++;
+	if (!moved) {
+		attach__destroy(l);
+		return;
 	}
-	/* Whatever no thread took is detached here, one by one. */
-	for (size_t t = started; t < nthreads; t++)
-		detach_slice(&work[t]);
-	for (size_t t = 0; t < started; t++)
-		pthread_join(tids[t], NULL);
-cleanup:
-	if (l) {
-		free(l->v);
-		l->v = NULL;
-		l->n = 0;
+	*moved = *l;
+	l->v = NULL;
+	l->fds = NULL;
+	l->n = l->nfds = 0;
+	if (pthread_create(&tid, NULL, destroy_thread, moved)) {
+		destroy_thread(moved);
+		return;
 	}
+	pthread_detach(tid);
 }

@@ -1,5 +1,14 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Attaching probe sites to a process, and tearing all links down fast. */
+/*
+ * Attaching probe sites to a process, and tearing the links down.
+ *
+ * Each uprobe link costs a grace period to detach (about 85-110 ms here),
+ * and the kernel serializes them: 200 links take 20 s however many threads
+ * close them. So on kernels with uprobe_multi links (Linux 6.6+) every
+ * file's sites share one link per program, created with the raw syscall
+ * since libbpf 1.1 predates them; older kernels get a perf-event link per
+ * site, the attribute id in its cookie either way.
+ */
 #ifndef ATTRPROF_ATTACH_H
 #define ATTRPROF_ATTACH_H
 
@@ -11,27 +20,41 @@ struct bpf_link;
 struct attrprof_bpf;
 
 struct links {
-	struct bpf_link **v;
+	struct bpf_link **v; /* libbpf links: tracepoints, per-site uprobes */
 	size_t n;
+	int *fds; /* uprobe_multi link fds */
+	size_t nfds;
+	bool multi; /* uprobes go through uprobe_multi links */
 };
 
+/* Whether this kernel has uprobe_multi links. Needs CAP_BPF; false on any doubt. */
+bool attach__multi_supported(void);
+
 /*
- * Attaches the programs a site needs in process pid: access_enter and
- * access_return (timed) or access_count (count-only) for SITE_ACCESS,
- * lock_enter for SITE_LOCK. The links are appended to l.
- * Returns 0, or a negative errno with a message naming file, symbol and cause.
+ * Between open and load: makes the uprobe programs attachable through
+ * uprobe_multi links when multi is set (they cannot be both).
  */
-int attach__site(struct attrprof_bpf *skel, pid_t pid, const struct probe_site *site, bool timed,
-		 struct links *l, char *err, size_t errlen);
+void attach__prepare(struct attrprof_bpf *skel, bool multi);
+
+/*
+ * Attaches sites[0..n) in process pid: access_enter and access_return
+ * (timed) or access_count (count-only) for SITE_ACCESS, lock_enter for
+ * SITE_LOCK. Links are added to l. Returns 0, or a negative errno with a
+ * message naming the file, the symbol when there is one, and the cause.
+ */
+int attach__sites(struct attrprof_bpf *skel, pid_t pid, const struct probe_site *sites, size_t n,
+		  bool timed, struct links *l, char *err, size_t errlen);
 
 /* Attaches the futex tracepoints that time lock waits. Returns 0 or -errno with a message. */
 int attach__lock_waits(struct attrprof_bpf *skel, struct links *l, char *err, size_t errlen);
 
-/*
- * Destroys every link, in parallel: each uprobe detach waits for an RCU
- * grace period (about 110 ms here), so 100 links closed one by one would
- * take 11 s. NULL-safe; leaves l empty.
- */
+/* Destroys every link and empties l; returns when the kernel has let go. NULL-safe. */
 void attach__destroy(struct links *l);
+
+/*
+ * Moves l's links to a detached thread that destroys them, and empties l:
+ * for links that will never fire again, so nobody waits for their detach.
+ */
+void attach__destroy_async(struct links *l);
 
 #endif /* ATTRPROF_ATTACH_H */

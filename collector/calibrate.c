@@ -10,7 +10,8 @@
 #include "hist.h"
 #include "snapshot.h"
 
-#define CALIBRATION_CALLS 1000
+/* Enough for a stable median; each single-stepped timed call costs over 10 us. */
+#define CALIBRATION_CALLS 200
 
 /*
  * The probed functions, written out so their first instruction is certain:
@@ -96,7 +97,7 @@ static int measure(struct attrprof_bpf *skel, struct links *l, void (*fn)(void),
 		return ret;
 	}
 	site.host_path = path;
-	ret = attach__site(skel, getpid(), &site, timed, l, err, errlen);
+	ret = attach__sites(skel, getpid(), &site, 1, timed, l, err, errlen);
 	if (ret)
 		return ret;
 	ns_per_call(fn); /* warm-up: the first hits fault in pages and allocate task storage */
@@ -123,10 +124,11 @@ static uint64_t minus(uint64_t a, uint64_t b)
 	return a > b ? a - b : 0;
 }
 
-int calibrate__run(struct attrprof_bpf *skel, struct links *l, struct prof_calibration *out,
-		   char *err, size_t errlen)
+int calibrate__run(struct attrprof_bpf *skel, bool multi, struct prof_calibration *out, char *err,
+		   size_t errlen)
 {
 	uint64_t bare, timed[PROBE_CLASSES], count[PROBE_CLASSES], unused;
+	struct links cal_links = {.multi = multi}, *l = &cal_links;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -140,6 +142,8 @@ int calibrate__run(struct attrprof_bpf *skel, struct links *l, struct prof_calib
 		      &unused, err, errlen) ?:
 	      measure(skel, l, cal_sstep_count, ATTR_CALIBRATION + 1, true, false, &count[1],
 		      &unused, err, errlen);
+	/* Never called again: their detach (a grace period each) need not hold anyone up. */
+	attach__destroy_async(l);
 	if (ret)
 		return ret;
 	for (int c = 0; c < PROBE_CLASSES; c++)

@@ -15,11 +15,11 @@
  * (emulated and single-stepped first instruction), in timed and count-only
  * mode, calls them, and sets the skeleton's cost variables and *out.
  * Must run after load and before the target's probes are attached; leaves
- * target_tgid pointing at this process. The links are appended to l (they
- * never fire again) so they are torn down with the rest.
+ * target_tgid pointing at this process. multi says how to attach (struct
+ * links). The calibration probes are detached in the background.
  * Returns 0, or a negative errno with a message in err.
  */
-int calibrate__run(struct attrprof_bpf *skel, struct links *l, struct prof_calibration *out,
-		   char *err, size_t errlen);
+int calibrate__run(struct attrprof_bpf *skel, bool multi, struct prof_calibration *out, char *err,
+		   size_t errlen);
 
 #endif /* ATTRPROF_CALIBRATE_H */

@@ -72,6 +72,16 @@ int cmd_attach(int argc, char **argv)
 
 	options__init(&a.opts);
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	/* Before any thread starts, so that every thread leaves these to the signalfd. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sigfd < 0) {
+		snprintf(err, sizeof(err), "signalfd: %s", strerror(errno));
+		goto cleanup;
+	}
 
 	ret = caps__check(err, sizeof(err));
 	if (!ret)
@@ -100,15 +110,6 @@ int cmd_attach(int argc, char **argv)
 		goto cleanup;
 	}
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	if (sigfd < 0) {
-		snprintf(err, sizeof(err), "signalfd: %s", strerror(errno));
-		goto cleanup;
-	}
 	ret = session__attach(&s, a.pid, err, sizeof(err));
 	if (ret)
 		goto cleanup;
@@ -121,11 +122,11 @@ int cmd_attach(int argc, char **argv)
 		snprintf(err, sizeof(err), "wait: %s", strerror(-ret));
 		goto cleanup;
 	}
-	session__detach(&s);
 	ret = session__write_profile(&s, exe, end, -1, err, sizeof(err));
 	if (ret)
 		goto cleanup;
 	fprintf(stderr, "attrprof: wrote %s\n", a.opts.output);
+	session__detach(&s);
 	code = 0;
 cleanup:
 	if (err[0])

@@ -118,6 +118,12 @@ int cmd_record(int argc, char **argv)
 
 	options__init(&a.opts);
 	argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
+	/* Before any thread starts, so that every thread leaves these to the signalfd. */
+	sigfd = relay_signals(&mask);
+	if (sigfd < 0) {
+		snprintf(err, sizeof(err), "signalfd: %s", strerror(errno));
+		goto cleanup;
+	}
 
 	ret = caps__check(err, sizeof(err));
 	if (!ret)
@@ -129,8 +135,7 @@ int cmd_record(int argc, char **argv)
 		goto cleanup;
 	}
 
-	sigfd = relay_signals(&mask);
-	if (sigfd < 0 || pipe2(gate, O_CLOEXEC) || pipe2(errpipe, O_CLOEXEC)) {
+	if (pipe2(gate, O_CLOEXEC) || pipe2(errpipe, O_CLOEXEC)) {
 		snprintf(err, sizeof(err), "set up the command: %s", strerror(errno));
 		goto cleanup;
 	}
@@ -176,21 +181,18 @@ int cmd_record(int argc, char **argv)
 		goto cleanup;
 	}
 	if (end == END_DURATION) {
-		/* Stop tracing now; the command runs on and we still return its status. */
-		session__detach(&s);
+		/* Stop tracing now; the command runs on, untraced, and we return its status. */
 		ret = session__write_profile(&s, exe, end, -1, err, sizeof(err));
-		if (ret)
-			goto cleanup;
+		session__detach(&s);
 		waitpid(child, &status, 0);
 	} else {
 		waitpid(child, &status, 0);
-		session__detach(&s);
 		ret = session__write_profile(&s, exe, end, exit_status_of(status), err,
 					     sizeof(err));
-		if (ret)
-			goto cleanup;
 	}
 	child = -1;
+	if (ret)
+		goto cleanup;
 	fprintf(stderr, "attrprof: wrote %s\n", a.opts.output);
 	code = exit_status_of(status);
 	err[0] = '\0';

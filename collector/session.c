@@ -25,6 +25,18 @@ uint64_t session__now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* With ATTRPROF_DEBUG set, says on stderr when each step of a session ended. */
+static void debug_step(const char *step)
+{
+	static uint64_t t0;
+
+	if (!getenv("ATTRPROF_DEBUG"))
+		return;
+	if (!t0)
+		t0 = session__now_ns();
+	fprintf(stderr, "attrprof: debug: %8.3f ms %s\n", (session__now_ns() - t0) / 1e6, step);
+}
+
 int session__exit_code(int err)
 {
 	switch (err) {
@@ -52,6 +64,8 @@ static int load(struct session *s, char *err, size_t errlen)
 		return ret;
 	}
 	s->skel = skel;
+	s->links.multi = attach__multi_supported();
+	attach__prepare(skel, s->links.multi);
 	/* Size the bounded maps: one stats slot per attribute id in use. */
 	ret = bpf_map__set_max_entries(skel->maps.stats, ATTR_FIRST_USER + s->sites.naccess);
 	if (!ret)
@@ -73,6 +87,7 @@ int session__open(struct session *s, const struct session_opts *opts, struct tar
 {
 	int ret;
 
+	debug_step("open");
 	memset(s, 0, sizeof(*s));
 	s->opts = *opts;
 	s->objs = *objs;
@@ -86,12 +101,16 @@ int session__open(struct session *s, const struct session_opts *opts, struct tar
 		ret = sites__add_locks(&s->sites, &s->objs, err, errlen);
 	if (ret)
 		return ret;
+	debug_step("sites resolved");
 	ret = load(s, err, errlen);
 	if (ret)
 		return ret;
+	debug_step("loaded");
 	if (s->opts.count_only)
 		return 0;
-	return calibrate__run(s->skel, &s->links, &s->calib, err, errlen);
+	ret = calibrate__run(s->skel, s->links.multi, &s->calib, err, errlen);
+	debug_step("calibrated");
+	return ret;
 }
 
 int session__attach(struct session *s, pid_t pid, char *err, size_t errlen)
@@ -101,17 +120,16 @@ int session__attach(struct session *s, pid_t pid, char *err, size_t errlen)
 
 	s->pid = pid;
 	s->skel->bss->target_tgid = pid;
-	for (size_t i = 0; i < s->sites.n; i++) {
-		ret = attach__site(s->skel, pid, &s->sites.v[i], timed, &s->links, err, errlen);
-		if (ret)
-			return ret;
-	}
+	ret = attach__sites(s->skel, pid, s->sites.v, s->sites.n, timed, &s->links, err, errlen);
+	if (ret)
+		return ret;
 	if (!s->opts.no_locks) {
 		ret = attach__lock_waits(s->skel, &s->links, err, errlen);
 		if (ret)
 			return ret;
 	}
 	s->start_ns = session__now_ns();
+	debug_step("attached");
 	return 0;
 }
 
@@ -186,11 +204,20 @@ int session__wait(struct session *s, int sigfd, int pidfd, pid_t forward_to,
 	return ret;
 }
 
+void session__stop(struct session *s)
+{
+	if (s->stop_ns)
+		return;
+	s->skel->bss->target_tgid = 0;
+	s->stop_ns = session__now_ns();
+}
+
 void session__detach(struct session *s)
 {
-	if (!s->stop_ns)
-		s->stop_ns = session__now_ns();
+	session__stop(s);
+	debug_step("detaching");
 	attach__destroy(&s->links);
+	debug_step("detached");
 }
 
 static const char *end_name(enum session_end end)
@@ -235,8 +262,7 @@ int session__write_profile(struct session *s, const char *exe, enum session_end 
 	struct profile p = {};
 	int ret;
 
-	if (!s->stop_ns)
-		s->stop_ns = session__now_ns();
+	session__stop(s);
 	ret = describe(s, &p, exe, end, exit_status);
 	if (!ret)
 		ret = snapshot__collect(s->skel, &s->sites, &p);
@@ -247,6 +273,7 @@ int session__write_profile(struct session *s, const char *exe, enum session_end 
 	ret = profile__write(&p, s->opts.output);
 	if (ret)
 		snprintf(err, errlen, "write %s: %s", s->opts.output, strerror(-ret));
+	debug_step("profile written");
 cleanup:
 	profile__free(&p);
 	return ret;

@@ -69,11 +69,18 @@ int session__attach(struct session *s, pid_t pid, char *err, size_t errlen);
 int session__wait(struct session *s, int sigfd, int pidfd, pid_t forward_to,
 		  enum session_end *end);
 
-/* Stops the clock and detaches every probe (the maps stay readable). */
+/*
+ * Stops counting (the probes stay attached but ignore every hit) and the
+ * clock, so the profile can be written before the slow detach.
+ */
+void session__stop(struct session *s);
+
+/* Detaches every probe; the maps stay readable. */
 void session__detach(struct session *s);
 
 /*
- * Drains the maps into a profile and writes it atomically to opts.output.
+ * Stops the session if it runs, drains the maps into a profile and writes
+ * it atomically to opts.output.
  * exe is the target's executable as it names it; exit_status is the
  * target's exit status or -1. Returns 0 or -errno with a message.
  */

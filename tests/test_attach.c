@@ -64,6 +64,7 @@ Test(attach, counts_only_the_attached_window_and_sigint_writes_the_profile, .tim
 	char prof[256], before[1024], during[1024], after[1024];
 	struct proc target, tracer;
 	struct profile p = {};
+	int code;
 
 	skip_unless_tracing();
 	temp_path(prof, sizeof(prof), "attach.json");
@@ -72,7 +73,8 @@ Test(attach, counts_only_the_attached_window_and_sigint_writes_the_profile, .tim
 	start_attach(&tracer, target.pid, prof);
 	run_batch(&target, "250", during, sizeof(during));
 	kill(tracer.pid, SIGINT);
-	cr_assert_eq(proc_wait(&tracer, 60000), 0, "%s", tracer.err);
+	code = proc_wait(&tracer, 60000);
+	cr_assert_eq(code, 0, "exit %d: %s", code, tracer.err);
 	run_batch(&target, "100", after, sizeof(after));
 	proc_send(&target, "quit");
 	cr_assert_eq(proc_wait(&target, 10000), 0);
