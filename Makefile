@@ -29,15 +29,16 @@ TEST_SRCS := $(wildcard tests/*.c)
 TEST_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(TEST_SRCS))
 TARGET_SRCS := $(wildcard tests/targets/*.c)
 TARGETS := $(patsubst tests/targets/%.c,$(OUTPUT)/targets/%,$(TARGET_SRCS))
+DEMOS := $(patsubst demo/%.c,$(OUTPUT)/demo/%,$(wildcard demo/*.c))
 
 .PHONY: all deps test demo bench clean check-format format asan
 
-all: $(OUTPUT)/attrprof $(TARGETS)
+all: $(OUTPUT)/attrprof $(TARGETS) $(DEMOS)
 
 deps:
 	$(Q)scripts/setup
 
-$(OUTPUT) $(OUTPUT)/collector $(OUTPUT)/report $(OUTPUT)/tests $(OUTPUT)/targets:
+$(OUTPUT) $(OUTPUT)/collector $(OUTPUT)/report $(OUTPUT)/tests $(OUTPUT)/targets $(OUTPUT)/demo:
 	$(Q)mkdir -p $@
 
 $(OUTPUT)/vmlinux.h: | $(OUTPUT)
@@ -74,6 +75,11 @@ $(OUTPUT)/attrprof: $(OUTPUT)/collector/main.o $(LIB_OBJS)
 $(OUTPUT)/targets/%: tests/targets/%.c Makefile | $(OUTPUT)/targets
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -g -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-shrink-wrap -Wall -Wextra -Werror -pthread $< -o $@
+
+# The demo is built like any program: whatever its accessors start with, attrprof copes.
+$(OUTPUT)/demo/%: demo/%.c Makefile | $(OUTPUT)/demo
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g -Wall -Wextra -Werror -pthread $< -o $@
 
 $(OUTPUT)/test_attrprof: $(TEST_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
