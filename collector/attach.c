@@ -137,8 +137,8 @@ struct group {
 	size_t n;
 };
 
-static int group_of(const struct probe_site *sites, size_t n, const char *path,
-		    enum site_kind kind, struct group *g)
+static int group_of(const struct probe_site *sites, size_t n, const char *path, enum site_kind kind,
+		    struct group *g)
 {
 	memset(g, 0, sizeof(*g));
 	g->path = path;
@@ -163,8 +163,7 @@ static int attach_group(struct bpf_program *prog, pid_t pid, const struct group 
 	fd = uprobe_multi_link(bpf_program__fd(prog), g->path, g->offsets, g->cookies, g->n,
 			       retprobe, pid);
 	if (fd < 0) {
-		snprintf(err, errlen, "attach %zu probes to %s: %s", g->n, g->path,
-			 strerror(-fd));
+		snprintf(err, errlen, "attach %zu probes to %s: %s", g->n, g->path, strerror(-fd));
 		return fd;
 	}
 	return fds_add(l, fd);
@@ -186,7 +185,8 @@ static int attach_file(struct attrprof_bpf *skel, pid_t pid, const struct probe_
 		goto cleanup;
 	}
 	if (access.n && timed) {
-		/* Return first: an entry whose return probe is missing would leave a frame behind. */
+		/* Return first: an entry whose return probe is missing would leave a frame behind.
+		 */
 		ret = attach_group(skel->progs.access_return, pid, &access, true, l, err, errlen);
 		if (!ret)
 			ret = attach_group(skel->progs.access_enter, pid, &access, false, l, err,

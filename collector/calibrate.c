@@ -83,8 +83,10 @@ static int measure(struct attrprof_bpf *skel, struct links *l, void (*fn)(void),
 		   bool sstep, bool timed, uint64_t *wall, uint64_t *frame, char *err,
 		   size_t errlen)
 {
-	struct probe_site site = {.kind = SITE_ACCESS, .name = "calibration",
-				  .cookie = attr | (sstep ? COOKIE_SSTEP << COOKIE_FLAGS_SHIFT : 0)};
+	struct probe_site site = {.kind = SITE_ACCESS,
+				  .name = "calibration",
+				  .cookie =
+					  attr | (sstep ? COOKIE_SSTEP << COOKIE_FLAGS_SHIFT : 0)};
 	uint64_t hist[HIST_SLOTS];
 	struct attr_stats sum;
 	char path[4096];

@@ -60,8 +60,8 @@ static error_t parse_attach(int key, char *arg, struct argp_state *state)
 int cmd_attach(int argc, char **argv)
 {
 	static const struct argp_child children[] = {{&options__tracing, 0, NULL, 0}, {}};
-	static const struct argp argp = {attach_options, parse_attach, NULL, doc, children, NULL,
-					 NULL};
+	static const struct argp argp = {attach_options, parse_attach, NULL, doc,
+					 children,	 NULL,	       NULL};
 	struct attach_args a = {};
 	struct target_objects objs = {};
 	struct session s = {};
@@ -113,8 +113,9 @@ int cmd_attach(int argc, char **argv)
 	ret = session__attach(&s, a.pid, err, sizeof(err));
 	if (ret)
 		goto cleanup;
-	fprintf(stderr, "attrprof: tracing PID %d (%zu functions, %zu lock functions); "
-			"Ctrl-C to stop\n",
+	fprintf(stderr,
+		"attrprof: tracing PID %d (%zu functions, %zu lock functions); "
+		"Ctrl-C to stop\n",
 		a.pid, s.sites.naccess, s.sites.n - s.sites.naccess);
 
 	ret = session__wait(&s, sigfd, pidfd, 0, &end);

@@ -104,8 +104,8 @@ static int exit_status_of(int status)
 int cmd_record(int argc, char **argv)
 {
 	static const struct argp_child children[] = {{&options__tracing, 0, NULL, 0}, {}};
-	static const struct argp argp = {NULL, parse_record, "[OPTION...] -- COMMAND [ARG...]",
-					 doc, children, NULL, NULL};
+	static const struct argp argp = {
+		NULL, parse_record, "[OPTION...] -- COMMAND [ARG...]", doc, children, NULL, NULL};
 	struct record_args a = {};
 	struct target_objects objs = {};
 	struct session s = {};

@@ -50,7 +50,8 @@ static error_t parse_report(int key, char *arg, struct argp_state *state)
 
 int cmd_report(int argc, char **argv)
 {
-	static const struct argp argp = {report_options, parse_report, "FILE", doc, NULL, NULL, NULL};
+	static const struct argp argp = {report_options, parse_report, "FILE", doc,
+					 NULL,		 NULL,	       NULL};
 	struct report_args a = {.format = REPORT_TEXT};
 	struct profile p = {};
 	char err[1024];
@@ -62,7 +63,8 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "attrprof report: %s\n", err);
 		return EXIT_BAD_INPUT;
 	}
-	ret = report__render(stdout, &p, a.format, a.format == REPORT_TEXT && isatty(STDOUT_FILENO));
+	ret = report__render(stdout, &p, a.format,
+			     a.format == REPORT_TEXT && isatty(STDOUT_FILENO));
 	if (!ret && fflush(stdout))
 		ret = -errno;
 	profile__free(&p);

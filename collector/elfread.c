@@ -163,13 +163,13 @@ static int add_cand(struct scan *s, char *name, const GElf_Sym *sym, bool hidden
 	}
 	c = &s->v[s->n++];
 	*c = (struct cand){
-	    .f = {.name = name, .vaddr = sym->st_value, .offset = off, .size = sym->st_size},
-	    .hidden = hidden,
-	    .ifunc = ifunc,
+		.f = {.name = name, .vaddr = sym->st_value, .offset = off, .size = sym->st_size},
+		.hidden = hidden,
+		.ifunc = ifunc,
 	};
 	if (off < s->rawsize) {
-		c->f.head_len = s->rawsize - off < sizeof(c->f.head) ? s->rawsize - off
-								      : sizeof(c->f.head);
+		c->f.head_len =
+			s->rawsize - off < sizeof(c->f.head) ? s->rawsize - off : sizeof(c->f.head);
 		memcpy(c->f.head, s->raw + off, c->f.head_len);
 	}
 	return 0;

@@ -13,10 +13,10 @@
 #include <stdint.h>
 
 struct elf_func {
-	char *name;	 /* symbol name, without any @VERSION suffix */
-	uint64_t vaddr;	 /* st_value */
-	uint64_t offset; /* file offset to put a uprobe at (past an endbr64) */
-	uint64_t size;	 /* st_size, bytes */
+	char *name;	  /* symbol name, without any @VERSION suffix */
+	uint64_t vaddr;	  /* st_value */
+	uint64_t offset;  /* file offset to put a uprobe at (past an endbr64) */
+	uint64_t size;	  /* st_size, bytes */
 	uint8_t head[16]; /* the first bytes at offset, for insn__classify() */
 	size_t head_len;
 };

@@ -60,7 +60,8 @@ static error_t parse_tracing(int key, char *arg, struct argp_state *state)
 		break;
 	case 'd':
 		if (options__parse_number(arg, 1e7, true, &v))
-			argp_error(state, "--duration: expected a positive number of seconds, got '%s'",
+			argp_error(state,
+				   "--duration: expected a positive number of seconds, got '%s'",
 				   arg);
 		o->duration_s = v;
 		break;
@@ -78,8 +79,10 @@ static error_t parse_tracing(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_MAX_LOCK_ENTRIES:
 		if (options__parse_number(arg, 1 << 20, false, &v))
-			argp_error(state, "--max-lock-entries: expected an integer from 1 to %d, "
-				   "got '%s'", 1 << 20, arg);
+			argp_error(state,
+				   "--max-lock-entries: expected an integer from 1 to %d, "
+				   "got '%s'",
+				   1 << 20, arg);
 		o->max_lock_entries = v;
 		break;
 	case ARGP_KEY_END:
@@ -92,8 +95,7 @@ static error_t parse_tracing(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-const struct argp options__tracing = {tracing_options, parse_tracing, NULL, NULL, NULL, NULL,
-				      NULL};
+const struct argp options__tracing = {tracing_options, parse_tracing, NULL, NULL, NULL, NULL, NULL};
 
 void options__init(struct session_opts *o)
 {

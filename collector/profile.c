@@ -19,9 +19,9 @@
 #define JPATH_LEN 128
 
 static const char *const lock_kind_names[LOCK_KINDS] = {
-    [LOCK_PTHREAD] = "pthread",
-    [LOCK_PYTHON] = "python",
-    [LOCK_GIL] = "gil",
+	[LOCK_PTHREAD] = "pthread",
+	[LOCK_PYTHON] = "python",
+	[LOCK_GIL] = "gil",
 };
 
 const char *profile__lock_kind_name(enum lock_kind kind)
@@ -473,8 +473,8 @@ static int get_pair(struct reader *r, json_t *obj, const char *path, const char 
 
 	if (!arr)
 		return -EINVAL;
-	if (json_array_size(arr) != PROBE_CLASSES ||
-	    !json_is_integer(json_array_get(arr, 0)) || !json_is_integer(json_array_get(arr, 1)) ||
+	if (json_array_size(arr) != PROBE_CLASSES || !json_is_integer(json_array_get(arr, 0)) ||
+	    !json_is_integer(json_array_get(arr, 1)) ||
 	    json_integer_value(json_array_get(arr, 0)) < 0 ||
 	    json_integer_value(json_array_get(arr, 1)) < 0)
 		return bad(r, path, key, "expected an array of 2 non-negative integers");

@@ -17,19 +17,19 @@
 #define PROFILE_SCHEMA "attrprof.profile/1"
 
 struct prof_lock {
-	uint64_t count;    /* waits that blocked */
+	uint64_t count;	   /* waits that blocked */
 	uint64_t total_ns; /* time blocked */
 	uint64_t max_ns;
 	uint64_t hist[HIST_SLOTS];
 };
 
 struct prof_attr {
-	char *owner; /* C: basename of the object defining the symbol */
-	char *name;  /* C: the symbol */
-	char *kind;  /* C: "function" */
-	char *op;    /* C: "call" */
-	char *probe; /* probe class of the site: "emulated" or "single-step" */
-	uint64_t count;  /* calls observed (entries) */
+	char *owner;	 /* C: basename of the object defining the symbol */
+	char *name;	 /* C: the symbol */
+	char *kind;	 /* C: "function" */
+	char *op;	 /* C: "call" */
+	char *probe;	 /* probe class of the site: "emulated" or "single-step" */
+	uint64_t count;	 /* calls observed (entries) */
 	uint64_t errors; /* calls that returned the kind's error value */
 	uint64_t threads;
 	uint64_t timed; /* calls with a latency in hist (count minus untimed drops) */
@@ -63,10 +63,10 @@ struct profile {
 		int64_t pid;
 		char *exe;
 		char *build_id; /* hex, or NULL when the binary has none */
-		char *runtime;  /* "c" */
+		char *runtime;	/* "c" */
 	} target;
-	char *mode;          /* "timed" (entry + return) or "count" (entry only) */
-	char *end;           /* why recording stopped: "duration", "signal", "target-exited" */
+	char *mode;	     /* "timed" (entry + return) or "count" (entry only) */
+	char *end;	     /* why recording stopped: "duration", "signal", "target-exited" */
 	int64_t exit_status; /* the target's exit status when record ran it, else -1 */
 	uint64_t duration_ns;
 	uint64_t probe_cost_ns; /* calibration.frame_ns of the common (emulated) class */

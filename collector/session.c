@@ -158,8 +158,7 @@ static int arm_timer(double seconds)
 	return fd;
 }
 
-int session__wait(struct session *s, int sigfd, int pidfd, pid_t forward_to,
-		  enum session_end *end)
+int session__wait(struct session *s, int sigfd, int pidfd, pid_t forward_to, enum session_end *end)
 {
 	int timerfd = arm_timer(s->opts.duration_s);
 	struct pollfd fds[3] = {

@@ -66,8 +66,7 @@ int session__attach(struct session *s, pid_t pid, char *err, size_t errlen);
  * terminal sent to the whole process group is not sent twice.
  * Returns 0 with *end set, or a negative errno.
  */
-int session__wait(struct session *s, int sigfd, int pidfd, pid_t forward_to,
-		  enum session_end *end);
+int session__wait(struct session *s, int sigfd, int pidfd, pid_t forward_to, enum session_end *end);
 
 /*
  * Stops counting (the probes stay attached but ignore every hit) and the

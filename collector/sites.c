@@ -15,10 +15,18 @@
  * pthread_mutex_lock, so probing all of them counts no wait twice.
  */
 static const char *const lock_funcs[] = {
-	"pthread_mutex_lock",	    "pthread_mutex_timedlock",	  "pthread_mutex_clocklock",
-	"pthread_rwlock_rdlock",    "pthread_rwlock_wrlock",	  "pthread_rwlock_timedrdlock",
-	"pthread_rwlock_timedwrlock", "pthread_rwlock_clockrdlock", "pthread_rwlock_clockwrlock",
-	"sem_wait",		    "sem_timedwait",		  "sem_clockwait",
+	"pthread_mutex_lock",
+	"pthread_mutex_timedlock",
+	"pthread_mutex_clocklock",
+	"pthread_rwlock_rdlock",
+	"pthread_rwlock_wrlock",
+	"pthread_rwlock_timedrdlock",
+	"pthread_rwlock_timedwrlock",
+	"pthread_rwlock_clockrdlock",
+	"pthread_rwlock_clockwrlock",
+	"sem_wait",
+	"sem_timedwait",
+	"sem_clockwait",
 };
 
 static const char *basename_of(const char *path)
@@ -102,7 +110,8 @@ int sites__add_funcs(struct probe_set *set, const struct target_objects *objs,
 					continue;
 				if (insn__classify(fn->head, fn->head_len) == INSN_REFUSED) {
 					fprintf(stderr,
-						"attrprof: warning: not probing %s in %s: its first "
+						"attrprof: warning: not probing %s in %s: its "
+						"first "
 						"instruction has a prefix uprobes refuse (lock or "
 						"segment)\n",
 						fn->name, objs->v[i].path);

@@ -14,8 +14,8 @@ enum site_kind {
 
 struct probe_site {
 	enum site_kind kind;
-	char *owner;           /* basename of the object that defines the symbol */
-	char *name;            /* the symbol */
+	char *owner;	       /* basename of the object that defines the symbol */
+	char *name;	       /* the symbol */
 	const char *host_path; /* borrowed from the target_objects it came from */
 	uint64_t offset;       /* file offset of the probed instruction */
 	uint64_t cookie;       /* COOKIE_SSTEP set when the kernel single-steps it */
@@ -24,7 +24,7 @@ struct probe_site {
 struct probe_set {
 	struct probe_site *v;
 	size_t n;
-	size_t naccess;     /* of which SITE_ACCESS */
+	size_t naccess;	     /* of which SITE_ACCESS */
 	uint64_t over_limit; /* matching functions left out by max_attrs */
 	uint64_t refused;    /* matching functions whose first instruction uprobes refuse */
 };

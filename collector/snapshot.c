@@ -96,7 +96,8 @@ static int collect_locks(struct attrprof_bpf *skel, const struct probe_set *site
 			continue;
 		if (key.attr != ATTR_UNATTRIBUTED) {
 			/* Skips the calibration attribute, which takes no locks anyway. */
-			if (key.attr < ATTR_FIRST_USER || key.attr >= ATTR_FIRST_USER + sites->naccess)
+			if (key.attr < ATTR_FIRST_USER ||
+			    key.attr >= ATTR_FIRST_USER + sites->naccess)
 				continue;
 			locks = p->attrs[first_attr + key.attr - ATTR_FIRST_USER].locks;
 		}
@@ -149,9 +150,9 @@ int snapshot__collect(struct attrprof_bpf *skel, const struct probe_set *sites, 
 		a = profile__add_attr(p, site->owner, site->name, "function", "call");
 		if (!a)
 			return -ENOMEM;
-		a->probe = strdup(site->cookie & (COOKIE_SSTEP << COOKIE_FLAGS_SHIFT)
-					  ? "single-step"
-					  : "emulated");
+		a->probe =
+			strdup(site->cookie & (COOKIE_SSTEP << COOKIE_FLAGS_SHIFT) ? "single-step"
+										   : "emulated");
 		if (!a->probe)
 			return -ENOMEM;
 		ret = snapshot__attr_stats(skel, site->cookie & COOKIE_ATTR_MASK, &sum);

@@ -40,8 +40,8 @@ int target__check_pid(pid_t pid, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	if (flags & PF_KTHREAD) {
-		snprintf(err, errlen, "PID %d is a kernel thread: it has no user-space code to probe",
-			 pid);
+		snprintf(err, errlen,
+			 "PID %d is a kernel thread: it has no user-space code to probe", pid);
 		return -EINVAL;
 	}
 	return 0;

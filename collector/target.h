@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 struct target_object {
-	char *path;      /* as the target names it (/proc/PID/maps, the loader's list) */
+	char *path;	 /* as the target names it (/proc/PID/maps, the loader's list) */
 	char *host_path; /* where this process opens it: under /proc/PID/root for a PID */
 };
 

@@ -45,14 +45,14 @@ struct frame {
 	__u32 attr;
 	__u32 flags;
 	__u64 start_ns;
-	__u64 sp;       /* user stack pointer at entry: pairs returns with entries */
+	__u64 sp;	/* user stack pointer at entry: pairs returns with entries */
 	__u64 probe_ns; /* the thread's probe_ns after this frame's entry */
 };
 
 struct thread_state {
 	__u32 depth; /* frames on stack[] */
 	__u32 lock_kind;
-	__u64 probe_ns;  /* wall time probe hits cost this thread so far */
+	__u64 probe_ns;	 /* wall time probe hits cost this thread so far */
 	__u64 lock_addr; /* lock last asked for by this thread */
 	__u64 wait_start;
 	struct frame stack[MAX_STACK_DEPTH];

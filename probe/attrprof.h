@@ -43,15 +43,15 @@
 enum lock_kind {
 	LOCK_PTHREAD = 0, /* pthread mutex, rwlock and POSIX semaphores in native code */
 	LOCK_PYTHON = 1,  /* CPython threading.Lock / RLock */
-	LOCK_GIL = 2,     /* CPython's global interpreter lock */
+	LOCK_GIL = 2,	  /* CPython's global interpreter lock */
 	LOCK_KINDS = 3,
 };
 
 /* Why an event could not be recorded in full; indexes the `drops` map. */
 enum drop_reason {
-	DROP_MAP_FULL = 0,      /* a bounded map had no room (task storage, lock_waits) */
-	DROP_STACK_DEPTH = 1,   /* an access nested deeper than MAX_STACK_DEPTH: counted, not timed */
-	DROP_READ_ERROR = 2,    /* reading target memory failed */
+	DROP_MAP_FULL = 0,    /* a bounded map had no room (task storage, lock_waits) */
+	DROP_STACK_DEPTH = 1, /* an access nested deeper than MAX_STACK_DEPTH: counted, not timed */
+	DROP_READ_ERROR = 2,  /* reading target memory failed */
 	DROP_UNMATCHED_RET = 3, /* a return with no matching entry (longjmp, exit inside a call) */
 	DROP_REASONS = 4,
 };
@@ -75,7 +75,7 @@ enum drop_reason {
 struct attr_stats {
 	__u64 calls;
 	__u64 errors;
-	__u64 timed;    /* calls whose latency was measured (== calls unless dropped) */
+	__u64 timed;	/* calls whose latency was measured (== calls unless dropped) */
 	__u64 total_ns; /* sum of measured latencies, probe cost subtracted */
 	__u64 max_ns;
 	__u64 threads; /* distinct threads that called it */

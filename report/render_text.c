@@ -34,9 +34,9 @@ enum col {
 };
 
 static const char *const col_names[NUM_COLS] = {
-    [COL_COUNT] = "COUNT", [COL_RATE] = "CALLS/S",   [COL_P50] = "P50",
-    [COL_P90] = "P90",	   [COL_P99] = "P99",	     [COL_MAX] = "MAX",
-    [COL_TOTAL] = "TOTAL", [COL_LOCK] = "LOCK WAIT", [COL_THREADS] = "THREADS",
+	[COL_COUNT] = "COUNT", [COL_RATE] = "CALLS/S",	 [COL_P50] = "P50",
+	[COL_P90] = "P90",     [COL_P99] = "P99",	 [COL_MAX] = "MAX",
+	[COL_TOTAL] = "TOTAL", [COL_LOCK] = "LOCK WAIT", [COL_THREADS] = "THREADS",
 };
 
 struct cells {

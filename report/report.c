@@ -63,17 +63,17 @@ void report__drops(const struct profile *p, struct report_drop out[REPORT_DROPS]
 {
 	const struct prof_dropped *d = &p->dropped;
 	const struct report_drop drops[REPORT_DROPS] = {
-	    {"map_full", "a bounded BPF map was full: events were lost", d->map_full},
-	    {"stack_depth",
-	     "accesses nested deeper than " STR(MAX_STACK_DEPTH) " were counted but not timed",
-	     d->stack_depth},
-	    {"read_errors", "reading target memory failed", d->read_errors},
-	    {"unmatched_returns", "returns without a matching entry, e.g. after longjmp",
-	     d->unmatched_returns},
-	    {"attrs_over_limit", "matched functions left unprobed by --max-attrs",
-	     d->attrs_over_limit},
-	    {"unprobeable", "matched functions whose first instruction uprobes refuse",
-	     d->unprobeable},
+		{"map_full", "a bounded BPF map was full: events were lost", d->map_full},
+		{"stack_depth",
+		 "accesses nested deeper than " STR(MAX_STACK_DEPTH) " were counted but not timed",
+		 d->stack_depth},
+		{"read_errors", "reading target memory failed", d->read_errors},
+		{"unmatched_returns", "returns without a matching entry, e.g. after longjmp",
+		 d->unmatched_returns},
+		{"attrs_over_limit", "matched functions left unprobed by --max-attrs",
+		 d->attrs_over_limit},
+		{"unprobeable", "matched functions whose first instruction uprobes refuse",
+		 d->unprobeable},
 	};
 
 	memcpy(out, drops, sizeof(drops));

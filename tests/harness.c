@@ -124,8 +124,7 @@ int proc_wait(struct proc *p, int timeout_ms)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-int run_cmd(char *const argv[], char *out, size_t outlen, char *err, size_t errlen,
-	    int timeout_ms)
+int run_cmd(char *const argv[], char *out, size_t outlen, char *err, size_t errlen, int timeout_ms)
 {
 	struct proc p;
 	size_t used = 0;

@@ -18,8 +18,8 @@
 
 struct proc {
 	pid_t pid;
-	FILE *in;  /* its stdin, or NULL */
-	FILE *out; /* its stdout */
+	FILE *in;   /* its stdin, or NULL */
+	FILE *out;  /* its stdout */
 	int err_fd; /* its stderr, read with proc_read_err / proc_wait_err */
 	char err[8192];
 	size_t err_len;
@@ -47,8 +47,7 @@ int proc_wait(struct proc *p, int timeout_ms);
  * Runs argv to completion with stdout captured into out (may be NULL) and
  * stderr into err. Returns the exit code or 128 + signal.
  */
-int run_cmd(char *const argv[], char *out, size_t outlen, char *err, size_t errlen,
-	    int timeout_ms);
+int run_cmd(char *const argv[], char *out, size_t outlen, char *err, size_t errlen, int timeout_ms);
 
 /* A fresh path for a profile under build/tests/tmp/, unique per call. */
 void temp_path(char *buf, size_t len, const char *name);

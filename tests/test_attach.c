@@ -49,8 +49,8 @@ static void start_target(struct proc *t, const char *threads)
 static void start_attach(struct proc *a, pid_t pid, const char *prof)
 {
 	char pidbuf[16];
-	char *argv[] = {ATTRPROF, "attach", "-p", pidbuf, "-o", (char *)prof, "--func",
-			"model_get_*", NULL};
+	char *argv[] = {ATTRPROF,     "attach", "-p",	       pidbuf, "-o",
+			(char *)prof, "--func", "model_get_*", NULL};
 
 	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
 	proc_start(a, argv);
@@ -118,8 +118,8 @@ Test(attach, target_exiting_mid_trace_ends_with_a_complete_profile, .timeout = 1
 Test(attach, duration_ends_the_trace, .timeout = 120)
 {
 	char prof[256], pidbuf[16], err[4096];
-	char *argv[] = {ATTRPROF, "attach", "-p", pidbuf, "-d", "0.5", "-o", prof, "-f",
-			"model_get_*", NULL};
+	char *argv[] = {ATTRPROF, "attach", "-p", pidbuf,	 "-d", "0.5",
+			"-o",	  prof,	    "-f", "model_get_*", NULL};
 	struct proc target;
 	struct profile p = {};
 

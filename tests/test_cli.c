@@ -111,9 +111,19 @@ Test(cli, unreadable_profile)
 Test(cli, without_capabilities_says_which_are_missing)
 {
 	/* setpriv drops to nobody with no capabilities, as an unprivileged user would run it. */
-	char *argv[] = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-			"--inh-caps=-all", "--bounding-set=-all", ATTRPROF, "attach", "-p", "1",
-			"-f", "x", NULL};
+	char *argv[] = {"/usr/bin/setpriv",
+			"--reuid=65534",
+			"--regid=65534",
+			"--clear-groups",
+			"--inh-caps=-all",
+			"--bounding-set=-all",
+			ATTRPROF,
+			"attach",
+			"-p",
+			"1",
+			"-f",
+			"x",
+			NULL};
 
 	if (access("/usr/bin/setpriv", X_OK))
 		cr_skip_test("setpriv (util-linux) is not installed");

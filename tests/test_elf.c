@@ -85,8 +85,8 @@ static void build(char out[PATH_MAX], const char *name, const char *flags, const
 /* st_value and st_size of the symbol readelf prints as name (@version included) in table. */
 static uint64_t readelf_sym(const char *path, const char *table, const char *name, uint64_t *size)
 {
-	char *out =
-	    sh("readelf -W %s %s | awk '$8 == \"%s\" { print $2, $3; exit }'", table, path, name);
+	char *out = sh("readelf -W %s %s | awk '$8 == \"%s\" { print $2, $3; exit }'", table, path,
+		       name);
 	char *end;
 	uint64_t v = strtoull(out, &end, 16);
 
@@ -276,8 +276,8 @@ Test(elf, build_id)
 Test(elf, interp)
 {
 	char *want =
-	    sh("readelf -W -l /bin/true | "
-	       "sed -n 's/.*Requesting program interpreter: \\(.*\\)]$/\\1/p' | tr -d '\\n'");
+		sh("readelf -W -l /bin/true | "
+		   "sed -n 's/.*Requesting program interpreter: \\(.*\\)]$/\\1/p' | tr -d '\\n'");
 	char interp[PATH_MAX], so[PATH_MAX];
 
 	cr_assert_gt(strlen(want), 0);

@@ -165,3 +165,20 @@ Test(hist, last_slot_uses_max_as_upper)
 	/* Without a max the slot ends where its own range does. */
 	cr_assert_eq(hist__percentile(h, 100, 0), 1ULL << (HIST_MAX_EXP + 1));
 }
+
+/* The BPF side's slot function, compiled here as plain C, must agree everywhere. */
+#include <sys/cdefs.h>
+#include "hist.bpf.h"
+
+Test(hist, bpf_twin_agrees)
+{
+	for (unsigned int e = 0; e < 64; e++) {
+		uint64_t base = 1ULL << e;
+		uint64_t probes[] = {base - 1, base, base + 1, base + base / 3, base + base / 2};
+
+		for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
+			cr_assert_eq(hist_slot(probes[i]), hist__slot(probes[i]), "value %llu",
+				     (unsigned long long)probes[i]);
+	}
+	cr_assert_eq(hist_slot(UINT64_MAX), hist__slot(UINT64_MAX));
+}

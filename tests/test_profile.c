@@ -145,40 +145,42 @@ static void assert_empty(const struct profile *p)
 Test(profile, dump_matches_golden)
 {
 	struct profile p = {
-	    .target = {.pid = 7, .exe = "/bin/t", .runtime = "c"},
-	    .mode = "count",
-	    .end = "duration",
-	    .exit_status = -1,
-	    .duration_ns = 1000,
-	    .dropped = {.attrs_over_limit = 2},
+		.target = {.pid = 7, .exe = "/bin/t", .runtime = "c"},
+		.mode = "count",
+		.end = "duration",
+		.exit_status = -1,
+		.duration_ns = 1000,
+		.dropped = {.attrs_over_limit = 2},
 	};
 	struct prof_attr a = {
-	    .owner = "t",
-	    .name = "get",
-	    .kind = "function",
-	    .op = "call",
-	    .count = 3,
-	    .errors = 1,
-	    .threads = 1,
-	    .timed = 3,
-	    .total_ns = 30,
-	    .max_ns = 12,
+		.owner = "t",
+		.name = "get",
+		.kind = "function",
+		.op = "call",
+		.count = 3,
+		.errors = 1,
+		.threads = 1,
+		.timed = 3,
+		.total_ns = 30,
+		.max_ns = 12,
 	};
 	const char *golden =
-	    "{\"schema\":\"attrprof.profile/1\",\"tool\":{\"name\":\"attrprof\","
-	    "\"version\":\"0.1.0\"},\"target\":{\"pid\":7,\"exe\":\"/bin/t\",\"build_id\":null,"
-	    "\"runtime\":\"c\"},\"mode\":\"count\",\"end\":\"duration\",\"exit_status\":-1,"
-	    "\"duration_ns\":1000,\"probe_cost_ns\":0,\"calibration\":{\"frame_ns\":[0,0],"
-	    "\"entry_ns\":[0,0],\"return_ns\":0},\"dropped\":{"
-	    "\"map_full\":0,\"stack_depth\":0,\"read_errors\":0,\"unmatched_returns\":0,"
-	    "\"attrs_over_limit\":2,\"unprobeable\":0},\"unattributed_lock_wait_ns\":{\"count\":0,\"total\":0,"
-	    "\"p50\":0,\"p99\":0,\"max\":0,\"histogram\":[],\"by_kind\":{}},\"attributes\":[{"
-	    "\"owner\":\"t\",\"name\":\"get\",\"kind\":\"function\",\"op\":\"call\",\"count\":3,"
-	    "\"errors\":1,\"threads\":1,\"latency_ns\":{\"timed\":3,\"total\":30,\"p50\":10,"
-	    "\"p90\":12,\"p99\":12,\"max\":12,\"histogram\":[[8,2],[12,1]]},\"lock_wait_ns\":{"
-	    "\"count\":1,\"total\":5,\"p50\":5,\"p99\":5,\"max\":5,\"histogram\":[[5,1]],"
-	    "\"by_kind\":{\"pthread\":{\"count\":1,\"total\":5,\"p50\":5,\"p99\":5,\"max\":5,"
-	    "\"histogram\":[[5,1]]}}}}]}";
+		"{\"schema\":\"attrprof.profile/1\",\"tool\":{\"name\":\"attrprof\","
+		"\"version\":\"0.1.0\"},\"target\":{\"pid\":7,\"exe\":\"/bin/t\",\"build_id\":null,"
+		"\"runtime\":\"c\"},\"mode\":\"count\",\"end\":\"duration\",\"exit_status\":-1,"
+		"\"duration_ns\":1000,\"probe_cost_ns\":0,\"calibration\":{\"frame_ns\":[0,0],"
+		"\"entry_ns\":[0,0],\"return_ns\":0},\"dropped\":{"
+		"\"map_full\":0,\"stack_depth\":0,\"read_errors\":0,\"unmatched_returns\":0,"
+		"\"attrs_over_limit\":2,\"unprobeable\":0},\"unattributed_lock_wait_ns\":{"
+		"\"count\":0,\"total\":0,"
+		"\"p50\":0,\"p99\":0,\"max\":0,\"histogram\":[],\"by_kind\":{}},\"attributes\":[{"
+		"\"owner\":\"t\",\"name\":\"get\",\"kind\":\"function\",\"op\":\"call\",\"count\":"
+		"3,"
+		"\"errors\":1,\"threads\":1,\"latency_ns\":{\"timed\":3,\"total\":30,\"p50\":10,"
+		"\"p90\":12,\"p99\":12,\"max\":12,\"histogram\":[[8,2],[12,1]]},\"lock_wait_ns\":{"
+		"\"count\":1,\"total\":5,\"p50\":5,\"p99\":5,\"max\":5,\"histogram\":[[5,1]],"
+		"\"by_kind\":{\"pthread\":{\"count\":1,\"total\":5,\"p50\":5,\"p99\":5,\"max\":5,"
+		"\"histogram\":[[5,1]]}}}}]}";
 	const char *head = "{\n \"schema\": \"attrprof.profile/1\",\n \"tool\": {\n  \"name\"";
 	char *buf = NULL, *compact;
 	size_t len;
@@ -459,7 +461,7 @@ Test(profile, bad_histogram)
 	hist = json_object_get(json_object_get(attr(root, 0), "latency_ns"), "histogram");
 	json_array_set_new(json_array_get(hist, 1), 0, json_integer(9));
 	expect_json_error(
-	    root, "attributes[0].latency_ns.histogram[1]: 9 is not the lower bound of a slot");
+		root, "attributes[0].latency_ns.histogram[1]: 9 is not the lower bound of a slot");
 
 	root = valid_json();
 	hist = json_object_get(json_object_get(attr(root, 0), "latency_ns"), "histogram");
@@ -483,8 +485,8 @@ Test(profile, unknown_keys_are_ignored)
 	json_object_set_new(attr(root, 0), "source",
 			    json_pack("{s:s, s:i}", "file", "m.c", "line", 9));
 	json_object_set_new(
-	    json_object_get(json_object_get(root, "unattributed_lock_wait_ns"), "by_kind"), "futex",
-	    json_object());
+		json_object_get(json_object_get(root, "unattributed_lock_wait_ns"), "by_kind"),
+		"futex", json_object());
 	cr_assert_eq(json_dump_file(root, file, 0), 0);
 	json_decref(root);
 	cr_assert_eq(profile__read(file, &q, err, sizeof(err)), 0, "%s", err);

@@ -21,9 +21,9 @@ static void skip_unless_tracing(void)
 static int record(const char *prof, const char *threads, const char *iters, const char *depth,
 		  char *out, size_t outlen, char *err, size_t errlen)
 {
-	char *argv[] = {ATTRPROF, "record", "-o", (char *)prof, "--func", "model_get_*", "--",
-			ACCESSORS, "--threads", (char *)threads, "--iters", (char *)iters,
-			"--depth", (char *)depth, NULL};
+	char *argv[] = {ATTRPROF,      "record",      "-o",	 (char *)prof,	"--func",
+			"model_get_*", "--",	      ACCESSORS, "--threads",	(char *)threads,
+			"--iters",     (char *)iters, "--depth", (char *)depth, NULL};
 
 	return run_cmd(argv, out, outlen, err, errlen, 120000);
 }
@@ -72,7 +72,8 @@ Test(record, counts_and_lock_waits_with_four_threads, .timeout = 180)
 	cr_assert_gt(locked.count, 0);
 	cr_assert_gt(locked.total_ns, 0);
 	cr_assert_gt(inner.count, 0);
-	cr_assert_eq(outer.count, 0, "outer got %lu waits of its callee", (unsigned long)outer.count);
+	cr_assert_eq(outer.count, 0, "outer got %lu waits of its callee",
+		     (unsigned long)outer.count);
 	cr_assert_eq(plain.count, 0);
 	cr_assert_gt(find_attr(&p, "model_get_locked")->locks[LOCK_PTHREAD].count, 0);
 
@@ -124,7 +125,8 @@ Test(record, recursion_deeper_than_the_stack_is_counted_and_reported, .timeout =
 	assert_counts_match(&p, out);
 	tree = find_attr(&p, "model_get_tree");
 	cr_assert_eq(tree->count, (uint64_t)(iters * threads * per_iter));
-	cr_assert_eq(p.dropped.stack_depth, (uint64_t)(iters * threads * (per_iter - MAX_STACK_DEPTH)));
+	cr_assert_eq(p.dropped.stack_depth,
+		     (uint64_t)(iters * threads * (per_iter - MAX_STACK_DEPTH)));
 	cr_assert_eq(tree->timed, (uint64_t)(iters * threads * MAX_STACK_DEPTH));
 	cr_assert_eq(p.dropped.unmatched_returns, 0);
 	profile__free(&p);
@@ -133,8 +135,8 @@ Test(record, recursion_deeper_than_the_stack_is_counted_and_reported, .timeout =
 Test(record, count_only_mode_counts_exactly, .timeout = 120)
 {
 	char prof[256], out[4096], err[8192];
-	char *argv[] = {ATTRPROF, "record", "--count-only", "-o", prof, "-f", "model_get_*", "--",
-			ACCESSORS, "--threads", "3", "--iters", "300", NULL};
+	char *argv[] = {ATTRPROF, "record",  "--count-only", "-o", prof,      "-f",  "model_get_*",
+			"--",	  ACCESSORS, "--threads",    "3",  "--iters", "300", NULL};
 	struct profile p = {};
 
 	skip_unless_tracing();
@@ -150,8 +152,8 @@ Test(record, count_only_mode_counts_exactly, .timeout = 120)
 Test(record, passes_the_command_exit_status_through, .timeout = 60)
 {
 	char prof[256], err[8192];
-	char *argv[] = {ATTRPROF, "record", "-o", prof, "-f", "model_get_*", "--", ACCESSORS,
-			"--no-such-flag", NULL};
+	char *argv[] = {ATTRPROF,  "record",	     "-o", prof, "-f", "model_get_*", "--",
+			ACCESSORS, "--no-such-flag", NULL};
 	struct profile p = {};
 
 	skip_unless_tracing();

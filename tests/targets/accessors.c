@@ -24,8 +24,8 @@ static pthread_mutex_t inner_lock = PTHREAD_MUTEX_INITIALIZER;
 static volatile unsigned long sink;
 
 enum { PLAIN, LOCKED, OUTER, INNER, TREE, NFUNCS };
-static const char *const names[NFUNCS] = {"model_get_plain", "model_get_locked",
-					  "model_get_outer", "model_get_inner", "model_get_tree"};
+static const char *const names[NFUNCS] = {"model_get_plain", "model_get_locked", "model_get_outer",
+					  "model_get_inner", "model_get_tree"};
 static unsigned long counts[NFUNCS];
 
 static void counted(int f)
@@ -138,7 +138,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--depth") && i + 1 < argc)
 			depth = atoi(argv[++i]);
 		else {
-			fprintf(stderr, "usage: %s [--control] [--threads N] [--iters N] [--depth N]\n",
+			fprintf(stderr,
+				"usage: %s [--control] [--threads N] [--iters N] [--depth N]\n",
 				argv[0]);
 			return 64;
 		}
