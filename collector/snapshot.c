@@ -4,6 +4,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "insn.h"
 #include "snapshot.h"
 #include "attrprof.skel.h"
 
@@ -144,15 +145,15 @@ int snapshot__collect(struct attrprof_bpf *skel, const struct probe_set *sites, 
 	for (size_t i = 0; i < sites->n; i++) {
 		const struct probe_site *site = &sites->v[i];
 		struct prof_attr *a;
+		bool sstep;
 
 		if (site->kind != SITE_ACCESS)
 			continue;
 		a = profile__add_attr(p, site->owner, site->name, "function", "call");
 		if (!a)
 			return -ENOMEM;
-		a->probe =
-			strdup(site->cookie & (COOKIE_SSTEP << COOKIE_FLAGS_SHIFT) ? "single-step"
-										   : "emulated");
+		sstep = site->cookie & (COOKIE_SSTEP << COOKIE_FLAGS_SHIFT);
+		a->probe = strdup(insn__class_name(sstep ? INSN_SSTEP : INSN_EMULATED));
 		if (!a->probe)
 			return -ENOMEM;
 		ret = snapshot__attr_stats(skel, site->cookie & COOKIE_ATTR_MASK, &sum);
