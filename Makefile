@@ -10,7 +10,7 @@ BPFTOOL ?= bpftool
 ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
 
 CFLAGS ?= -O2 -g
-CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -I$(OUTPUT) -Iprobe -Icollector -Ireport
+override CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -I$(OUTPUT) -Iprobe -Icollector -Ireport
 LDLIBS := -lbpf -lelf -lz -ljansson -lpthread -lm
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Iprobe
 
@@ -83,11 +83,20 @@ $(OUTPUT)/demo/%: demo/%.c Makefile | $(OUTPUT)/demo
 
 $(OUTPUT)/test_attrprof: $(TEST_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -lcriterion -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lcriterion -o $@
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(OUTPUT)/test_attrprof
 	$(Q)scripts/run-tests
+	$(Q)$(MAKE) --no-print-directory asan
+
+# The whole suite again, attrprof and the tests built with ASan and UBSan.
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+asan:
+	$(Q)$(MAKE) --no-print-directory OUTPUT=$(OUTPUT)/asan CFLAGS="$(ASAN_FLAGS)" \
+		LDFLAGS="$(ASAN_FLAGS)" all $(OUTPUT)/asan/test_attrprof
+	$(Q)ATTRPROF_BUILD=$(OUTPUT)/asan LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+		scripts/run-tests
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

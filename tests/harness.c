@@ -21,6 +21,24 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+char *build_path(const char *rel)
+{
+	static struct {
+		const char *rel;
+		char path[512];
+	} cache[4];
+	const char *dir = getenv("ATTRPROF_BUILD");
+	size_t i;
+
+	for (i = 0; i < 4 && cache[i].rel; i++)
+		if (!strcmp(cache[i].rel, rel))
+			return cache[i].path;
+	cr_assert_lt(i, 4, "build_path: more programs than its cache holds");
+	cache[i].rel = rel;
+	snprintf(cache[i].path, sizeof(cache[i].path), "%s/%s", dir ? dir : "build", rel);
+	return cache[i].path;
+}
+
 void proc_start(struct proc *p, char *const argv[])
 {
 	int in[2], out[2], err[2];

@@ -13,8 +13,15 @@
 #include <sys/types.h>
 #include "profile.h"
 
-#define ATTRPROF "build/attrprof"
-#define ACCESSORS "build/targets/accessors"
+/*
+ * The programs under test, from the build directory the suite was built in
+ * (build/, or build/asan/ for the sanitizer build): ATTRPROF_BUILD names it.
+ */
+#define ATTRPROF build_path("attrprof")
+#define ACCESSORS build_path("targets/accessors")
+
+/* ATTRPROF_BUILD (default "build") + "/" + rel, in a static buffer per rel. */
+char *build_path(const char *rel);
 
 struct proc {
 	pid_t pid;
