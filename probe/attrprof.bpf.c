@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * attrprof probes. One entry/return program pair serves every probed
- * accessor: the attribute id travels as the attach cookie (libbpf 1.1 has
- * no uprobe_multi). Everything is aggregated here, in bounded per-CPU maps;
- * nothing is sent per event.
+ * attrprof probes. One entry/return program pair serves every probed native
+ * accessor: the attribute id travels as the attach cookie. CPython's
+ * descriptor functions get their own entry program, which finds the
+ * attribute from the arguments, and share the return program. Everything is
+ * aggregated here, in bounded maps; nothing is sent per event.
  *
  * Lock waits: an entry-only probe on each lock function remembers which lock
  * the thread asked for; the futex syscall tracepoints then time the waits on
@@ -16,6 +17,9 @@
 #include <bpf/bpf_tracing.h>
 #include "attrprof.h"
 #include "hist.bpf.h"
+#include "state.bpf.h"
+#include "py_func.h"
+#include "python.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -27,125 +31,6 @@ char LICENSE[] SEC("license") = "GPL";
 #define FUTEX_CMD_MASK 0x7f
 /* Futex words of pthread mutexes, rwlocks and semaphores lie in their first 64 bytes. */
 #define LOCK_SPAN 64
-
-/* Set by the collector through the mmapped .bss; 0 means "nobody". */
-__u32 target_tgid;
-/*
- * Calibrated probe costs, by probe class (COOKIE_SSTEP): the probe time
- * that lands inside a frame's own measurement, and the wall time one entry
- * or return hit adds to an enclosing frame.
- */
-__u64 frame_cost_ns[PROBE_CLASSES];
-__u64 entry_cost_ns[PROBE_CLASSES];
-__u64 return_cost_ns;
-
-const struct lock_stats zero_lock_stats = {};
-
-struct frame {
-	__u32 attr;
-	__u32 flags;
-	__u64 start_ns;
-	__u64 sp;	/* user stack pointer at entry: pairs returns with entries */
-	__u64 probe_ns; /* the thread's probe_ns after this frame's entry */
-};
-
-struct thread_state {
-	__u32 depth; /* frames on stack[] */
-	__u32 lock_kind;
-	__u64 probe_ns;	 /* wall time probe hits cost this thread so far */
-	__u64 lock_addr; /* lock last asked for by this thread */
-	__u64 wait_start;
-	struct frame stack[MAX_STACK_DEPTH];
-	__u64 seen[MAX_ATTRS / 64]; /* attributes this thread has called */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, MAX_ATTRS); /* resized by the collector */
-	__type(key, __u32);
-	__type(value, struct attr_stats);
-} stats SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, 1024); /* resized by the collector */
-	__type(key, struct lock_key);
-	__type(value, struct lock_stats);
-} lock_waits SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, DROP_REASONS);
-	__type(key, __u32);
-	__type(value, __u64);
-} drops SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct thread_state);
-} threads SEC(".maps");
-
-static __always_inline __u32 probe_class(__u64 cookie)
-{
-	return (cookie >> COOKIE_FLAGS_SHIFT) & COOKIE_SSTEP ? 1 : 0;
-}
-
-static __always_inline bool is_target(void)
-{
-	return (bpf_get_current_pid_tgid() >> 32) == target_tgid;
-}
-
-static __always_inline void drop(__u32 reason)
-{
-	__u64 *n = bpf_map_lookup_elem(&drops, &reason);
-
-	if (n)
-		__sync_fetch_and_add(n, 1);
-}
-
-static __always_inline struct thread_state *thread_state(bool create)
-{
-	struct thread_state *ts;
-
-	ts = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), NULL,
-				  create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
-	if (!ts && create)
-		drop(DROP_MAP_FULL);
-	return ts;
-}
-
-/* Never loses a concurrent update: a preempted program may share this CPU's value. */
-static __always_inline void update_max(__u64 *max, __u64 v)
-{
-	__u64 old = *max;
-
-	for (int i = 0; i < 4 && v > old; i++) {
-		__u64 seen = __sync_val_compare_and_swap(max, old, v);
-
-		if (seen == old)
-			break;
-		old = seen;
-	}
-}
-
-/* Counts the call and, on a thread's first call of attr, the thread. */
-static __always_inline struct attr_stats *count_call(struct thread_state *ts, __u32 attr)
-{
-	struct attr_stats *s = bpf_map_lookup_elem(&stats, &attr);
-	__u32 word = (attr / 64) & (MAX_ATTRS / 64 - 1);
-	__u64 bit = 1ULL << (attr % 64);
-
-	if (!s)
-		return NULL;
-	__sync_fetch_and_add(&s->calls, 1);
-	if (!(ts->seen[word] & bit)) {
-		ts->seen[word] |= bit;
-		__sync_fetch_and_add(&s->threads, 1);
-	}
-	return s;
-}
 
 /* Entry of an accessor, count-only mode: one trap per call, no latency. */
 SEC("uprobe")
@@ -167,8 +52,6 @@ int access_enter(struct pt_regs *ctx)
 {
 	__u64 cookie = bpf_get_attach_cookie(ctx);
 	struct thread_state *ts;
-	struct frame *f;
-	__u32 depth;
 
 	if (!is_target())
 		return 0;
@@ -176,20 +59,7 @@ int access_enter(struct pt_regs *ctx)
 	if (!ts)
 		return 0;
 	count_call(ts, cookie & COOKIE_ATTR_MASK);
-	ts->probe_ns += entry_cost_ns[probe_class(cookie)];
-	depth = ts->depth;
-	if (depth >= MAX_STACK_DEPTH) {
-		/* Counted above; its return finds no frame and is ignored. */
-		drop(DROP_STACK_DEPTH);
-		return 0;
-	}
-	f = &ts->stack[depth & (MAX_STACK_DEPTH - 1)];
-	f->attr = cookie & COOKIE_ATTR_MASK;
-	f->flags = cookie >> COOKIE_FLAGS_SHIFT;
-	f->sp = PT_REGS_SP(ctx);
-	f->probe_ns = ts->probe_ns;
-	ts->depth = depth + 1;
-	f->start_ns = bpf_ktime_get_ns();
+	push_frame(ctx, ts, cookie & COOKIE_ATTR_MASK, cookie);
 	return 0;
 }
 
@@ -241,6 +111,10 @@ int access_return(struct pt_regs *ctx)
 	if (!f)
 		return 0;
 	ts->depth = depth - 1;
+	if (f->flags & FRAME_IGNORED) {
+		ts->probe_ns += return_cost_ns;
+		return 0;
+	}
 
 	s = bpf_map_lookup_elem(&stats, &f->attr);
 	if (!s)
@@ -263,7 +137,7 @@ SEC("uprobe")
 int lock_enter(struct pt_regs *ctx)
 {
 	struct thread_state *ts;
-	__u64 cookie;
+	__u64 cookie, addr;
 
 	if (!is_target())
 		return 0;
@@ -271,9 +145,46 @@ int lock_enter(struct pt_regs *ctx)
 	if (!ts)
 		return 0;
 	cookie = bpf_get_attach_cookie(ctx);
+	addr = PT_REGS_PARM1(ctx);
 	ts->probe_ns += entry_cost_ns[probe_class(cookie)];
-	ts->lock_addr = PT_REGS_PARM1(ctx);
-	ts->lock_kind = cookie & COOKIE_ATTR_MASK;
+	/*
+	 * CPython's lock acquire calls sem_wait & co. on the same semaphore:
+	 * the outer, more specific kind stays.
+	 */
+	if (addr != ts->lock_addr)
+		ts->lock_kind = cookie & COOKIE_ATTR_MASK;
+	ts->lock_addr = addr;
+	return 0;
+}
+
+/* CPython's take_gil: the futex waits until its return are GIL waits. */
+SEC("uprobe")
+int gil_enter(struct pt_regs *ctx)
+{
+	struct thread_state *ts;
+
+	if (!is_target())
+		return 0;
+	ts = thread_state(true);
+	if (!ts)
+		return 0;
+	ts->probe_ns += entry_cost_ns[probe_class(bpf_get_attach_cookie(ctx))];
+	ts->in_take_gil = 1;
+	return 0;
+}
+
+SEC("uretprobe")
+int gil_return(struct pt_regs *ctx)
+{
+	struct thread_state *ts;
+
+	if (!is_target())
+		return 0;
+	ts = thread_state(false);
+	if (!ts)
+		return 0;
+	ts->probe_ns += return_cost_ns;
+	ts->in_take_gil = 0;
 	return 0;
 }
 
@@ -290,7 +201,13 @@ int futex_enter(struct trace_event_raw_sys_enter *ctx)
 	    cmd != FUTEX_LOCK_PI2)
 		return 0;
 	ts = thread_state(false);
-	if (!ts || !ts->lock_addr || uaddr - ts->lock_addr >= LOCK_SPAN)
+	if (!ts)
+		return 0;
+	if (ts->in_take_gil)
+		ts->wait_kind = LOCK_GIL;
+	else if (ts->lock_addr && uaddr - ts->lock_addr < LOCK_SPAN)
+		ts->wait_kind = ts->lock_kind;
+	else
 		return 0;
 	ts->wait_start = bpf_ktime_get_ns();
 	return 0;
@@ -328,12 +245,218 @@ int futex_exit(struct trace_event_raw_sys_exit *ctx)
 	ts->wait_start = 0;
 	if (ts->depth > 0)
 		attr = ts->stack[(ts->depth - 1) & (MAX_STACK_DEPTH - 1)].attr;
-	l = lock_stats_of(attr, ts->lock_kind);
+	l = lock_stats_of(attr, ts->wait_kind);
 	if (!l)
 		return 0;
 	__sync_fetch_and_add(&l->count, 1);
 	__sync_fetch_and_add(&l->total_ns, wait);
 	update_max(&l->max_ns, wait);
 	__sync_fetch_and_add(&l->hist[hist_slot(wait)], 1);
+	return 0;
+}
+
+/* The attribute a CPython descriptor call touches, from its arguments. */
+static __always_inline bool py_key_of(__u32 func, __u64 a0, __u64 a1, __u64 a2, struct py_key *k)
+{
+	k->func = func;
+	switch (func) {
+	case PYF_DESCR_GET:
+	case PYF_PROP_GET:
+	case PYF_MEMBER_GET:
+	case PYF_GETSET_GET:
+		/* (descr, obj, type): obj is NULL when the class itself is accessed */
+		k->owner = a1 ? type_of(a1) : a2;
+		k->ident = a0;
+		k->op = OP_GET;
+		return true;
+	case PYF_DESCR_SET:
+	case PYF_PROP_SET:
+	case PYF_MEMBER_SET:
+	case PYF_GETSET_SET:
+		/* (descr, obj, value): a NULL value deletes */
+		k->owner = type_of(a1);
+		k->ident = a0;
+		k->op = a2 ? OP_SET : OP_DELETE;
+		return true;
+	case PYF_MEMBER_SETONE:
+		/* (obj, PyMemberDef *, value) */
+		k->owner = type_of(a0);
+		k->ident = a1;
+		k->op = a2 ? OP_SET : OP_DELETE;
+		return true;
+	case PYF_GETATTR_HOOK:
+	case PYF_GETATTRO:
+		/* (self, name): names are interned, so the pointer identifies the name */
+		k->owner = type_of(a0);
+		k->ident = a1;
+		k->op = OP_GET;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Is the descriptor an instance of functools.cached_property? */
+static __always_inline bool is_cached_property(__u64 descr)
+{
+	static const char want[] = "cached_property";
+	char name[sizeof(want)] = {};
+
+	read_cstr_n(read_ptr(type_of(descr) + py.tp_name), name, sizeof(name));
+	for (int i = 0; i < sizeof(want); i++)
+		if (name[i] != want[i])
+			return false;
+	return true;
+}
+
+/* Fills info with the kind and name of the attribute k stands for. */
+static __always_inline void py_describe(const struct py_key *k, struct attr_info *info)
+{
+	__u64 key;
+
+	info->op = k->op;
+	read_type_names(k->owner, info->owner, info->qualname);
+	switch (k->func) {
+	case PYF_DESCR_GET:
+	case PYF_DESCR_SET:
+		info->kind = is_cached_property(k->ident) ? KIND_CACHED_PROPERTY : KIND_DESCRIPTOR;
+		read_pystr(mro_lookup(k->owner, k->ident, false), info->name);
+		break;
+	case PYF_PROP_GET:
+	case PYF_PROP_SET:
+		info->kind = KIND_PROPERTY;
+		/* The class dict names aliases right; prop_name (3.10+), fget's name next. */
+		key = mro_lookup(k->owner, k->ident, false);
+		if (!key && py.prop_name)
+			key = read_ptr(k->ident + py.prop_name);
+		if (!key)
+			key = read_ptr(read_ptr(k->ident + py.prop_get) + py.func_name);
+		read_pystr(key, info->name);
+		break;
+	case PYF_MEMBER_GET:
+	case PYF_MEMBER_SET:
+		info->kind =
+			is_heap_type(read_ptr(k->ident + py.descr_type)) ? KIND_SLOT : KIND_GETSET;
+		read_pystr(read_ptr(k->ident + py.descr_name), info->name);
+		break;
+	case PYF_MEMBER_SETONE:
+		info->kind = is_heap_type(k->owner) ? KIND_SLOT : KIND_GETSET;
+		read_cstr(read_ptr(k->ident + py.member_def_name), info->name);
+		break;
+	case PYF_GETSET_GET:
+	case PYF_GETSET_SET:
+		info->kind = KIND_GETSET;
+		read_pystr(read_ptr(k->ident + py.descr_name), info->name);
+		break;
+	case PYF_GETATTR_HOOK:
+		/*
+		 * The hook sees every lookup on the class; only names its MRO
+		 * lacks fall back to __getattr__.
+		 */
+		info->kind =
+			mro_lookup(k->owner, k->ident, true) ? KIND_IGNORED : KIND_GETATTR_HOOK;
+		read_pystr(k->ident, info->name);
+		break;
+	default:
+		info->kind = KIND_GETATTRIBUTE;
+		read_pystr(k->ident, info->name);
+		break;
+	}
+	if (!info->name[0])
+		__builtin_memcpy(info->name, "?", 2);
+}
+
+/*
+ * The id of the attribute k stands for, given one on first sight, when the
+ * names are read. Returns 0 when the id space or the key map is full.
+ */
+static __always_inline __u32 py_attr_id(const struct py_key *k)
+{
+	struct attr_info *info;
+	__u32 id, *known;
+
+	known = bpf_map_lookup_elem(&py_attrs, k);
+	if (known)
+		return *known;
+	id = __sync_fetch_and_add(&next_attr, 1);
+	info = id < attr_limit ? bpf_map_lookup_elem(&attr_info, &id) : NULL;
+	if (!info) {
+		drop(DROP_MAP_FULL);
+		return 0;
+	}
+	py_describe(k, info);
+	if (info->kind == KIND_IGNORED)
+		id |= PY_ATTR_IGNORED;
+	if (!bpf_map_update_elem(&py_attrs, k, &id, BPF_NOEXIST))
+		return id;
+	/* Another CPU named it first (our id stays unused), or the map is full. */
+	known = bpf_map_lookup_elem(&py_attrs, k);
+	if (known)
+		return *known;
+	drop(DROP_MAP_FULL);
+	return 0;
+}
+
+/* Entry of a CPython descriptor function; the cookie names which (enum py_func). */
+SEC("uprobe")
+int py_enter(struct pt_regs *ctx)
+{
+	__u64 cookie = bpf_get_attach_cookie(ctx);
+	struct thread_state *ts;
+	struct py_key k = {};
+	__u32 id;
+
+	if (!is_target())
+		return 0;
+	if (!py_key_of(cookie & COOKIE_ATTR_MASK, PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx),
+		       PT_REGS_PARM3(ctx), &k) ||
+	    !k.owner)
+		return 0;
+	ts = thread_state(true);
+	if (!ts)
+		return 0;
+	id = py_attr_id(&k);
+	if (id & PY_ATTR_IGNORED) {
+		/* Timed like the rest so its return pairs up, charged to nobody. */
+		push_frame(ctx, ts,
+			   ts->depth ? ts->stack[(ts->depth - 1) & (MAX_STACK_DEPTH - 1)].attr
+				     : ATTR_UNATTRIBUTED,
+			   cookie | ((__u64)FRAME_IGNORED << COOKIE_FLAGS_SHIFT));
+		return 0;
+	}
+	if (!id)
+		return 0;
+	count_call(ts, id);
+	push_frame(ctx, ts, id, cookie);
+	return 0;
+}
+
+/* PyType_GenericAlloc(type, nitems): one more instance of a Python class. */
+SEC("uprobe")
+int py_alloc(struct pt_regs *ctx)
+{
+	__u64 type = PT_REGS_PARM1(ctx), flags;
+	struct class_info *c;
+
+	if (!is_target())
+		return 0;
+	flags = read_ptr(type + py.tp_flags);
+	if (!(flags & py.tpflags_heaptype))
+		return 0;
+	c = bpf_map_lookup_elem(&classes, &type);
+	if (!c) {
+		bpf_map_update_elem(&classes, &type, &zero_class_info, BPF_NOEXIST);
+		c = bpf_map_lookup_elem(&classes, &type);
+		if (!c) {
+			drop(DROP_MAP_FULL);
+			return 0;
+		}
+		if (!c->name[0]) {
+			read_type_names(type, c->name, c->qualname);
+			c->has_dict = (flags & py.tpflags_managed_dict) ||
+				      read_ptr(type + py.tp_dictoffset) != 0;
+		}
+	}
+	__sync_fetch_and_add(&c->allocs, 1);
 	return 0;
 }

@@ -95,4 +95,80 @@ struct lock_stats {
 	__u64 hist[HIST_SLOTS];
 };
 
+/*
+ * CPython. The cookie of a Python probe names the interpreter function
+ * (enum py_func, collector/python.h) in its low 32 bits; the probe derives
+ * the attribute from the arguments and gives it an id on first sight.
+ */
+
+/* What kind of attribute an id stands for (attr_info.kind). */
+enum attr_kind {
+	KIND_FUNCTION = 0, /* a native accessor probed by name */
+	KIND_DESCRIPTOR = 1,
+	KIND_PROPERTY = 2,
+	KIND_CACHED_PROPERTY = 3,
+	KIND_SLOT = 4,
+	KIND_GETSET = 5,
+	KIND_GETATTR_HOOK = 6,
+	KIND_GETATTRIBUTE = 7,
+	KIND_IGNORED = 8, /* seen through a hook but not one: costs a probe hit, counts nowhere */
+	ATTR_KINDS = 9,
+};
+
+enum attr_op {
+	OP_CALL = 0,
+	OP_GET = 1,
+	OP_SET = 2,
+	OP_DELETE = 3,
+	ATTR_OPS = 4,
+};
+
+#define PY_NAME_LEN 64
+
+/* Identifies a Python attribute: `py_attrs` maps it to an attribute id. */
+struct py_key {
+	__u64 owner; /* the class whose instance (or itself) was accessed */
+	__u64 ident; /* the descriptor object, PyMemberDef or interned name */
+	__u32 func;  /* enum py_func */
+	__u32 op;    /* enum attr_op */
+};
+
+/* Names of an attribute id resolved in the probe (`attr_info`, indexed by id). */
+struct attr_info {
+	__u32 kind; /* enum attr_kind; 0 with an empty name: id not (yet) used */
+	__u32 op;
+	char owner[PY_NAME_LEN];    /* tp_name */
+	char qualname[PY_NAME_LEN]; /* ht_qualname of a heap type, else empty */
+	char name[PY_NAME_LEN];
+};
+
+/* Instances created per class (`classes`, keyed by the type object's address). */
+struct class_info {
+	__u64 allocs;
+	__u32 has_dict; /* its instances carry a __dict__ */
+	__u32 pad;
+	char name[PY_NAME_LEN];
+	char qualname[PY_NAME_LEN];
+};
+
+/* Struct offsets of one CPython version, set in the probes' rodata (docs/cpython-layout.md). */
+struct py_offsets {
+	__u32 ob_type;
+	__u32 tp_name, tp_flags, tp_dict, tp_mro, tp_dictoffset;
+	__u32 ht_qualname;
+	__u32 tuple_items;
+	__u32 unicode_state, unicode_ascii_data, unicode_compact_utf8;
+	__u32 dict_keys;
+	__u32 dk_nentries;
+	__u32 dk_indices;	   /* where dk_indices starts */
+	__u32 dk_log2_size;	   /* 3.11+: three u8 (log2 size, log2 index bytes, kind); else 0 */
+	__u32 dk_size;		   /* 3.9/3.10: the ssize dk_size; else 0 */
+	__u32 descr_name;	   /* PyDescr_COMMON d_name */
+	__u32 descr_type;	   /* d_type */
+	__u32 prop_get, prop_name; /* prop_name 0 when absent (3.9) */
+	__u32 func_name;
+	__u32 member_def_name; /* PyMemberDef.name */
+	__u64 tpflags_heaptype, tpflags_managed_dict;
+};
+
 #endif /* ATTRPROF_H */

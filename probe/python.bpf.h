@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reading CPython objects from a probe: type names, str contents, and the
+ * walk of a class's MRO dicts that names a descriptor. Offsets come from the
+ * collector (struct py_offsets in rodata), never from here. Every read is
+ * bpf_probe_read_user; a failed one is counted, never trusted.
+ */
+#ifndef ATTRPROF_PYTHON_BPF_H
+#define ATTRPROF_PYTHON_BPF_H
+
+#include "attrprof.h"
+
+/* Longest MRO and class dict walked when naming a descriptor (docs/cpython-layout.md §3). */
+#define PY_MRO_MAX 16
+#define PY_DICT_MAX 128
+
+const volatile struct py_offsets py = {};
+
+/* Python attribute ids are handed out from next_attr up to attr_limit (set by the collector). */
+__u32 next_attr;
+__u32 attr_limit;
+/* Marks a py_attrs id whose accesses count nowhere (KIND_IGNORED). */
+#define PY_ATTR_IGNORED 0x80000000U
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_ATTRS); /* resized by the collector */
+	__type(key, struct py_key);
+	__type(value, __u32);
+} py_attrs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MAX_ATTRS); /* resized with stats */
+	__type(key, __u32);
+	__type(value, struct attr_info);
+} attr_info SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096); /* resized by the collector */
+	__type(key, __u64);
+	__type(value, struct class_info);
+} classes SEC(".maps");
+
+const struct class_info zero_class_info = {};
+
+static __always_inline __u64 read_ptr(__u64 addr)
+{
+	__u64 v = 0;
+
+	if (bpf_probe_read_user(&v, sizeof(v), (const void *)addr))
+		drop(DROP_READ_ERROR);
+	return v;
+}
+
+static __always_inline __u64 type_of(__u64 obj)
+{
+	return obj ? read_ptr(obj + py.ob_type) : 0;
+}
+
+/* A C string into buf of len bytes; empty on failure. */
+static __always_inline void read_cstr_n(__u64 addr, char *buf, __u32 len)
+{
+	if (!addr || bpf_probe_read_user_str(buf, len, (const void *)addr) < 0)
+		buf[0] = '\0';
+}
+
+/* A C string (tp_name, PyMemberDef.name) into a PY_NAME_LEN buffer. */
+static __always_inline void read_cstr(__u64 addr, char *buf)
+{
+	read_cstr_n(addr, buf, PY_NAME_LEN);
+}
+
+/*
+ * A str object's text into buf: compact ASCII strings (all identifiers in
+ * practice) directly, others through their cached UTF-8 copy when there is
+ * one, else "?".
+ */
+static __always_inline void read_pystr(__u64 str, char *buf)
+{
+	__u32 state = 0;
+	__u64 utf8;
+
+	buf[0] = '\0';
+	if (!str ||
+	    bpf_probe_read_user(&state, sizeof(state), (const void *)(str + py.unicode_state))) {
+		drop(DROP_READ_ERROR);
+		return;
+	}
+	if ((state & 0x60) == 0x60) {
+		read_cstr(str + py.unicode_ascii_data, buf);
+		return;
+	}
+	utf8 = (state & 0x20) ? read_ptr(str + py.unicode_compact_utf8) : 0;
+	if (utf8)
+		read_cstr(utf8, buf);
+	else
+		__builtin_memcpy(buf, "?", 2);
+}
+
+static __always_inline bool is_heap_type(__u64 type)
+{
+	return read_ptr(type + py.tp_flags) & py.tpflags_heaptype;
+}
+
+/* tp_name, and ht_qualname for a heap type. */
+static __always_inline void read_type_names(__u64 type, char *name, char *qualname)
+{
+	read_cstr(read_ptr(type + py.tp_name), name);
+	qualname[0] = '\0';
+	if (is_heap_type(type))
+		read_pystr(read_ptr(type + py.ht_qualname), qualname);
+}
+
+/* A walk of the MRO dicts: find the entry whose `match` half equals want. */
+struct dict_walk {
+	__u64 want;
+	__u64 found; /* the other half of the matching entry */
+	bool by_key; /* match keys (an interned name) instead of values (a descriptor) */
+	__u64 mro, nclasses;
+	__u64 entries, nentries;
+	__u32 entry_size, key_off, value_off;
+};
+
+static long walk_entry(__u32 i, void *arg)
+{
+	struct dict_walk *w = arg;
+	__u64 entry, key, value;
+
+	if (i >= w->nentries)
+		return 1;
+	entry = w->entries + (__u64)i * w->entry_size;
+	key = read_ptr(entry + w->key_off);
+	value = read_ptr(entry + w->value_off);
+	if (!key || !value)
+		return 0; /* a deleted entry */
+	if ((w->by_key ? key : value) == w->want) {
+		w->found = w->by_key ? value : key;
+		return 1;
+	}
+	return 0;
+}
+
+/* Points w at the entries of a combined dict's keys object. Returns false if unusable. */
+static __always_inline bool dict_entries(__u64 dict, struct dict_walk *w)
+{
+	__u64 keys = read_ptr(dict + py.dict_keys);
+	__u8 log2[3] = {};
+
+	if (!keys)
+		return false;
+	w->nentries = read_ptr(keys + py.dk_nentries);
+	if (py.dk_log2_size) {
+		/* 3.11+: dk_log2_size, dk_log2_index_bytes, dk_kind */
+		if (bpf_probe_read_user(log2, sizeof(log2), (const void *)(keys + py.dk_log2_size)))
+			return false;
+		w->entries = keys + py.dk_indices + (1ULL << (log2[1] & 63));
+		w->entry_size =
+			log2[2] ? 16
+				: 24; /* unicode keys: {key, value}; general: {hash, key, value} */
+		w->key_off = log2[2] ? 0 : 8;
+		w->value_off = log2[2] ? 8 : 16;
+	} else {
+		/* 3.9/3.10: dk_size slots of 1, 2, 4 or 8 index bytes each */
+		__u64 size = read_ptr(keys + py.dk_size);
+		__u64 ix = size <= 0xff ? 1 : size <= 0xffff ? 2 : size <= 0xffffffffULL ? 4 : 8;
+
+		w->entries = keys + py.dk_indices + size * ix;
+		w->entry_size = 24;
+		w->key_off = 8;
+		w->value_off = 16;
+	}
+	return true;
+}
+
+static long walk_class(__u32 i, void *arg)
+{
+	struct dict_walk *w = arg;
+	__u64 cls, dict;
+
+	if (i >= w->nclasses)
+		return 1;
+	cls = read_ptr(w->mro + py.tuple_items + (__u64)i * 8);
+	/* 3.12+: static builtin types (object, int) keep their dict elsewhere: NULL here. */
+	dict = cls ? read_ptr(cls + py.tp_dict) : 0;
+	if (!dict || !dict_entries(dict, w))
+		return 0;
+	bpf_loop(PY_DICT_MAX, walk_entry, w, 0);
+	return w->found ? 1 : 0;
+}
+
+/*
+ * Looks through the dicts of type's MRO, nearest class first, for an entry
+ * whose value (or, by_key, whose key) is want. Returns the other half of the
+ * entry, or 0 when there is none in the first PY_MRO_MAX classes and
+ * PY_DICT_MAX entries of each.
+ */
+static __always_inline __u64 mro_lookup(__u64 type, __u64 want, bool by_key)
+{
+	struct dict_walk w = {.want = want, .by_key = by_key};
+
+	w.mro = read_ptr(type + py.tp_mro);
+	if (!w.mro)
+		return 0;
+	w.nclasses = read_ptr(w.mro + 16); /* ob_size */
+	bpf_loop(PY_MRO_MAX, walk_class, &w, 0);
+	return w.found;
+}
+
+#endif /* ATTRPROF_PYTHON_BPF_H */
