@@ -12,8 +12,9 @@
  * attach and detach, process start and the warm-up are excluded. N counts
  * every call, warm-up included, to check a tracer's count against.
  *
- * This file is built with frame pointers (leaf functions included), so
- * bench_accessor starts with `push %rbp`, which the kernel emulates.
+ * This file is built by clang with frame pointers, leaf functions included,
+ * so bench_accessor starts with `push %rbp`, which the kernel emulates (GCC
+ * 12 leaves the frame out of a function that needs none, flags or not).
  * bench_leaf (leaf.c) is built without them and starts with an instruction
  * the kernel single-steps. scripts/bench prints both first instructions.
  */

@@ -5,7 +5,7 @@
  *
  *   many [SECONDS]    call every function once a millisecond, for SECONDS (0: forever)
  *
- * Built with frame pointers like loop.c, so every fn_* starts with `push %rbp`.
+ * Built by clang with frame pointers like loop.c, so every fn_* starts with `push %rbp`.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,19 +13,23 @@
 
 static volatile unsigned long sink;
 
+/* Two pasted digits name fn_00 .. fn_99; 1##n - 100 gives each a distinct body (no folding). */
 #define FN(n)                                                                                      \
-	__attribute__((noinline)) unsigned long fn_##n(unsigned long x)                               \
+	__attribute__((noinline)) unsigned long fn_##n(unsigned long x)                            \
 	{                                                                                          \
 		return x + (1##n - 100) + sink;                                                    \
 	}
-#define FN10(d) FN(d##0) FN(d##1) FN(d##2) FN(d##3) FN(d##4) FN(d##5) FN(d##6) FN(d##7) FN(d##8) FN(d##9)
-/* Two pasted digits name fn_00 .. fn_99; 1##n - 100 gives each a distinct body (no folding). */
-FN10(0) FN10(1) FN10(2) FN10(3) FN10(4) FN10(5) FN10(6) FN10(7) FN10(8) FN10(9)
-
 #define REF(n) fn_##n,
-#define REF10(d) REF(d##0) REF(d##1) REF(d##2) REF(d##3) REF(d##4) REF(d##5) REF(d##6) REF(d##7) REF(d##8) REF(d##9)
-static unsigned long (*const fns[])(unsigned long) = {
-	REF10(0) REF10(1) REF10(2) REF10(3) REF10(4) REF10(5) REF10(6) REF10(7) REF10(8) REF10(9)};
+
+// clang-format off
+#define TEN(M, d) M(d##0) M(d##1) M(d##2) M(d##3) M(d##4) M(d##5) M(d##6) M(d##7) M(d##8) M(d##9)
+#define HUNDRED(M) TEN(M, 0) TEN(M, 1) TEN(M, 2) TEN(M, 3) TEN(M, 4) \
+		   TEN(M, 5) TEN(M, 6) TEN(M, 7) TEN(M, 8) TEN(M, 9)
+
+HUNDRED(FN)
+
+static unsigned long (*const fns[])(unsigned long) = { HUNDRED(REF) };
+// clang-format on
 
 int main(int argc, char **argv)
 {

@@ -2,18 +2,27 @@
 /*
  * bench/stopwatch: times how long a tool takes to become ready and to stop.
  *
- *   stopwatch -r TEXT [-s SIGNAL] [-d DELAY_MS] [-t TIMEOUT_S] [-o LOG] -- CMD [ARG...]
+ *   stopwatch -r TEXT [-s SIGNAL] [-d DELAY_MS] [-R RESEND_MS] [-t TIMEOUT_S] [-o LOG] \
+ *             -- CMD [ARG...]
  *
  * Starts CMD with its stdout and stderr on one pipe and reads it line by
  * line (copied to LOG). ready is the time from just before fork() to the
  * first line containing TEXT. With -s, DELAY_MS after that line it sends
  * SIGNAL (a number) to CMD; stop is the time from that kill() to CMD's exit
- * as seen by waitpid(). Prints one line on stdout:
- *   "ready_ms R stop_ms S status X"   (S is -1 without -s)
+ * as seen by waitpid(). With -R, SIGNAL is sent again every RESEND_MS
+ * while CMD is still asleep in epoll_wait, i.e. has not started to stop:
+ * bpftrace 0.17 sometimes sleeps through a SIGINT there. A tool busy
+ * detaching is left alone. stop then runs from the last signal sent, and
+ * N says how many were. Prints one line on stdout:
+ *   "ready_ms R stop_ms S status X signals N links L"   (S is -1 without -s)
+ * where L lists the BPF links CMD held when it became ready, by type, and
+ * its perf event fds ("uprobe_multi:2,perf_event:1,perf_fds:1"), from
+ * /proc/PID/fd and fdinfo: how the tool attached.
  * and exits 0 if TEXT was seen and CMD exited (any status), 1 otherwise:
  * TEXT never came, CMD did not exit within TIMEOUT_S (it is then killed),
  * or a system call failed. 64 on bad usage. CLOCK_MONOTONIC throughout.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -35,18 +44,87 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* Whether pid's main thread sleeps in epoll_wait(2), from /proc/PID/wchan. */
+static bool in_epoll_wait(pid_t pid)
+{
+	char path[64], wchan[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(wchan, sizeof(wchan), f))
+		wchan[0] = '\0';
+	fclose(f);
+	return !strcmp(wchan, "do_epoll_wait");
+}
+
+/* Writes CMD's BPF links by type and its perf event fds into buf, as described above. */
+static void count_links(pid_t pid, char *buf, size_t len)
+{
+	char types[8][32], dir[64], path[320], target[64], line[128];
+	int counts[8] = {}, ntypes = 0, perf_fds = 0;
+	struct dirent *d;
+	size_t used = 0;
+	DIR *fds;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+	fds = opendir(dir);
+	while (fds && (d = readdir(fds))) {
+		ssize_t n;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (!strcmp(target, "anon_inode:[perf_event]"))
+			perf_fds++;
+		if (strcmp(target, "anon_inode:bpf_link"))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fdinfo/%s", pid, d->d_name);
+		f = fopen(path, "re");
+		while (f && fgets(line, sizeof(line), f)) {
+			char type[32];
+			int t;
+
+			if (sscanf(line, "link_type: %31s", type) != 1)
+				continue;
+			for (t = 0; t < ntypes && strcmp(types[t], type); t++)
+				;
+			if (t == ntypes && ntypes < 8)
+				snprintf(types[ntypes++], sizeof(types[0]), "%s", type);
+			if (t < ntypes)
+				counts[t]++;
+		}
+		if (f)
+			fclose(f);
+	}
+	if (fds)
+		closedir(fds);
+	buf[0] = '\0';
+	for (int t = 0; t < ntypes && used < len; t++)
+		used += snprintf(buf + used, len - used, "%s:%d,", types[t], counts[t]);
+	if (used < len)
+		snprintf(buf + used, len - used, "perf_fds:%d", perf_fds);
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: stopwatch -r TEXT [-s SIGNAL] [-d DELAY_MS] [-t TIMEOUT_S] "
-			"[-o LOG] -- CMD [ARG...]\n");
+	fprintf(stderr, "usage: stopwatch -r TEXT [-s SIGNAL] [-d DELAY_MS] [-R RESEND_MS] "
+			"[-t TIMEOUT_S] [-o LOG] -- CMD [ARG...]\n");
 	exit(64);
 }
 
 int main(int argc, char **argv)
 {
 	double start, ready = -1, sig_at = -1, stop = -1, deadline, delay_ms = 0, timeout_s = 60;
+	double resend_ms = 0, last_check = 0, last_kill = 0;
+	int nsigs = 0;
 	const char *text = NULL, *log_path = "/dev/null";
-	char buf[8192], line[4096];
+	char buf[8192], line[4096], links[256] = "?";
 	size_t line_len = 0;
 	int sig = 0, out[2], pidfd, status = 0, i;
 	bool eof = false, exited = false;
@@ -67,6 +145,8 @@ int main(int argc, char **argv)
 			sig = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "-d"))
 			delay_ms = atof(argv[++i]);
+		else if (!strcmp(argv[i], "-R"))
+			resend_ms = atof(argv[++i]);
 		else if (!strcmp(argv[i], "-t"))
 			timeout_s = atof(argv[++i]);
 		else if (!strcmp(argv[i], "-o"))
@@ -121,7 +201,7 @@ int main(int argc, char **argv)
 	}
 	while (!exited || !eof) {
 		struct pollfd pfd[2] = {{.fd = eof ? -1 : out[0], .events = POLLIN},
-					 {.fd = exited ? -1 : pidfd, .events = POLLIN}};
+					{.fd = exited ? -1 : pidfd, .events = POLLIN}};
 		double t = now_ms(), next = deadline;
 		ssize_t n;
 
@@ -129,11 +209,24 @@ int main(int argc, char **argv)
 			break;
 		if (ready >= 0 && sig && sig_at < 0) {
 			if (t >= ready + delay_ms) {
-				sig_at = now_ms();
+				sig_at = last_check = last_kill = now_ms();
 				kill(child, sig);
+				nsigs++;
 			} else {
 				next = ready + delay_ms;
 			}
+		}
+		if (sig_at >= 0 && !exited && resend_ms > 0) {
+			if (t >= last_check + resend_ms) {
+				last_check = t;
+				if (in_epoll_wait(child)) {
+					last_kill = now_ms();
+					kill(child, sig);
+					nsigs++;
+				}
+			}
+			if (last_check + resend_ms < next)
+				next = last_check + resend_ms;
 		}
 		if (poll(pfd, 2, (int)(next - t) + 1) < 0) {
 			if (errno == EINTR)
@@ -160,8 +253,10 @@ int main(int argc, char **argv)
 			}
 			line[line_len] = '\0';
 			fprintf(log, "%s\n", line);
-			if (ready < 0 && strstr(line, text))
+			if (ready < 0 && strstr(line, text)) {
 				ready = now_ms();
+				count_links(child, links, sizeof(links));
+			}
 			line_len = 0;
 		}
 	}
@@ -173,9 +268,9 @@ int main(int argc, char **argv)
 	}
 	fclose(log);
 	close(out[0]);
-	printf("ready_ms %.2f stop_ms %.2f status %d\n", ready >= 0 ? ready - start : -1.0,
-	       sig_at >= 0 && exited ? stop - sig_at : -1.0,
-	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	printf("ready_ms %.2f stop_ms %.2f status %d signals %d links %s\n",
+	       ready >= 0 ? ready - start : -1.0, sig_at >= 0 && exited ? stop - last_kill : -1.0,
+	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), nsigs, links);
 	if (ready < 0)
 		fprintf(stderr, "stopwatch: '%s' never appeared in the output of %s\n", text,
 			cmd[0]);
