@@ -439,3 +439,407 @@ cleanup:
 	close(fd);
 	return ret;
 }
+
+/*
+ * The first defined symbol called name in the symbol tables of type table (SHT_DYNSYM or
+ * SHT_SYMTAB), of ELF type stt, or of any type when stt < 0. Returns true and fills *out.
+ */
+static bool lookup_sym(Elf *elf, Elf64_Word table, const char *name, int stt, GElf_Sym *out)
+{
+	Elf_Scn *scn = NULL;
+	Elf_Data *data;
+	GElf_Shdr sh;
+	const char *s;
+	size_t i, n;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != table || !sh.sh_entsize ||
+		    !(data = elf_getdata(scn, NULL)))
+			continue;
+		n = sh.sh_size / sh.sh_entsize;
+		for (i = 0; i < n; i++) {
+			if (!gelf_getsym(data, i, out) || out->st_shndx == SHN_UNDEF ||
+			    (stt >= 0 && GELF_ST_TYPE(out->st_info) != stt))
+				continue;
+			s = elf_strptr(elf, sh.sh_link, out->st_name);
+			if (s && !strcmp(s, name))
+				return true;
+		}
+	}
+	return false;
+}
+
+int elf__find_object(const char *path, const char *name, uint64_t *vaddr, uint64_t *size)
+{
+	GElf_Sym sym;
+	Elf *elf;
+	int fd, ret;
+
+	ret = open_elf(path, &fd, &elf, NULL, 0);
+	if (ret)
+		return ret;
+	ret = -ENOENT;
+	if (lookup_sym(elf, SHT_DYNSYM, name, STT_OBJECT, &sym) ||
+	    lookup_sym(elf, SHT_SYMTAB, name, STT_OBJECT, &sym)) {
+		*vaddr = sym.st_value;
+		*size = sym.st_size;
+		ret = 0;
+	}
+	elf_end(elf);
+	close(fd);
+	return ret;
+}
+
+int elf__exports(const char *path, const char *name)
+{
+	GElf_Sym sym;
+	Elf *elf;
+	int fd, ret;
+
+	ret = open_elf(path, &fd, &elf, NULL, 0);
+	if (ret)
+		return ret;
+	ret = lookup_sym(elf, SHT_DYNSYM, name, -1, &sym) && GELF_ST_BIND(sym.st_info) != STB_LOCAL
+		      ? 0
+		      : -ENOENT;
+	elf_end(elf);
+	close(fd);
+	return ret;
+}
+
+/*
+ * The file offset of [vaddr, vaddr + len) when one PT_LOAD segment's file bytes hold all of
+ * it. Returns false otherwise (.bss, gaps, ranges spanning two segments).
+ */
+static bool load_range(Elf *elf, uint64_t vaddr, uint64_t len, uint64_t *off)
+{
+	GElf_Phdr ph;
+	size_t i, n;
+
+	if (elf_getphdrnum(elf, &n))
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		if (vaddr >= ph.p_vaddr && vaddr - ph.p_vaddr <= ph.p_filesz &&
+		    len <= ph.p_filesz - (vaddr - ph.p_vaddr)) {
+			*off = vaddr - ph.p_vaddr + ph.p_offset;
+			return true;
+		}
+	}
+	return false;
+}
+
+int elf__vaddr_offset(const char *path, uint64_t vaddr, uint64_t *off)
+{
+	Elf *elf;
+	int fd, ret;
+
+	ret = open_elf(path, &fd, &elf, NULL, 0);
+	if (ret)
+		return ret;
+	ret = load_range(elf, vaddr, 1, off) ? 0 : -ENOENT;
+	elf_end(elf);
+	close(fd);
+	return ret;
+}
+
+int elf__read_vaddr(const char *path, uint64_t vaddr, void *buf, size_t len)
+{
+	const char *raw;
+	size_t rawsize;
+	uint64_t off;
+	Elf *elf;
+	int fd, ret;
+
+	ret = open_elf(path, &fd, &elf, NULL, 0);
+	if (ret)
+		return ret;
+	ret = -ENOENT;
+	raw = elf_rawfile(elf, &rawsize);
+	if (raw && load_range(elf, vaddr, len, &off) && off <= rawsize && len <= rawsize - off) {
+		memcpy(buf, raw + off, len);
+		ret = 0;
+	}
+	elf_end(elf);
+	close(fd);
+	return ret;
+}
+
+/* SHT_RELR (packed relative relocations) is missing from older elf.h. */
+#ifndef SHT_RELR
+#define SHT_RELR 19
+#endif
+
+/*
+ * Calls fn(rela, arg) for each entry of every SHT_RELA section of elf until fn returns
+ * nonzero, and returns that value; 0 when fn never did. -ENOTSUP for a file that is not
+ * x86-64 or that packs relocations into SHT_RELR, which this does not read.
+ */
+static int each_rela(Elf *elf, int (*fn)(const GElf_Rela *rela, void *arg), void *arg)
+{
+	Elf_Scn *scn = NULL;
+	Elf_Data *data;
+	GElf_Ehdr eh;
+	GElf_Shdr sh;
+	GElf_Rela r;
+	size_t i, n;
+	int ret;
+
+	if (!gelf_getehdr(elf, &eh) || eh.e_machine != EM_X86_64)
+		return -ENOTSUP;
+	while ((scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_RELR)
+			return -ENOTSUP;
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_RELA || !sh.sh_entsize ||
+		    !(data = elf_getdata(scn, NULL)))
+			continue;
+		n = sh.sh_size / sh.sh_entsize;
+		for (i = 0; i < n; i++)
+			if (gelf_getrela(data, i, &r) && (ret = fn(&r, arg)))
+				return ret;
+	}
+	return 0;
+}
+
+struct reloc_at {
+	uint64_t vaddr;
+	uint64_t value;
+};
+
+/* 1 for the R_X86_64_RELATIVE at a->vaddr, -ENOTSUP for any other type there. */
+static int match_reloc_at(const GElf_Rela *r, void *arg)
+{
+	struct reloc_at *a = arg;
+
+	if (r->r_offset != a->vaddr)
+		return 0;
+	if (GELF_R_TYPE(r->r_info) != R_X86_64_RELATIVE)
+		return -ENOTSUP;
+	a->value = r->r_addend;
+	return 1;
+}
+
+int elf__reloc_relative(const char *path, uint64_t vaddr, uint64_t *value)
+{
+	struct reloc_at a = {.vaddr = vaddr};
+	Elf *elf;
+	int fd, ret;
+
+	ret = open_elf(path, &fd, &elf, NULL, 0);
+	if (ret)
+		return ret;
+	ret = each_rela(elf, match_reloc_at, &a);
+	if (ret == 1) {
+		*value = a.value;
+		ret = 0;
+	} else if (!ret) {
+		ret = -ENOENT;
+	}
+	elf_end(elf);
+	close(fd);
+	return ret;
+}
+
+int elf__read_pointer(const char *path, uint64_t vaddr, uint64_t *value)
+{
+	unsigned char b[8];
+	int ret, i;
+
+	ret = elf__reloc_relative(path, vaddr, value);
+	if (ret != -ENOENT)
+		return ret;
+	ret = elf__read_vaddr(path, vaddr, b, sizeof(b));
+	if (ret)
+		return ret;
+	/* Little-endian: x86-64 is all this reads (elf__reloc_relative refuses the rest). */
+	*value = 0;
+	for (i = 7; i >= 0; i--)
+		*value = *value << 8 | b[i];
+	return 0;
+}
+
+int elf__find_strings(const char *path, const char *s, uint64_t *vaddrs, size_t max, size_t *n)
+{
+	size_t slen = strlen(s) + 1, i, nph, rawsize;
+	const char *raw, *seg, *p;
+	GElf_Phdr ph;
+	Elf *elf;
+	int fd, ret;
+
+	*n = 0;
+	ret = open_elf(path, &fd, &elf, NULL, 0);
+	if (ret)
+		return ret;
+	raw = elf_rawfile(elf, &rawsize);
+	if (!raw || elf_getphdrnum(elf, &nph)) {
+		ret = -ENOEXEC;
+		goto cleanup;
+	}
+	for (i = 0; i < nph; i++) {
+		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD || (ph.p_flags & PF_W) ||
+		    ph.p_offset > rawsize || ph.p_filesz > rawsize - ph.p_offset)
+			continue;
+		seg = raw + ph.p_offset;
+		/* The NUL is part of the pattern, so a match may be the tail of a longer string. */
+		for (p = seg; (p = memmem(p, seg + ph.p_filesz - p, s, slen)); p++) {
+			if (*n < max)
+				vaddrs[*n] = ph.p_vaddr + (p - seg);
+			(*n)++;
+		}
+	}
+
+cleanup:
+	elf_end(elf);
+	close(fd);
+	return ret;
+}
+
+struct pointer_scan {
+	uint64_t target;
+	uint64_t *where;
+	size_t max, n;
+};
+
+static int match_relative_to(const GElf_Rela *r, void *arg)
+{
+	struct pointer_scan *ps = arg;
+
+	if (GELF_R_TYPE(r->r_info) == R_X86_64_RELATIVE && (uint64_t)r->r_addend == ps->target) {
+		if (ps->n < ps->max)
+			ps->where[ps->n] = r->r_offset;
+		ps->n++;
+	}
+	return 0;
+}
+
+/* The 8-byte-aligned words equal to ps->target in the file bytes of writable segments. */
+static void scan_words(Elf *elf, const char *raw, size_t rawsize, struct pointer_scan *ps)
+{
+	uint64_t word, va;
+	size_t i, nph, j;
+	GElf_Phdr ph;
+
+	if (elf_getphdrnum(elf, &nph))
+		return;
+	for (i = 0; i < nph; i++) {
+		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_W) ||
+		    ph.p_offset > rawsize || ph.p_filesz > rawsize - ph.p_offset)
+			continue;
+		for (j = (8 - ph.p_vaddr % 8) % 8; j + 8 <= ph.p_filesz; j += 8) {
+			memcpy(&word, raw + ph.p_offset + j, sizeof(word));
+			if (word != ps->target)
+				continue;
+			va = ph.p_vaddr + j;
+			if (ps->n < ps->max)
+				ps->where[ps->n] = va;
+			ps->n++;
+		}
+	}
+}
+
+int elf__find_pointers(const char *path, uint64_t target, uint64_t *where, size_t max, size_t *n)
+{
+	struct pointer_scan ps = {.target = target, .where = where, .max = max};
+	const char *raw;
+	size_t rawsize;
+	GElf_Ehdr eh;
+	Elf *elf;
+	int fd, ret;
+
+	*n = 0;
+	ret = open_elf(path, &fd, &elf, NULL, 0);
+	if (ret)
+		return ret;
+	raw = elf_rawfile(elf, &rawsize);
+	if (!raw || !gelf_getehdr(elf, &eh) || eh.e_machine != EM_X86_64) {
+		ret = raw ? -ENOTSUP : -ENOEXEC;
+		goto cleanup;
+	}
+	/*
+	 * A position-independent file holds its own addresses as R_X86_64_RELATIVE addends (its
+	 * bytes there are 0 with some linkers); a fixed-address one holds them in its bytes.
+	 */
+	if (eh.e_type == ET_DYN)
+		ret = each_rela(elf, match_relative_to, &ps);
+	else
+		scan_words(elf, raw, rawsize, &ps);
+	*n = ps.n;
+
+cleanup:
+	elf_end(elf);
+	close(fd);
+	return ret;
+}
+
+/* DWARF pointer encodings (LSB Core, .eh_frame_hdr) of the table GNU ld writes. */
+#define DW_EH_PE_udata4 0x03
+#define DW_EH_PE_sdata4 0x0b
+#define DW_EH_PE_datarel 0x30
+
+static int32_t le32(const unsigned char *p)
+{
+	return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+			 (uint32_t)p[3] << 24);
+}
+
+int elf__func_bounds(const char *path, uint64_t vaddr, uint64_t *start, uint64_t *end)
+{
+	const unsigned char *hdr, *tab;
+	uint64_t count, lo, hi, mid;
+	size_t i, nph, rawsize;
+	const char *raw;
+	GElf_Phdr ph;
+	Elf *elf;
+	int fd, ret;
+
+	ret = open_elf(path, &fd, &elf, NULL, 0);
+	if (ret)
+		return ret;
+	ret = -ENOENT;
+	raw = elf_rawfile(elf, &rawsize);
+	if (!raw || elf_getphdrnum(elf, &nph))
+		goto cleanup;
+	for (i = 0; i < nph; i++)
+		if (gelf_getphdr(elf, i, &ph) && ph.p_type == PT_GNU_EH_FRAME)
+			break;
+	if (i == nph || ph.p_offset > rawsize || ph.p_filesz > rawsize - ph.p_offset ||
+	    ph.p_filesz < 12)
+		goto cleanup;
+	/*
+	 * version 1, eh_frame_ptr (4 bytes in any encoding GNU ld uses), fde_count as udata4,
+	 * then (initial location, FDE) pairs as sdata4 relative to the header, sorted by location.
+	 */
+	hdr = (const unsigned char *)raw + ph.p_offset;
+	if (hdr[0] != 1 ||
+	    ((hdr[1] & 0x0f) != DW_EH_PE_udata4 && (hdr[1] & 0x0f) != DW_EH_PE_sdata4) ||
+	    hdr[2] != DW_EH_PE_udata4 || hdr[3] != (DW_EH_PE_datarel | DW_EH_PE_sdata4)) {
+		ret = -ENOTSUP;
+		goto cleanup;
+	}
+	count = (uint32_t)le32(hdr + 8);
+	tab = hdr + 12;
+	if (count > (ph.p_filesz - 12) / 8) {
+		ret = -ENOEXEC;
+		goto cleanup;
+	}
+	/* The last entry whose location is <= vaddr. */
+	for (lo = 0, hi = count; lo < hi;) {
+		mid = lo + (hi - lo) / 2;
+		if (ph.p_vaddr + le32(tab + 8 * mid) <= vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		goto cleanup;
+	*start = ph.p_vaddr + le32(tab + 8 * (lo - 1));
+	*end = lo < count ? ph.p_vaddr + le32(tab + 8 * lo) : UINT64_MAX;
+	ret = 0;
+
+cleanup:
+	elf_end(elf);
+	close(fd);
+	return ret;
+}

@@ -66,4 +66,64 @@ int elf__build_id(const char *path, char *buf, size_t len);
  */
 int elf__interp(const char *path, char *buf, size_t len);
 
+/*
+ * Data and code read through symbols, addresses and relocations, for a binary whose static
+ * functions have no symbols left (a stripped CPython): the functions below open path
+ * read-only for each call. They return 0, -ENOENT when what they look for is not there,
+ * -ENOEXEC if path is not ELF, or -errno if it cannot be read; no message.
+ */
+
+/* Address and size of the defined STT_OBJECT symbol name, from .dynsym or else .symtab. */
+int elf__find_object(const char *path, const char *name, uint64_t *vaddr, uint64_t *size);
+
+/* 0 when path's .dynsym defines a global or weak symbol called name, of any type. */
+int elf__exports(const char *path, const char *name);
+
+/* The file offset of virtual address vaddr; -ENOENT outside every PT_LOAD's file bytes. */
+int elf__vaddr_offset(const char *path, uint64_t vaddr, uint64_t *off);
+
+/*
+ * The len file bytes at [vaddr, vaddr + len) into buf, as mapped through one PT_LOAD segment.
+ * -ENOENT when no segment's file bytes hold the whole range (.bss, for one).
+ */
+int elf__read_vaddr(const char *path, uint64_t vaddr, void *buf, size_t len);
+
+/*
+ * The addend of the R_X86_64_RELATIVE relocation at vaddr, i.e. the unrelocated address an
+ * ET_DYN file stores there. -ENOENT when no relocation applies at vaddr; -ENOTSUP when one of
+ * another type does (its value depends on symbol binding), for a file that is not x86-64, or
+ * for one that packs relocations into SHT_RELR (not read).
+ */
+int elf__reloc_relative(const char *path, uint64_t vaddr, uint64_t *value);
+
+/*
+ * The 8-byte address stored at vaddr before relocation by the load bias: the
+ * R_X86_64_RELATIVE addend there if there is one, else the file bytes (an ET_EXEC binary).
+ * Errors as elf__reloc_relative and elf__read_vaddr.
+ */
+int elf__read_pointer(const char *path, uint64_t vaddr, uint64_t *value);
+
+/*
+ * Addresses of every occurrence of the string s, its NUL included, in the file bytes of
+ * read-only PT_LOAD segments (a match may be the tail of a longer string). Stores the first
+ * max into vaddrs and the count of all into *n; 0 even when there is none.
+ */
+int elf__find_strings(const char *path, const char *s, uint64_t *vaddrs, size_t max, size_t *n);
+
+/*
+ * Addresses of the 8-byte words in writable data that hold the address target once loaded:
+ * R_X86_64_RELATIVE relocations with that addend in an ET_DYN file, 8-byte-aligned file bytes
+ * of writable PT_LOAD segments otherwise. Stores the first max into where and the count of
+ * all into *n. -ENOTSUP for a file that is not x86-64 or that has SHT_RELR relocations.
+ */
+int elf__find_pointers(const char *path, uint64_t target, uint64_t *where, size_t max, size_t *n);
+
+/*
+ * The function containing vaddr according to the .eh_frame_hdr search table: *start is the
+ * greatest FDE start <= vaddr, *end the next FDE start (UINT64_MAX after the last), an upper
+ * bound of the function's code, which may end earlier. -ENOENT without PT_GNU_EH_FRAME or
+ * below its first FDE; -ENOTSUP for a table in an encoding other than GNU ld's.
+ */
+int elf__func_bounds(const char *path, uint64_t vaddr, uint64_t *start, uint64_t *end);
+
 #endif /* ATTRPROF_ELFREAD_H */

@@ -393,3 +393,164 @@ Test(elf, symbol_versions)
 		elf__funcs_free(&f);
 	}
 }
+
+/* Data read through symbols and addresses: the readers a stripped CPython needs. */
+Test(elf, data_symbols)
+{
+	static const unsigned char word[8] = {0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01};
+	uint64_t vaddr, size, off, want_size;
+	unsigned char b[8];
+	char so[PATH_MAX];
+
+	build(so, "lib.so", "-O2 -shared -fPIC",
+	      "const unsigned long api_version = 0x0102030405060708UL;\n"
+	      "unsigned long api_counter[64];\n"
+	      "int api_work(int x) { return x + (int)api_counter[x & 63]; }\n");
+	cr_assert_eq(elf__find_object(so, "api_version", &vaddr, &size), 0);
+	cr_assert_eq(vaddr, readelf_sym(so, "--dyn-syms", "api_version", &want_size));
+	cr_assert_eq(size, want_size);
+	cr_assert_eq(elf__vaddr_offset(so, vaddr, &off), 0);
+	cr_assert_eq(off, readelf_offset(so, vaddr));
+	cr_assert_eq(elf__read_vaddr(so, vaddr, b, sizeof(b)), 0);
+	cr_assert_arr_eq(b, word, sizeof(word));
+
+	/* A function is no object; .bss has no file bytes; a missing name is missing. */
+	cr_assert_eq(elf__find_object(so, "api_work", &vaddr, &size), -ENOENT);
+	cr_assert_eq(elf__find_object(so, "api_counter", &vaddr, &size), 0);
+	cr_assert_eq(elf__read_vaddr(so, vaddr, b, sizeof(b)), -ENOENT);
+	cr_assert_eq(elf__vaddr_offset(so, vaddr, &off), -ENOENT);
+	cr_assert_eq(elf__find_object(so, "no_such_object", &vaddr, &size), -ENOENT);
+
+	cr_assert_eq(elf__exports(so, "api_work"), 0);
+	cr_assert_eq(elf__exports(so, "api_version"), 0);
+	cr_assert_eq(elf__exports(so, "no_such_symbol"), -ENOENT);
+	/* Imported, not defined. */
+	cr_assert_eq(elf__exports("/bin/true", "exit"), -ENOENT);
+	cr_assert_eq(elf__exports(LIBC, "exit"), 0);
+	cr_assert_eq(elf__find_object("/nonexistent", "x", &vaddr, &size), -ENOENT);
+}
+
+/* The type of the relocation readelf -r lists at vaddr, "" when none. */
+static char *reloc_type(const char *path, uint64_t vaddr)
+{
+	return sh("readelf -W -r %s | awk '$1 == \"%016" PRIx64 "\" { printf \"%%s\", $3 }'", path,
+		  vaddr);
+}
+
+#define POINTERS_SRC                                                                               \
+	"static __attribute__((noinline)) int target_fn(int x)\n"                                  \
+	"{ __asm__ volatile(\"\"); return x * 5; }\n"                                              \
+	"int api_work(int x) { return target_fn(x) + 1; }\n"                                       \
+	"int (*ptr_to_static)(int) = target_fn;\n"                                                 \
+	"int (*ptr_to_global)(int) = api_work;\n"                                                  \
+	"int main(void) { return ptr_to_static(1) + ptr_to_global(2); }\n"
+
+/* Returns where ptr_to_static lies, and checks elf__find_pointers finds it and only it. */
+static uint64_t check_pointer_to(const char *path, uint64_t target)
+{
+	uint64_t where[4], at = readelf_sym(path, "-s", "ptr_to_static", NULL), value;
+	size_t n;
+
+	cr_assert_eq(elf__find_pointers(path, target, where, 4, &n), 0);
+	cr_assert_eq(n, 1, "%zu words hold %#" PRIx64, n, target);
+	cr_assert_eq(where[0], at);
+	cr_assert_eq(elf__read_pointer(path, at, &value), 0);
+	cr_assert_eq(value, target);
+	cr_assert_eq(elf__find_pointers(path, target + 1, where, 4, &n), 0);
+	cr_assert_eq(n, 0);
+	return at;
+}
+
+Test(elf, relative_relocations)
+{
+	char so[PATH_MAX], *type;
+	uint64_t target, at, value;
+
+	build(so, "lib.so", "-O2 -shared -fPIC", POINTERS_SRC);
+	target = readelf_sym(so, "-s", "target_fn", NULL);
+	at = check_pointer_to(so, target);
+	type = reloc_type(so, at);
+	cr_assert_str_eq(type, "R_X86_64_RELATIVE", "the test needs a relative relocation");
+	free(type);
+	cr_assert_eq(elf__reloc_relative(so, at, &value), 0);
+	cr_assert_eq(value, target);
+
+	/* A preemptible symbol's address depends on binding: no value to give. */
+	at = readelf_sym(so, "-s", "ptr_to_global", NULL);
+	type = reloc_type(so, at);
+	cr_assert_str_eq(type, "R_X86_64_64");
+	free(type);
+	cr_assert_eq(elf__reloc_relative(so, at, &value), -ENOTSUP);
+	cr_assert_eq(elf__read_pointer(so, at, &value), -ENOTSUP);
+
+	/* No relocation at all at the function's own address. */
+	cr_assert_eq(elf__reloc_relative(so, target, &value), -ENOENT);
+}
+
+/* In a fixed-address executable the pointer is in the file bytes. */
+Test(elf, pointers_in_executable)
+{
+	char exe[PATH_MAX], *type;
+	uint64_t target, at, value;
+
+	build(exe, "prog", "-O2 -no-pie", POINTERS_SRC);
+	target = readelf_sym(exe, "-s", "target_fn", NULL);
+	at = check_pointer_to(exe, target);
+	type = reloc_type(exe, at);
+	cr_assert_str_empty(type);
+	free(type);
+	cr_assert_eq(elf__reloc_relative(exe, at, &value), -ENOENT);
+}
+
+Test(elf, find_strings)
+{
+	uint64_t v[4], needle;
+	char so[PATH_MAX], b[14];
+	size_t n, i;
+	int fd;
+
+	build(so, "lib.so", "-O2 -shared -fPIC",
+	      "const char *const names[] = {\"needle_string\", \"other\"};\n");
+	cr_assert_eq(elf__find_strings(so, "needle_string", v, 4, &n), 0);
+	cr_assert_eq(n, 1);
+	needle = v[0];
+	fd = open(so, O_RDONLY);
+	cr_assert_eq(pread(fd, b, sizeof(b), readelf_offset(so, needle)), (ssize_t)sizeof(b));
+	close(fd);
+	cr_assert_arr_eq(b, "needle_string", sizeof(b));
+
+	/* The NUL is part of the pattern: a prefix does not match, a suffix does. */
+	cr_assert_eq(elf__find_strings(so, "needle_str", v, 4, &n), 0);
+	cr_assert_eq(n, 0);
+	cr_assert_eq(elf__find_strings(so, "_string", v, 4, &n), 0);
+	for (i = 0; i < n && i < 4 && v[i] != needle + 6; i++)
+		;
+	cr_assert_lt(i, n, "the tail of needle_string not found");
+	cr_assert_eq(elf__find_strings(so, "no such string", v, 4, &n), 0);
+	cr_assert_eq(n, 0);
+}
+
+Test(elf, func_bounds)
+{
+	uint64_t f1, f2, size, start, end;
+	char so[PATH_MAX], bare[PATH_MAX];
+
+	build(so, "lib.so", "-O2 -shared -fPIC -fcf-protection=none",
+	      "__attribute__((noinline)) int first(int x) { __asm__ volatile(\"\"); return x * 3; "
+	      "}\n"
+	      "__attribute__((noinline)) int second(int x) { return first(x) + 7; }\n");
+	f1 = readelf_sym(so, "--dyn-syms", "first", &size);
+	f2 = readelf_sym(so, "--dyn-syms", "second", NULL);
+	cr_assert_eq(elf__func_bounds(so, f1 + size - 1, &start, &end), 0);
+	cr_assert_eq(start, f1);
+	cr_assert_geq(end, f1 + size);
+	cr_assert_eq(elf__func_bounds(so, f2, &start, &end), 0);
+	cr_assert_eq(start, f2);
+
+	/* Without .eh_frame_hdr there is no table to search. */
+	build(bare, "bare.so",
+	      "-O2 -shared -fPIC -fno-asynchronous-unwind-tables -Wl,--no-eh-frame-hdr",
+	      "int first(int x) { return x * 3; }\n");
+	free(sh("! readelf -W -l %s | grep -q GNU_EH_FRAME", bare));
+	cr_assert_eq(elf__func_bounds(bare, f1, &start, &end), -ENOENT);
+}
