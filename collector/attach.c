@@ -77,7 +77,9 @@ bool attach__multi_supported(void)
 void attach__prepare(struct attrprof_bpf *skel, bool multi)
 {
 	struct bpf_program *progs[] = {skel->progs.access_enter, skel->progs.access_return,
-				       skel->progs.access_count, skel->progs.lock_enter};
+				       skel->progs.access_count, skel->progs.lock_enter,
+				       skel->progs.py_enter,	 skel->progs.py_alloc,
+				       skel->progs.gil_enter,	 skel->progs.gil_return};
 
 	if (!multi)
 		return;
@@ -112,15 +114,58 @@ static int fds_add(struct links *l, int fd)
 	return 0;
 }
 
-/* Pre-6.6 kernels: one perf-event link per site. */
-static int attach_one(struct bpf_program *prog, pid_t pid, const struct probe_site *site,
-		      bool retprobe, struct links *l, char *err, size_t errlen)
+/* A program a site kind needs, and whether it goes on the return. */
+struct site_prog {
+	struct bpf_program *prog;
+	bool retprobe;
+};
+
+/*
+ * The programs a kind of site gets, return probes first: an entry whose
+ * return probe is missing would leave a frame behind. Returns how many.
+ */
+static int progs_of(struct attrprof_bpf *skel, enum site_kind kind, bool timed,
+		    struct site_prog out[2])
 {
-	LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = site->cookie, .retprobe = retprobe);
+	switch (kind) {
+	case SITE_ACCESS:
+		if (!timed) {
+			out[0] = (struct site_prog){skel->progs.access_count, false};
+			return 1;
+		}
+		out[0] = (struct site_prog){skel->progs.access_return, true};
+		out[1] = (struct site_prog){skel->progs.access_enter, false};
+		return 2;
+	case SITE_PY:
+		out[0] = (struct site_prog){skel->progs.py_enter, false};
+		if (!timed)
+			return 1;
+		out[1] = out[0];
+		out[0] = (struct site_prog){skel->progs.access_return, true};
+		return 2;
+	case SITE_LOCK:
+		out[0] = (struct site_prog){skel->progs.lock_enter, false};
+		return 1;
+	case SITE_PY_ALLOC:
+		out[0] = (struct site_prog){skel->progs.py_alloc, false};
+		return 1;
+	case SITE_GIL:
+		out[0] = (struct site_prog){skel->progs.gil_return, true};
+		out[1] = (struct site_prog){skel->progs.gil_enter, false};
+		return 2;
+	}
+	return 0;
+}
+
+/* Pre-6.6 kernels: one perf-event link per site and program. */
+static int attach_one(const struct site_prog *sp, pid_t pid, const struct probe_site *site,
+		      struct links *l, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = site->cookie, .retprobe = sp->retprobe);
 	struct bpf_link *link;
 	int ret;
 
-	link = bpf_program__attach_uprobe_opts(prog, pid, site->host_path, site->offset, &opts);
+	link = bpf_program__attach_uprobe_opts(sp->prog, pid, site->host_path, site->offset, &opts);
 	if (!link) {
 		ret = -errno;
 		snprintf(err, errlen, "attach %s %s (offset 0x%llx): %s", site->host_path,
@@ -138,7 +183,7 @@ struct group {
 };
 
 static int group_of(const struct probe_site *sites, size_t n, const char *path, enum site_kind kind,
-		    struct group *g)
+		    bool retprobe, struct group *g)
 {
 	memset(g, 0, sizeof(*g));
 	g->path = path;
@@ -149,19 +194,25 @@ static int group_of(const struct probe_site *sites, size_t n, const char *path, 
 	for (size_t i = 0; i < n; i++) {
 		if (sites[i].kind != kind || strcmp(sites[i].host_path, path))
 			continue;
-		g->offsets[g->n] = sites[i].offset;
+		g->offsets[g->n] = retprobe ? sites[i].ret_offset : sites[i].offset;
 		g->cookies[g->n++] = sites[i].cookie;
 	}
 	return 0;
 }
 
-static int attach_group(struct bpf_program *prog, pid_t pid, const struct group *g, bool retprobe,
+static void group_free(struct group *g)
+{
+	free(g->offsets);
+	free(g->cookies);
+}
+
+static int attach_group(const struct site_prog *sp, pid_t pid, const struct group *g,
 			struct links *l, char *err, size_t errlen)
 {
 	int fd;
 
-	fd = uprobe_multi_link(bpf_program__fd(prog), g->path, g->offsets, g->cookies, g->n,
-			       retprobe, pid);
+	fd = uprobe_multi_link(bpf_program__fd(sp->prog), g->path, g->offsets, g->cookies, g->n,
+			       sp->retprobe, pid);
 	if (fd < 0) {
 		snprintf(err, errlen, "attach %zu probes to %s: %s", g->n, g->path, strerror(-fd));
 		return fd;
@@ -169,73 +220,50 @@ static int attach_group(struct bpf_program *prog, pid_t pid, const struct group 
 	return fds_add(l, fd);
 }
 
-/* Attaches every site of one file through uprobe_multi links. */
+/* Attaches every site of one kind in one file through uprobe_multi links. */
 static int attach_file(struct attrprof_bpf *skel, pid_t pid, const struct probe_site *sites,
-		       size_t n, const char *path, bool timed, struct links *l, char *err,
-		       size_t errlen)
+		       size_t n, const char *path, enum site_kind kind, bool timed, struct links *l,
+		       char *err, size_t errlen)
 {
-	struct group access = {}, locks = {};
-	int ret;
+	struct site_prog progs[2];
+	int nprogs = progs_of(skel, kind, timed, progs), ret = 0;
 
-	ret = group_of(sites, n, path, SITE_ACCESS, &access);
-	if (!ret)
-		ret = group_of(sites, n, path, SITE_LOCK, &locks);
-	if (ret) {
-		snprintf(err, errlen, "out of memory");
-		goto cleanup;
+	for (int i = 0; i < nprogs && !ret; i++) {
+		struct group g;
+
+		ret = group_of(sites, n, path, kind, progs[i].retprobe, &g);
+		if (ret)
+			snprintf(err, errlen, "out of memory");
+		else if (g.n)
+			ret = attach_group(&progs[i], pid, &g, l, err, errlen);
+		group_free(&g);
 	}
-	if (access.n && timed) {
-		/* Return first: an entry whose return probe is missing would leave a frame behind.
-		 */
-		ret = attach_group(skel->progs.access_return, pid, &access, true, l, err, errlen);
-		if (!ret)
-			ret = attach_group(skel->progs.access_enter, pid, &access, false, l, err,
-					   errlen);
-	} else if (access.n) {
-		ret = attach_group(skel->progs.access_count, pid, &access, false, l, err, errlen);
-	}
-	if (!ret && locks.n)
-		ret = attach_group(skel->progs.lock_enter, pid, &locks, false, l, err, errlen);
-cleanup:
-	free(access.offsets);
-	free(access.cookies);
-	free(locks.offsets);
-	free(locks.cookies);
-	return ret;
-}
-
-static int attach_site(struct attrprof_bpf *skel, pid_t pid, const struct probe_site *site,
-		       bool timed, struct links *l, char *err, size_t errlen)
-{
-	int ret;
-
-	if (site->kind == SITE_LOCK)
-		return attach_one(skel->progs.lock_enter, pid, site, false, l, err, errlen);
-	if (!timed)
-		return attach_one(skel->progs.access_count, pid, site, false, l, err, errlen);
-	ret = attach_one(skel->progs.access_return, pid, site, true, l, err, errlen);
-	if (!ret)
-		ret = attach_one(skel->progs.access_enter, pid, site, false, l, err, errlen);
 	return ret;
 }
 
 int attach__sites(struct attrprof_bpf *skel, pid_t pid, const struct probe_site *sites, size_t n,
 		  bool timed, struct links *l, char *err, size_t errlen)
 {
+	struct site_prog progs[2];
 	int ret = 0;
 
 	for (size_t i = 0; i < n && !ret; i++) {
-		bool first_of_file = true;
+		bool first = true;
 
 		if (!l->multi) {
-			ret = attach_site(skel, pid, &sites[i], timed, l, err, errlen);
+			int nprogs = progs_of(skel, sites[i].kind, timed, progs);
+
+			for (int p = 0; p < nprogs && !ret; p++)
+				ret = attach_one(&progs[p], pid, &sites[i], l, err, errlen);
 			continue;
 		}
-		for (size_t j = 0; j < i && first_of_file; j++)
-			first_of_file = strcmp(sites[j].host_path, sites[i].host_path) != 0;
-		if (first_of_file)
-			ret = attach_file(skel, pid, sites, n, sites[i].host_path, timed, l, err,
-					  errlen);
+		/* One link set per (file, kind), made at its first site. */
+		for (size_t j = 0; j < i && first; j++)
+			first = sites[j].kind != sites[i].kind ||
+				strcmp(sites[j].host_path, sites[i].host_path);
+		if (first)
+			ret = attach_file(skel, pid, sites, n, sites[i].host_path, sites[i].kind,
+					  timed, l, err, errlen);
 	}
 	return ret;
 }

@@ -99,6 +99,7 @@ static int measure(struct attrprof_bpf *skel, struct links *l, void (*fn)(void),
 		return ret;
 	}
 	site.host_path = path;
+	site.ret_offset = site.offset;
 	ret = attach__sites(skel, getpid(), &site, 1, timed, l, err, errlen);
 	if (ret)
 		return ret;

@@ -26,6 +26,17 @@
 struct record_args {
 	struct session_opts opts;
 	char **argv;
+	bool no_trampoline;
+};
+
+#define OPT_NO_PERF_TRAMPOLINE 0x200
+
+static const struct argp_option record_options[] = {
+	{"no-perf-trampoline", OPT_NO_PERF_TRAMPOLINE, NULL, 0,
+	 "Python 3.12+: do not start the interpreter with its perf trampoline; property gets and "
+	 "__getattribute__ loads are then not observable",
+	 0},
+	{},
 };
 
 static const char doc[] =
@@ -42,6 +53,9 @@ static error_t parse_record(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->opts;
+		break;
+	case OPT_NO_PERF_TRAMPOLINE:
+		a->no_trampoline = true;
 		break;
 	case ARGP_KEY_ARG:
 		/* The command and its own arguments are not ours to parse. */
@@ -75,12 +89,21 @@ static int relay_signals(sigset_t *mask)
  * The child: waits until the probes are attached (the parent writes to or
  * closes the gate), then execs. An exec failure is reported through errpipe.
  */
-static void run_child(char **argv, int gate, int errpipe, const sigset_t *mask)
+static void run_child(char **argv, int gate, int errpipe, const sigset_t *mask, bool trampoline)
 {
 	char go;
 	int e;
 
 	sigprocmask(SIG_UNBLOCK, mask, NULL);
+	/*
+	 * CPython 3.12+ specializes property and __getattribute__ loads into
+	 * bytecode that calls nothing we can probe, unless a frame evaluator
+	 * is set. Its perf trampoline is one, enabled from the environment;
+	 * its cost is an indirect call per Python call, plus the perf map file
+	 * (/tmp/perf-PID.map) it writes, which record removes afterwards.
+	 */
+	if (trampoline && setenv("PYTHONPERFSUPPORT", "1", 1))
+		_exit(127);
 	if (read(gate, &go, 1) != 1)
 		_exit(127); /* the parent gave up before attaching */
 	close(gate);
@@ -89,6 +112,30 @@ static void run_child(char **argv, int gate, int errpipe, const sigset_t *mask)
 	if (write(errpipe, &e, sizeof(e)) < 0)
 		_exit(127);
 	_exit(127);
+}
+
+static void perf_map_path(pid_t pid, char *buf, size_t len)
+{
+	snprintf(buf, len, "/tmp/perf-%d.map", pid);
+}
+
+static bool perf_map_exists(pid_t pid)
+{
+	char path[64];
+
+	perf_map_path(pid, path, sizeof(path));
+	return access(path, F_OK) == 0;
+}
+
+/* Removes the perf map the trampoline wrote, unless a file by that name predates the command. */
+static void remove_perf_map(pid_t pid, bool existed)
+{
+	char path[64];
+
+	if (existed)
+		return;
+	perf_map_path(pid, path, sizeof(path));
+	unlink(path);
 }
 
 /* Exit status of the shell convention: the code, or 128 + the signal. */
@@ -105,7 +152,8 @@ int cmd_record(int argc, char **argv)
 {
 	static const struct argp_child children[] = {{&options__tracing, 0, NULL, 0}, {}};
 	static const struct argp argp = {
-		NULL, parse_record, "[OPTION...] -- COMMAND [ARG...]", doc, children, NULL, NULL};
+		record_options, parse_record, "[OPTION...] -- COMMAND [ARG...]", doc, children,
+		NULL,		NULL};
 	struct record_args a = {};
 	struct target_objects objs = {};
 	struct session s = {};
@@ -115,6 +163,7 @@ int cmd_record(int argc, char **argv)
 	char *exe = NULL, err[2048] = "";
 	sigset_t mask;
 	pid_t child = -1;
+	bool trampoline, perf_map_existed = false;
 
 	options__init(&a.opts);
 	argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
@@ -134,6 +183,8 @@ int cmd_record(int argc, char **argv)
 		code = session__exit_code(ret);
 		goto cleanup;
 	}
+	trampoline = s.python && s.py.minor >= 12 && !a.no_trampoline;
+	s.opts.frame_evaluator = trampoline;
 
 	if (pipe2(gate, O_CLOEXEC) || pipe2(errpipe, O_CLOEXEC)) {
 		snprintf(err, sizeof(err), "set up the command: %s", strerror(errno));
@@ -147,7 +198,7 @@ int cmd_record(int argc, char **argv)
 	if (child == 0) {
 		close(gate[1]);
 		close(errpipe[0]);
-		run_child(a.argv, gate[0], errpipe[1], &mask);
+		run_child(a.argv, gate[0], errpipe[1], &mask, trampoline);
 	}
 	close(gate[0]);
 	close(errpipe[1]);
@@ -157,6 +208,7 @@ int cmd_record(int argc, char **argv)
 		snprintf(err, sizeof(err), "pidfd_open: %s", strerror(errno));
 		goto cleanup;
 	}
+	perf_map_existed = trampoline && perf_map_exists(child);
 	ret = session__attach(&s, child, err, sizeof(err));
 	if (ret)
 		goto cleanup;
@@ -190,6 +242,8 @@ int cmd_record(int argc, char **argv)
 		ret = session__write_profile(&s, exe, end, exit_status_of(status), err,
 					     sizeof(err));
 	}
+	if (trampoline)
+		remove_perf_map(child, perf_map_existed);
 	child = -1;
 	if (ret)
 		goto cleanup;

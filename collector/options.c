@@ -10,18 +10,25 @@ enum {
 	OPT_MAX_LOCK_ENTRIES,
 	OPT_NO_LOCKS,
 	OPT_COUNT_ONLY,
+	OPT_MAX_CLASSES,
 };
 
 static const struct argp_option tracing_options[] = {
 	{"func", 'f', "GLOB", 0,
-	 "Probe functions matching GLOB in the executable and its shared objects (repeatable)", 0},
+	 "Probe functions matching GLOB in the executable and its shared objects (repeatable; "
+	 "optional for a Python process)",
+	 0},
 	{"output", 'o', "FILE", 0, "Write the profile to FILE (default attrprof.json)", 0},
 	{"duration", 'd', "SECONDS", 0, "Stop tracing after SECONDS", 0},
 	{"count-only", OPT_COUNT_ONLY, NULL, 0,
 	 "Count calls only: one probe hit per call, no latency, no lock attribution", 0},
 	{"no-locks", OPT_NO_LOCKS, NULL, 0, "Do not time lock waits", 0},
 	{"max-attrs", OPT_MAX_ATTRS, "N", 0,
-	 "Probe at most N functions; more matches are reported as dropped (default 1024)", 0},
+	 "Probe at most N functions and name at most N Python attributes; the rest are "
+	 "reported as dropped (default 1024)",
+	 0},
+	{"max-classes", OPT_MAX_CLASSES, "N", 0,
+	 "Python: count instances of at most N classes (default 4096)", 0},
 	{"max-lock-entries", OPT_MAX_LOCK_ENTRIES, "N", 0,
 	 "Room for N (function, lock kind) wait records (default 4096)", 0},
 	{},
@@ -85,9 +92,12 @@ static error_t parse_tracing(int key, char *arg, struct argp_state *state)
 				   1 << 20, arg);
 		o->max_lock_entries = v;
 		break;
-	case ARGP_KEY_END:
-		if (!o->nglobs)
-			argp_error(state, "say what to probe with --func GLOB");
+	case OPT_MAX_CLASSES:
+		if (options__parse_number(arg, 1 << 20, false, &v))
+			argp_error(state,
+				   "--max-classes: expected an integer from 1 to %d, got '%s'",
+				   1 << 20, arg);
+		o->max_classes = v;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -103,6 +113,7 @@ void options__init(struct session_opts *o)
 	o->output = "attrprof.json";
 	o->max_attrs = DEFAULT_MAX_ATTRS;
 	o->max_lock_entries = DEFAULT_MAX_LOCK_ENTRIES;
+	o->max_classes = DEFAULT_MAX_CLASSES;
 }
 
 void options__free(struct session_opts *o)

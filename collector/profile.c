@@ -55,19 +55,85 @@ struct prof_attr *profile__add_attr(struct profile *p, const char *owner, const 
 	return a;
 }
 
+static void attr_free(struct prof_attr *a)
+{
+	free(a->owner);
+	free(a->name);
+	free(a->kind);
+	free(a->op);
+	free(a->probe);
+	free(a->qualname);
+}
+
+void profile__pop_attr(struct profile *p)
+{
+	if (p->nattrs)
+		attr_free(&p->attrs[--p->nattrs]);
+}
+
+struct prof_class *profile__add_class(struct profile *p, const char *owner, const char *qualname)
+{
+	struct prof_class *classes, *c;
+
+	classes = realloc(p->classes, (p->nclasses + 1) * sizeof(*classes));
+	if (!classes)
+		return NULL;
+	p->classes = classes;
+	c = memset(&classes[p->nclasses], 0, sizeof(*c));
+	c->owner = strdup(owner);
+	c->qualname = qualname ? strdup(qualname) : NULL;
+	if (!c->owner || (qualname && !c->qualname)) {
+		free(c->owner);
+		free(c->qualname);
+		errno = ENOMEM;
+		return NULL;
+	}
+	p->nclasses++;
+	return c;
+}
+
+int profile__add_coverage(struct profile *p, const char *kind, const char *status, const char *why)
+{
+	struct prof_coverage *v, *c;
+
+	v = realloc(p->coverage, (p->ncoverage + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	p->coverage = v;
+	c = &v[p->ncoverage];
+	c->kind = strdup(kind);
+	c->status = strdup(status);
+	c->why = strdup(why);
+	if (!c->kind || !c->status || !c->why) {
+		free(c->kind);
+		free(c->status);
+		free(c->why);
+		return -ENOMEM;
+	}
+	p->ncoverage++;
+	return 0;
+}
+
 void profile__free(struct profile *p)
 {
 	size_t i;
 
 	if (!p)
 		return;
-	for (i = 0; i < p->nattrs; i++) {
-		free(p->attrs[i].owner);
-		free(p->attrs[i].name);
-		free(p->attrs[i].kind);
-		free(p->attrs[i].op);
-		free(p->attrs[i].probe);
+	for (i = 0; i < p->nattrs; i++)
+		attr_free(&p->attrs[i]);
+	for (i = 0; i < p->nclasses; i++) {
+		free(p->classes[i].owner);
+		free(p->classes[i].qualname);
 	}
+	for (i = 0; i < p->ncoverage; i++) {
+		free(p->coverage[i].kind);
+		free(p->coverage[i].status);
+		free(p->coverage[i].why);
+	}
+	free(p->classes);
+	free(p->coverage);
+	free(p->target.version);
 	free(p->attrs);
 	free(p->target.exe);
 	free(p->target.build_id);
@@ -191,9 +257,10 @@ static json_t *locks_json(const struct prof_lock locks[LOCK_KINDS], int *err)
 static json_t *attr_json(const struct prof_attr *a, int *err)
 {
 	/* clang-format off */
-	return pack(err, "{s:s, s:s, s:s, s:s, s:s*, s:o, s:o, s:o,"
+	return pack(err, "{s:s, s:s*, s:s, s:s, s:s, s:s*, s:o, s:o, s:o,"
 			 " s:{s:o, s:o, s:o, s:o, s:o, s:o, s:o}, s:o}",
 		    "owner", a->owner,
+		    "qualname", a->qualname,
 		    "name", a->name,
 		    "kind", a->kind,
 		    "op", a->op,
@@ -213,23 +280,39 @@ static json_t *attr_json(const struct prof_attr *a, int *err)
 	/* clang-format on */
 }
 
+static json_t *class_json(const struct prof_class *c, int *err)
+{
+	return pack(err, "{s:s, s:s*, s:o, s:b}", "owner", c->owner, "qualname", c->qualname,
+		    "allocs", u64(c->allocs, err), "dict", c->dict);
+}
+
+static json_t *coverage_json(const struct prof_coverage *c, int *err)
+{
+	return pack(err, "{s:s, s:s, s:s}", "kind", c->kind, "status", c->status, "why", c->why);
+}
+
+/* A JSON array of n items made by one of the *_json functions above. */
+#define ARRAY_JSON(items, n, item_json, err)                                                       \
+	({                                                                                         \
+		json_t *arr_ = json_array();                                                       \
+		for (size_t i_ = 0; arr_ && i_ < (n); i_++)                                        \
+			if (json_array_append_new(arr_, item_json(&(items)[i_], err))) {           \
+				json_decref(arr_);                                                 \
+				arr_ = NULL;                                                       \
+			}                                                                          \
+		arr_ ?: nomem(err);                                                                \
+	})
+
 static json_t *profile_json(const struct profile *p, int *err)
 {
-	json_t *attrs = json_array();
-	size_t i;
+	json_t *attrs = ARRAY_JSON(p->attrs, p->nattrs, attr_json, err);
+	json_t *classes = ARRAY_JSON(p->classes, p->nclasses, class_json, err);
+	json_t *coverage = ARRAY_JSON(p->coverage, p->ncoverage, coverage_json, err);
 
-	if (!attrs)
-		return nomem(err);
-	for (i = 0; i < p->nattrs; i++) {
-		if (json_array_append_new(attrs, attr_json(&p->attrs[i], err))) {
-			json_decref(attrs);
-			return nomem(err);
-		}
-	}
 	/* clang-format off */
-	return pack(err, "{s:s, s:{s:s, s:s}, s:{s:I, s:s, s:s?, s:s},"
+	return pack(err, "{s:s, s:{s:s, s:s}, s:{s:I, s:s, s:s?, s:s, s:s*},"
 			 " s:s, s:s, s:I, s:o, s:o, s:{s:[o, o], s:[o, o], s:o},"
-			 " s:{s:o, s:o, s:o, s:o, s:o, s:o}, s:o, s:o}",
+			 " s:{s:o, s:o, s:o, s:o, s:o, s:o}, s:o, s:o, s:o, s:o}",
 		    "schema", PROFILE_SCHEMA,
 		    "tool",
 			"name", "attrprof",
@@ -239,6 +322,7 @@ static json_t *profile_json(const struct profile *p, int *err)
 			"exe", p->target.exe,
 			"build_id", p->target.build_id,
 			"runtime", p->target.runtime,
+			"version", p->target.version,
 		    "mode", p->mode,
 		    "end", p->end,
 		    "exit_status", (json_int_t)p->exit_status,
@@ -258,7 +342,9 @@ static json_t *profile_json(const struct profile *p, int *err)
 			"attrs_over_limit", u64(p->dropped.attrs_over_limit, err),
 			"unprobeable", u64(p->dropped.unprobeable, err),
 		    "unattributed_lock_wait_ns", locks_json(p->unattributed, err),
-		    "attributes", attrs);
+		    "attributes", attrs,
+		    "classes", classes,
+		    "coverage", coverage);
 	/* clang-format on */
 }
 
@@ -515,6 +601,8 @@ static int get_attr(struct reader *r, json_t *obj, const char *path, struct prof
 		return no_memory(r);
 	if (json_object_get(obj, "probe") && get_str(r, obj, path, "probe", &a->probe, 1))
 		return -EINVAL;
+	if (json_object_get(obj, "qualname") && get_str(r, obj, path, "qualname", &a->qualname, 1))
+		return -EINVAL;
 	lat = object(r, obj, path, "latency_ns", lat_path);
 	if (!lat)
 		return -EINVAL;
@@ -526,6 +614,65 @@ static int get_attr(struct reader *r, json_t *obj, const char *path, struct prof
 	       get_u64(r, lat, lat_path, "max", &a->max_ns) ?:
 	       get_hist(r, lat, lat_path, a->hist) ?:
 	       get_locks(r, obj, path, "lock_wait_ns", a->locks);
+}
+
+static int get_class(struct reader *r, json_t *obj, const char *path, struct profile *p)
+{
+	json_t *owner = member(r, obj, path, "owner", JSON_STRING, "a string");
+	json_t *dict = json_object_get(obj, "dict");
+	struct prof_class *c;
+
+	if (!owner)
+		return -EINVAL;
+	if (!json_is_boolean(dict))
+		return bad(r, path, "dict", dict ? "expected true or false" : "missing");
+	c = profile__add_class(p, json_string_value(owner), NULL);
+	if (!c)
+		return no_memory(r);
+	c->dict = json_is_true(dict);
+	if (json_object_get(obj, "qualname") && get_str(r, obj, path, "qualname", &c->qualname, 1))
+		return -EINVAL;
+	return get_u64(r, obj, path, "allocs", &c->allocs);
+}
+
+static int get_coverage(struct reader *r, json_t *obj, const char *path, struct profile *p)
+{
+	const char *keys[3] = {"kind", "status", "why"};
+	json_t *v[3];
+
+	for (int i = 0; i < 3; i++) {
+		v[i] = member(r, obj, path, keys[i], JSON_STRING, "a string");
+		if (!v[i])
+			return -EINVAL;
+	}
+	if (profile__add_coverage(p, json_string_value(v[0]), json_string_value(v[1]),
+				  json_string_value(v[2])))
+		return no_memory(r);
+	return 0;
+}
+
+/* An optional array member: each object element read by get_item. */
+static int get_array(struct reader *r, json_t *root, const char *key,
+		     int (*get_item)(struct reader *, json_t *, const char *, struct profile *),
+		     struct profile *p)
+{
+	char ipath[JPATH_LEN];
+	json_t *arr;
+	int err = 0;
+
+	if (!json_object_get(root, key))
+		return 0;
+	arr = member(r, root, "", key, JSON_ARRAY, "an array");
+	if (!arr)
+		return -EINVAL;
+	for (size_t i = 0; !err && i < json_array_size(arr); i++) {
+		json_t *item = json_array_get(arr, i);
+
+		snprintf(ipath, sizeof(ipath), "%s[%zu]", key, i);
+		err = json_is_object(item) ? get_item(r, item, ipath, p)
+					   : bad(r, "", ipath, "expected an object");
+	}
+	return err;
 }
 
 static int get_profile(struct reader *r, json_t *root, struct profile *p)
@@ -550,6 +697,9 @@ static int get_profile(struct reader *r, json_t *root, struct profile *p)
 	      get_str(r, target, tpath, "exe", &p->target.exe, 0) ?:
 	      get_str(r, target, tpath, "build_id", &p->target.build_id, 1) ?:
 	      get_str(r, target, tpath, "runtime", &p->target.runtime, 0) ?:
+	      (json_object_get(target, "version")
+		       ? get_str(r, target, tpath, "version", &p->target.version, 1)
+		       : 0) ?:
 	      get_str(r, root, "", "mode", &p->mode, 0) ?:
 	      get_str(r, root, "", "end", &p->end, 0) ?:
 	      get_i64(r, root, "", "exit_status", &p->exit_status) ?:
@@ -569,7 +719,8 @@ static int get_profile(struct reader *r, json_t *root, struct profile *p)
 		err = json_is_object(a) ? get_attr(r, a, apath, p)
 					: bad(r, "", apath, "expected an object");
 	}
-	return err;
+	return err ?: get_array(r, root, "classes", get_class, p) ?:
+		       get_array(r, root, "coverage", get_coverage, p);
 }
 
 int profile__read(const char *path, struct profile *p, char *err, size_t errlen)

@@ -29,6 +29,7 @@ struct prof_attr {
 	char *kind;	 /* C: "function" */
 	char *op;	 /* C: "call" */
 	char *probe;	 /* probe class of the site: "emulated" or "single-step" */
+	char *qualname;	 /* Python: the owner's qualified name, when it has one; else NULL */
 	uint64_t count;	 /* calls observed (entries) */
 	uint64_t errors; /* calls that returned the kind's error value */
 	uint64_t threads;
@@ -58,12 +59,28 @@ struct prof_dropped {
 	uint64_t unprobeable;	   /* matched functions whose first instruction uprobes refuse */
 };
 
+/* Python: instances created per class (from PyType_GenericAlloc). */
+struct prof_class {
+	char *owner;	/* tp_name */
+	char *qualname; /* NULL when it has none */
+	uint64_t allocs;
+	int dict; /* its instances carry a __dict__ */
+};
+
+/* Python: how well one kind of attribute access could be observed on this target. */
+struct prof_coverage {
+	char *kind;   /* "descriptor", "property", ... */
+	char *status; /* "exact", "partial" or "none" */
+	char *why;    /* what is or is not seen, and how to see more */
+};
+
 struct profile {
 	struct {
 		int64_t pid;
 		char *exe;
 		char *build_id; /* hex, or NULL when the binary has none */
-		char *runtime;	/* "c" */
+		char *runtime;	/* "c" or "python" */
+		char *version;	/* the interpreter's version ("3.11.2"), NULL for C */
 	} target;
 	char *mode;	     /* "timed" (entry + return) or "count" (entry only) */
 	char *end;	     /* why recording stopped: "duration", "signal", "target-exited" */
@@ -75,6 +92,10 @@ struct profile {
 	struct prof_lock unattributed[LOCK_KINDS]; /* lock waits outside any access */
 	struct prof_attr *attrs;
 	size_t nattrs;
+	struct prof_class *classes;
+	size_t nclasses;
+	struct prof_coverage *coverage;
+	size_t ncoverage;
 };
 
 /* Name of a lock kind in profiles and reports ("pthread", "python", "gil"). */
@@ -87,6 +108,15 @@ const char *profile__lock_kind_name(enum lock_kind kind);
  */
 struct prof_attr *profile__add_attr(struct profile *p, const char *owner, const char *name,
 				    const char *kind, const char *op);
+
+/* Removes and frees the last attribute. */
+void profile__pop_attr(struct profile *p);
+
+/* Appends a class with copies of the strings (qualname may be NULL). NULL on ENOMEM. */
+struct prof_class *profile__add_class(struct profile *p, const char *owner, const char *qualname);
+
+/* Appends a coverage entry with copies of the strings. Returns 0 or -ENOMEM. */
+int profile__add_coverage(struct profile *p, const char *kind, const char *status, const char *why);
 
 /*
  * Writes p as JSON to out and flushes it. Returns 0, or -EIO when the stream

@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 #include "attrprof.h"
 #include "attrprof.skel.h"
+#include "coverage.h"
 #include "elfread.h"
 #include "profile.h"
 #include "session.h"
@@ -43,6 +44,7 @@ int session__exit_code(int err)
 	case -ENOENT:
 	case -ESRCH:
 	case -ENOEXEC:
+	case -ENOTSUP:
 	case -EINVAL:
 	case -EPERM:
 	case -EACCES:
@@ -55,6 +57,7 @@ int session__exit_code(int err)
 static int load(struct session *s, char *err, size_t errlen)
 {
 	struct attrprof_bpf *skel;
+	uint32_t nattrs;
 	int ret;
 
 	skel = attrprof_bpf__open();
@@ -66,10 +69,29 @@ static int load(struct session *s, char *err, size_t errlen)
 	s->skel = skel;
 	s->links.multi = attach__multi_supported();
 	attach__prepare(skel, s->links.multi);
-	/* Size the bounded maps: one stats slot per attribute id in use. */
-	ret = bpf_map__set_max_entries(skel->maps.stats, ATTR_FIRST_USER + s->sites.naccess);
-	if (!ret)
-		ret = bpf_map__set_max_entries(skel->maps.lock_waits, s->opts.max_lock_entries);
+	/* The CPython programs cost verifier time: load them only for Python. */
+	bpf_program__set_autoload(skel->progs.py_enter, s->python);
+	bpf_program__set_autoload(skel->progs.py_alloc, s->python);
+	bpf_program__set_autoload(skel->progs.gil_enter, s->python);
+	bpf_program__set_autoload(skel->progs.gil_return, s->python);
+	if (s->python)
+		skel->rodata->py = s->py.layout;
+	skel->rodata->count_only = s->opts.count_only;
+	/*
+	 * Size the bounded maps: a stats slot per attribute id, native ones
+	 * first, then room for max_attrs Python attributes named in the probe.
+	 */
+	s->first_py_attr = ATTR_FIRST_USER + s->sites.naccess;
+	nattrs = s->first_py_attr;
+	if (s->python)
+		nattrs += s->opts.max_attrs;
+	if (nattrs > MAX_ATTRS)
+		nattrs = MAX_ATTRS;
+	ret = bpf_map__set_max_entries(skel->maps.stats, nattrs) ?:
+	      bpf_map__set_max_entries(skel->maps.attr_info, nattrs) ?:
+	      bpf_map__set_max_entries(skel->maps.py_attrs, s->opts.max_attrs) ?:
+	      bpf_map__set_max_entries(skel->maps.classes, s->opts.max_classes) ?:
+	      bpf_map__set_max_entries(skel->maps.lock_waits, s->opts.max_lock_entries);
 	if (ret) {
 		snprintf(err, errlen, "size BPF maps: %s", strerror(-ret));
 		return ret;
@@ -79,6 +101,8 @@ static int load(struct session *s, char *err, size_t errlen)
 		snprintf(err, errlen, "load BPF programs: %s", strerror(-ret));
 		return ret;
 	}
+	skel->bss->next_attr = s->first_py_attr;
+	skel->bss->attr_limit = nattrs;
 	return 0;
 }
 
@@ -95,8 +119,21 @@ int session__open(struct session *s, const struct session_opts *opts, struct tar
 	if (s->opts.max_attrs > MAX_ATTRS - ATTR_FIRST_USER)
 		s->opts.max_attrs = MAX_ATTRS - ATTR_FIRST_USER;
 
+	ret = python__detect(&s->objs, &s->py, err, errlen);
+	if (ret && ret != -ENOENT)
+		return ret;
+	s->python = !ret;
+	if (!s->python && !s->opts.nglobs) {
+		snprintf(
+			err, errlen,
+			"%s is not a Python process: say which functions to probe with --func GLOB",
+			s->objs.v[0].path);
+		return -EINVAL;
+	}
 	ret = sites__add_funcs(&s->sites, &s->objs, s->opts.globs, s->opts.nglobs,
 			       s->opts.max_attrs, err, errlen);
+	if (!ret && s->python)
+		ret = sites__add_python(&s->sites, &s->py, s->opts.no_locks);
 	if (!ret && !s->opts.no_locks)
 		ret = sites__add_locks(&s->sites, &s->objs, err, errlen);
 	if (ret)
@@ -235,11 +272,18 @@ static const char *end_name(enum session_end end)
 static int describe(struct session *s, struct profile *p, const char *exe, enum session_end end,
 		    int64_t exit_status)
 {
-	char build_id[128];
+	char build_id[128], version[32];
 
 	p->target.pid = s->pid;
 	p->target.exe = strdup(exe);
-	p->target.runtime = strdup("c");
+	p->target.runtime = strdup(s->python ? "python" : "c");
+	if (s->python) {
+		snprintf(version, sizeof(version), "%u.%u.%u", s->py.major, s->py.minor,
+			 s->py.micro);
+		p->target.version = strdup(version);
+		if (!p->target.version || coverage__python(p, &s->py, s->opts.frame_evaluator))
+			return -ENOMEM;
+	}
 	if (s->objs.n && !elf__build_id(s->objs.v[0].host_path, build_id, sizeof(build_id)))
 		p->target.build_id = strdup(build_id);
 	p->mode = strdup(s->opts.count_only ? "count" : "timed");
@@ -264,7 +308,7 @@ int session__write_profile(struct session *s, const char *exe, enum session_end 
 	session__stop(s);
 	ret = describe(s, &p, exe, end, exit_status);
 	if (!ret)
-		ret = snapshot__collect(s->skel, &s->sites, &p);
+		ret = snapshot__collect(s->skel, &s->sites, s->python ? s->first_py_attr : 0, &p);
 	if (ret) {
 		snprintf(err, errlen, "collect the profile: %s", strerror(-ret));
 		goto cleanup;

@@ -13,11 +13,13 @@
 #include "attach.h"
 #include "calibrate.h"
 #include "profile.h"
+#include "python.h"
 #include "sites.h"
 #include "target.h"
 
 #define DEFAULT_MAX_ATTRS 1024
 #define DEFAULT_MAX_LOCK_ENTRIES 4096
+#define DEFAULT_MAX_CLASSES 4096
 
 struct session_opts {
 	const char **globs;
@@ -28,6 +30,8 @@ struct session_opts {
 	bool no_locks;
 	unsigned int max_attrs;
 	unsigned int max_lock_entries;
+	unsigned int max_classes;
+	bool frame_evaluator; /* record started CPython 3.12+ with its perf trampoline */
 };
 
 enum session_end { END_SIGNAL, END_DURATION, END_TARGET_EXITED };
@@ -39,6 +43,9 @@ struct session {
 	struct attrprof_bpf *skel;
 	struct links links;
 	struct prof_calibration calib;
+	struct python py;
+	bool python;		/* py holds the target's interpreter */
+	uint32_t first_py_attr; /* Python attribute ids start here */
 	pid_t pid;
 	uint64_t start_ns;
 	uint64_t stop_ns;
@@ -48,8 +55,11 @@ struct session {
 uint64_t session__now_ns(void);
 
 /*
- * Resolves probe sites in objs (the session takes ownership of objs), opens
- * and sizes the maps, loads the probes and calibrates them.
+ * Resolves probe sites in objs (the session takes ownership of objs): the
+ * --func globs, and CPython's descriptor functions when the target runs a
+ * supported interpreter; opens and sizes the maps, loads the probes and
+ * calibrates them. A target that is neither Python nor given --func is
+ * refused with -EINVAL, an unsupported Python with -ENOTSUP.
  * Returns 0, or a negative errno with a message in err.
  */
 int session__open(struct session *s, const struct session_opts *opts, struct target_objects *objs,

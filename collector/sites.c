@@ -7,6 +7,7 @@
 #include "attrprof.h"
 #include "elfread.h"
 #include "insn.h"
+#include "python.h"
 #include "sites.h"
 
 /*
@@ -62,6 +63,7 @@ static int add_site(struct probe_set *set, enum site_kind kind, const struct tar
 	s->name = strdup(fn->name);
 	s->host_path = obj->host_path;
 	s->offset = fn->offset;
+	s->ret_offset = fn->offset;
 	s->cookie = cookie;
 	if (insn__classify(fn->head, fn->head_len) == INSN_SSTEP)
 		s->cookie |= COOKIE_SSTEP << COOKIE_FLAGS_SHIFT;
@@ -170,6 +172,80 @@ int sites__add_locks(struct probe_set *set, const struct target_objects *objs, c
 cleanup:
 	elf__funcs_free(&funcs);
 	return ret;
+}
+
+/* The site kind and cookie flags of each probed CPython function. */
+static bool python_site(enum py_func f, enum site_kind *kind, uint64_t *flags)
+{
+	*flags = 0;
+	switch (f) {
+	case PYF_DESCR_GET:
+	case PYF_PROP_GET:
+	case PYF_MEMBER_GET:
+	case PYF_GETSET_GET:
+	case PYF_GETATTR_HOOK:
+	case PYF_GETATTRO:
+		*kind = SITE_PY;
+		*flags = COOKIE_ERR_ZERO; /* a get that raised returns NULL */
+		return true;
+	case PYF_DESCR_SET:
+	case PYF_PROP_SET:
+	case PYF_MEMBER_SET:
+	case PYF_MEMBER_SETONE:
+	case PYF_GETSET_SET:
+		*kind = SITE_PY;
+		*flags = COOKIE_ERR_NEGATIVE; /* a set or delete that raised returns -1 */
+		return true;
+	case PYF_ALLOC:
+		*kind = SITE_PY_ALLOC;
+		return true;
+	case PYF_LOCK_ACQUIRE:
+		*kind = SITE_LOCK;
+		return true;
+	case PYF_TAKE_GIL:
+		*kind = SITE_GIL;
+		return true;
+	default:
+		return false;
+	}
+}
+
+int sites__add_python(struct probe_set *set, const struct python *py, bool no_locks)
+{
+	for (int f = 0; f < PYF_COUNT; f++) {
+		const struct py_site *ps = &py->sites[f];
+		struct elf_func fn = {.name = (char *)python__func_name(f), .offset = ps->offset};
+		enum site_kind kind;
+		uint64_t flags;
+		int ret;
+
+		if (!ps->found || !python_site(f, &kind, &flags))
+			continue;
+		if (no_locks && (kind == SITE_LOCK || kind == SITE_GIL))
+			continue;
+		if (insn__classify(ps->head, ps->head_len) == INSN_REFUSED) {
+			fprintf(stderr,
+				"attrprof: warning: not probing %s in %s: its first instruction "
+				"has "
+				"a prefix uprobes refuse\n",
+				fn.name, py->obj->path);
+			set->refused++;
+			continue;
+		}
+		memcpy(fn.head, ps->head, sizeof(fn.head));
+		fn.head_len = ps->head_len;
+		flags |= (uint64_t)(ps->sp_adjust & COOKIE_SP_ADJUST_MASK)
+			 << COOKIE_SP_ADJUST_SHIFT;
+		ret = add_site(set, kind, py->obj, &fn,
+			       (kind == SITE_LOCK ? LOCK_PYTHON : (uint64_t)f) |
+				       flags << COOKIE_FLAGS_SHIFT);
+		if (ret)
+			return ret;
+		/* A return probe must sit on the first instruction, where (%rsp) is the return
+		 * address. */
+		set->v[set->n - 1].ret_offset = ps->func_offset;
+	}
+	return 0;
 }
 
 void sites__free(struct probe_set *set)

@@ -10,6 +10,9 @@
 enum site_kind {
 	SITE_ACCESS, /* an accessor: entry (and return when timed), cookie = attribute id */
 	SITE_LOCK,   /* a lock function: entry only, cookie = enum lock_kind */
+	SITE_PY,     /* a CPython descriptor function: entry (and return), cookie = enum py_func */
+	SITE_PY_ALLOC, /* PyType_GenericAlloc: entry only */
+	SITE_GIL,      /* CPython's take_gil: entry and return */
 };
 
 struct probe_site {
@@ -18,6 +21,7 @@ struct probe_site {
 	char *name;	       /* the symbol */
 	const char *host_path; /* borrowed from the target_objects it came from */
 	uint64_t offset;       /* file offset of the probed instruction */
+	uint64_t ret_offset;   /* where its return probe goes: the function's first instruction */
 	uint64_t cookie;       /* COOKIE_SSTEP set when the kernel single-steps it */
 };
 
@@ -50,6 +54,16 @@ int sites__add_funcs(struct probe_set *set, const struct target_objects *objs,
  */
 int sites__add_locks(struct probe_set *set, const struct target_objects *objs, char *err,
 		     size_t errlen);
+
+struct python;
+
+/*
+ * Adds the CPython interpreter's probe sites that py found: descriptor
+ * functions (SITE_PY, with the error convention of each in the cookie),
+ * instance allocation, and, unless no_locks, threading.Lock acquisition
+ * (SITE_LOCK, LOCK_PYTHON) and take_gil. Returns 0 or -ENOMEM.
+ */
+int sites__add_python(struct probe_set *set, const struct python *py, bool no_locks);
 
 void sites__free(struct probe_set *set);
 

@@ -80,8 +80,14 @@ static void add_lock(struct prof_lock *dst, const struct lock_stats *src)
 }
 
 /* Charges every (attribute, kind) entry of lock_waits to its attribute or to unattributed. */
-static int collect_locks(struct attrprof_bpf *skel, const struct probe_set *sites,
-			 struct profile *p, size_t first_attr)
+/* Where each attribute id's prof_attr is in the profile; -1 for none. */
+struct id_index {
+	ssize_t *of;
+	uint32_t n;
+};
+
+/* Charges every (attribute, kind) entry of lock_waits to its attribute or to unattributed. */
+static int collect_locks(struct attrprof_bpf *skel, const struct id_index *ix, struct profile *p)
 {
 	int fd = bpf_map__fd(skel->maps.lock_waits);
 	struct lock_key key, next, *prev = NULL;
@@ -96,11 +102,10 @@ static int collect_locks(struct attrprof_bpf *skel, const struct probe_set *site
 		if (key.kind >= LOCK_KINDS)
 			continue;
 		if (key.attr != ATTR_UNATTRIBUTED) {
-			/* Skips the calibration attribute, which takes no locks anyway. */
-			if (key.attr < ATTR_FIRST_USER ||
-			    key.attr >= ATTR_FIRST_USER + sites->naccess)
+			/* The calibration attributes take no locks; a Python id may be unnamed. */
+			if (key.attr >= ix->n || ix->of[key.attr] < 0)
 				continue;
-			locks = p->attrs[first_attr + key.attr - ATTR_FIRST_USER].locks;
+			locks = p->attrs[ix->of[key.attr]].locks;
 		}
 		cpu = read_percpu(fd, &key, sizeof(*cpu), &ncpus);
 		if (!cpu)
@@ -135,41 +140,190 @@ static int collect_drops(struct attrprof_bpf *skel, struct profile *p)
 	return 0;
 }
 
-int snapshot__collect(struct attrprof_bpf *skel, const struct probe_set *sites, struct profile *p)
+static const char *const kind_names[ATTR_KINDS] = {
+	[KIND_FUNCTION] = "function",
+	[KIND_DESCRIPTOR] = "descriptor",
+	[KIND_PROPERTY] = "property",
+	[KIND_CACHED_PROPERTY] = "cached_property",
+	[KIND_SLOT] = "slot",
+	[KIND_GETSET] = "getset",
+	[KIND_GETATTR_HOOK] = "getattr_hook",
+	[KIND_GETATTRIBUTE] = "getattribute",
+	[KIND_IGNORED] = "ignored",
+};
+
+static const char *const op_names[ATTR_OPS] = {
+	[OP_CALL] = "call", [OP_GET] = "get", [OP_SET] = "set", [OP_DELETE] = "delete"};
+
+/* Adds attribute id's stats as a prof_attr named by the strings, and notes its index. */
+static int add_attr(struct attrprof_bpf *skel, struct id_index *ix, uint32_t id, const char *owner,
+		    const char *name, const char *kind, const char *op, struct profile *p)
 {
-	size_t first_attr = p->nattrs;
 	struct attr_stats sum;
+	struct prof_attr *a;
 	int ret;
 
-	/* Attribute ids are dense from ATTR_FIRST_USER: the n-th access site is prof_attr n. */
+	ret = snapshot__attr_stats(skel, id, &sum);
+	if (ret)
+		return ret;
+	a = profile__add_attr(p, owner, name, kind, op);
+	if (!a)
+		return -ENOMEM;
+	a->count = sum.calls;
+	a->errors = sum.errors;
+	a->threads = sum.threads;
+	a->timed = sum.timed;
+	a->total_ns = sum.total_ns;
+	a->max_ns = sum.max_ns;
+	for (int h = 0; h < HIST_SLOTS; h++)
+		a->hist[h] = sum.hist[h];
+	if (id < ix->n)
+		ix->of[id] = p->nattrs - 1;
+	return 0;
+}
+
+/* The native accessors: attribute ids are the sites' cookies. */
+static int collect_funcs(struct attrprof_bpf *skel, const struct probe_set *sites,
+			 struct id_index *ix, struct profile *p)
+{
 	for (size_t i = 0; i < sites->n; i++) {
 		const struct probe_site *site = &sites->v[i];
-		struct prof_attr *a;
-		bool sstep;
+		bool sstep = site->cookie & (COOKIE_SSTEP << COOKIE_FLAGS_SHIFT);
+		int ret;
 
 		if (site->kind != SITE_ACCESS)
 			continue;
-		a = profile__add_attr(p, site->owner, site->name, "function", "call");
-		if (!a)
-			return -ENOMEM;
-		sstep = site->cookie & (COOKIE_SSTEP << COOKIE_FLAGS_SHIFT);
-		a->probe = strdup(insn__class_name(sstep ? INSN_SSTEP : INSN_EMULATED));
-		if (!a->probe)
-			return -ENOMEM;
-		ret = snapshot__attr_stats(skel, site->cookie & COOKIE_ATTR_MASK, &sum);
+		ret = add_attr(skel, ix, site->cookie & COOKIE_ATTR_MASK, site->owner, site->name,
+			       "function", "call", p);
 		if (ret)
 			return ret;
-		a->count = sum.calls;
-		a->errors = sum.errors;
-		a->threads = sum.threads;
-		a->timed = sum.timed;
-		a->total_ns = sum.total_ns;
-		a->max_ns = sum.max_ns;
-		for (int h = 0; h < HIST_SLOTS; h++)
-			a->hist[h] = sum.hist[h];
+		p->attrs[p->nattrs - 1].probe =
+			strdup(insn__class_name(sstep ? INSN_SSTEP : INSN_EMULATED));
+		if (!p->attrs[p->nattrs - 1].probe)
+			return -ENOMEM;
 	}
-	ret = collect_locks(skel, sites, p, first_attr);
-	if (ret)
-		return ret;
-	return collect_drops(skel, p);
+	return 0;
+}
+
+static bool same_attr(const struct prof_attr *a, const struct prof_attr *b)
+{
+	return !strcmp(a->owner, b->owner) && !strcmp(a->name, b->name) &&
+	       !strcmp(a->kind, b->kind) && !strcmp(a->op, b->op);
+}
+
+/*
+ * Folds the last attribute into an earlier one with the same names, if any:
+ * two probe sites can see one attribute (a class's first lookup passes
+ * through the __getattr__ hook before slot_tp_getattro takes over).
+ * Distinct threads cannot be unioned: the larger count is kept.
+ */
+static void fold_last(struct profile *p, size_t first, struct id_index *ix, uint32_t id)
+{
+	struct prof_attr *last = &p->attrs[p->nattrs - 1];
+
+	for (size_t i = first; i + 1 < p->nattrs; i++) {
+		struct prof_attr *a = &p->attrs[i];
+
+		if (!same_attr(a, last))
+			continue;
+		a->count += last->count;
+		a->errors += last->errors;
+		a->timed += last->timed;
+		a->total_ns += last->total_ns;
+		a->max_ns = a->max_ns > last->max_ns ? a->max_ns : last->max_ns;
+		a->threads = a->threads > last->threads ? a->threads : last->threads;
+		for (int h = 0; h < HIST_SLOTS; h++)
+			a->hist[h] += last->hist[h];
+		ix->of[id] = i;
+		profile__pop_attr(p);
+		return;
+	}
+}
+
+/* The Python attributes the probes named, ids first_py_attr up to next_attr. */
+static int collect_python(struct attrprof_bpf *skel, uint32_t first, struct id_index *ix,
+			  struct profile *p)
+{
+	uint32_t end = skel->bss->next_attr < ix->n ? skel->bss->next_attr : ix->n;
+	int fd = bpf_map__fd(skel->maps.attr_info);
+	size_t first_index = p->nattrs;
+	struct attr_info info;
+	int ret;
+
+	for (uint32_t id = first; id < end; id++) {
+		struct prof_attr *a;
+
+		if (bpf_map_lookup_elem(fd, &id, &info))
+			return -errno;
+		/* Unnamed ids were lost to a race on first sight; ignored ones count nowhere. */
+		if (!info.name[0] || info.kind >= KIND_IGNORED || info.op >= ATTR_OPS)
+			continue;
+		info.owner[PY_NAME_LEN - 1] = info.qualname[PY_NAME_LEN - 1] = '\0';
+		info.name[PY_NAME_LEN - 1] = '\0';
+		ret = add_attr(skel, ix, id, info.owner, info.name, kind_names[info.kind],
+			       op_names[info.op], p);
+		if (ret)
+			return ret;
+		a = &p->attrs[p->nattrs - 1];
+		if (!a->count) {
+			ix->of[id] = -1;
+			profile__pop_attr(p);
+			continue;
+		}
+		if (info.qualname[0] && strcmp(info.qualname, info.owner)) {
+			a->qualname = strdup(info.qualname);
+			if (!a->qualname)
+				return -ENOMEM;
+		}
+		fold_last(p, first_index, ix, id);
+	}
+	return 0;
+}
+
+/* Instances created per Python class. */
+static int collect_classes(struct attrprof_bpf *skel, struct profile *p)
+{
+	int fd = bpf_map__fd(skel->maps.classes);
+	__u64 key, next, *prev = NULL;
+	struct class_info c;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		struct prof_class *pc;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &c))
+			continue; /* freed meanwhile: nothing to report */
+		c.name[PY_NAME_LEN - 1] = c.qualname[PY_NAME_LEN - 1] = '\0';
+		pc = profile__add_class(
+			p, c.name, c.qualname[0] && strcmp(c.qualname, c.name) ? c.qualname : NULL);
+		if (!pc)
+			return -ENOMEM;
+		pc->allocs = c.allocs;
+		pc->dict = c.has_dict;
+	}
+	return 0;
+}
+
+int snapshot__collect(struct attrprof_bpf *skel, const struct probe_set *sites,
+		      uint32_t first_py_attr, struct profile *p)
+{
+	struct id_index ix = {.n = bpf_map__max_entries(skel->maps.stats)};
+	int ret = -ENOMEM;
+
+	ix.of = malloc(ix.n * sizeof(*ix.of));
+	if (!ix.of)
+		goto cleanup;
+	for (uint32_t i = 0; i < ix.n; i++)
+		ix.of[i] = -1;
+	ret = collect_funcs(skel, sites, &ix, p);
+	if (!ret && first_py_attr)
+		ret = collect_python(skel, first_py_attr, &ix, p) ?: collect_classes(skel, p);
+	if (!ret)
+		ret = collect_locks(skel, &ix, p);
+	if (!ret)
+		ret = collect_drops(skel, p);
+cleanup:
+	free(ix.of);
+	return ret;
 }

@@ -19,9 +19,11 @@ int snapshot__reset_attr(struct attrprof_bpf *skel, uint32_t attr);
 
 /*
  * Adds one prof_attr per access site (those never called too, with count 0)
- * and fills p's lock waits and drop counters from the maps.
- * Returns 0 or a negative errno.
+ * and, when first_py_attr is not 0, one per Python attribute the probes
+ * named from first_py_attr on, with the instances per class; and fills p's
+ * lock waits and drop counters from the maps. Returns 0 or a negative errno.
  */
-int snapshot__collect(struct attrprof_bpf *skel, const struct probe_set *sites, struct profile *p);
+int snapshot__collect(struct attrprof_bpf *skel, const struct probe_set *sites,
+		      uint32_t first_py_attr, struct profile *p);
 
 #endif /* ATTRPROF_SNAPSHOT_H */

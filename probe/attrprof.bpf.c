@@ -67,7 +67,9 @@ static __always_inline bool returned_error(struct pt_regs *ctx, __u32 flags)
 {
 	long rc = PT_REGS_RC(ctx);
 
-	return ((flags & COOKIE_ERR_ZERO) && rc == 0) || ((flags & COOKIE_ERR_NEGATIVE) && rc < 0);
+	/* Negative-is-error functions return int: only %eax is defined. */
+	return ((flags & COOKIE_ERR_ZERO) && rc == 0) ||
+	       ((flags & COOKIE_ERR_NEGATIVE) && (int)rc < 0);
 }
 
 /*
@@ -350,11 +352,17 @@ static __always_inline void py_describe(const struct py_key *k, struct attr_info
 		break;
 	case PYF_GETATTR_HOOK:
 		/*
-		 * The hook sees every lookup on the class; only names its MRO
-		 * lacks fall back to __getattr__.
+		 * A class overriding __getattribute__ but not __getattr__ passes
+		 * its first lookup through the hook, which then hands over to
+		 * slot_tp_getattro. Otherwise the hook sees every lookup on the
+		 * class, and only names its MRO lacks fall back to __getattr__.
 		 */
-		info->kind =
-			mro_lookup(k->owner, k->ident, true) ? KIND_IGNORED : KIND_GETATTR_HOOK;
+		if (!mro_has_getattr(k->owner))
+			info->kind = KIND_GETATTRIBUTE;
+		else if (mro_lookup(k->owner, k->ident, true))
+			info->kind = KIND_IGNORED;
+		else
+			info->kind = KIND_GETATTR_HOOK;
 		read_pystr(k->ident, info->name);
 		break;
 	default:
@@ -416,6 +424,11 @@ int py_enter(struct pt_regs *ctx)
 	if (!ts)
 		return 0;
 	id = py_attr_id(&k);
+	if (count_only) {
+		if (id && !(id & PY_ATTR_IGNORED))
+			count_call(ts, id);
+		return 0;
+	}
 	if (id & PY_ATTR_IGNORED) {
 		/* Timed like the rest so its return pairs up, charged to nobody. */
 		push_frame(ctx, ts,

@@ -68,6 +68,14 @@ enum drop_reason {
 /* The probed instruction is single-stepped, not emulated: its probe costs more. */
 #define COOKIE_SSTEP (1ULL << 2)
 
+/*
+ * Flags bits 8-15: how many bytes the function's prologue had taken off %rsp
+ * where the entry probe sits (a probe moved past a single-stepped first
+ * instruction), so the frame records the stack pointer at function entry.
+ */
+#define COOKIE_SP_ADJUST_SHIFT 8
+#define COOKIE_SP_ADJUST_MASK 0xffU
+
 /* Probe cost classes, calibrated separately: index 1 when COOKIE_SSTEP is set. */
 #define PROBE_CLASSES 2
 

@@ -15,6 +15,8 @@
 #define PY_DICT_MAX 128
 
 const volatile struct py_offsets py = {};
+/* Count-only mode: no return probes, so no frames either. */
+const volatile __u32 count_only = 0;
 
 /* Python attribute ids are handed out from next_attr up to attr_limit (set by the collector). */
 __u32 next_attr;
@@ -113,11 +115,19 @@ static __always_inline void read_type_names(__u64 type, char *name, char *qualna
 		read_pystr(read_ptr(type + py.ht_qualname), qualname);
 }
 
-/* A walk of the MRO dicts: find the entry whose `match` half equals want. */
+/* Longest name a by_name walk compares, NUL included. */
+#define PY_SPECIAL_NAME_LEN 16
+
+/*
+ * A walk of the MRO dicts: find the entry whose `match` half equals want,
+ * or, with by_name set, whose key's text is name.
+ */
 struct dict_walk {
 	__u64 want;
 	__u64 found; /* the other half of the matching entry */
 	bool by_key; /* match keys (an interned name) instead of values (a descriptor) */
+	bool by_name;
+	char name[PY_SPECIAL_NAME_LEN];
 	__u64 mro, nclasses;
 	__u64 entries, nentries;
 	__u32 entry_size, key_off, value_off;
@@ -135,6 +145,19 @@ static long walk_entry(__u32 i, void *arg)
 	value = read_ptr(entry + w->value_off);
 	if (!key || !value)
 		return 0; /* a deleted entry */
+	if (w->by_name) {
+		char text[PY_SPECIAL_NAME_LEN] = {};
+
+		read_cstr_n(key + py.unicode_ascii_data, text, sizeof(text));
+		for (int c = 0; c < PY_SPECIAL_NAME_LEN; c++) {
+			if (text[c] != w->name[c])
+				return 0;
+			if (!text[c])
+				break;
+		}
+		w->found = value;
+		return 1;
+	}
 	if ((w->by_key ? key : value) == w->want) {
 		w->found = w->by_key ? value : key;
 		return 1;
@@ -194,9 +217,10 @@ static long walk_class(__u32 i, void *arg)
  * Looks through the dicts of type's MRO, nearest class first, for an entry
  * whose value (or, by_key, whose key) is want. Returns the other half of the
  * entry, or 0 when there is none in the first PY_MRO_MAX classes and
- * PY_DICT_MAX entries of each.
+ * PY_DICT_MAX entries of each. A global function: the verifier checks it
+ * once, not once per caller.
  */
-static __always_inline __u64 mro_lookup(__u64 type, __u64 want, bool by_key)
+__noinline __u64 mro_lookup(__u64 type, __u64 want, bool by_key)
 {
 	struct dict_walk w = {.want = want, .by_key = by_key};
 
@@ -206,6 +230,23 @@ static __always_inline __u64 mro_lookup(__u64 type, __u64 want, bool by_key)
 	w.nclasses = read_ptr(w.mro + 16); /* ob_size */
 	bpf_loop(PY_MRO_MAX, walk_class, &w, 0);
 	return w.found;
+}
+
+/*
+ * Whether any class of type's MRO defines __getattr__. Class dict keys are
+ * compact ASCII strings, whose text the walk reads in place.
+ */
+__noinline bool mro_has_getattr(__u64 type)
+{
+	struct dict_walk w = {.by_name = true};
+
+	__builtin_memcpy(w.name, "__getattr__", sizeof("__getattr__"));
+	w.mro = read_ptr(type + py.tp_mro);
+	if (!w.mro)
+		return false;
+	w.nclasses = read_ptr(w.mro + 16); /* ob_size */
+	bpf_loop(PY_MRO_MAX, walk_class, &w, 0);
+	return w.found != 0;
 }
 
 #endif /* ATTRPROF_PYTHON_BPF_H */

@@ -51,8 +51,11 @@ struct {
 	__type(value, struct attr_stats);
 } stats SEC(".maps");
 
+/* Not preallocated: most (attribute, lock kind) pairs never wait, and zeroing
+ * thousands of per-CPU histograms up front dominated attach time. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 1024); /* resized by the collector */
 	__type(key, struct lock_key);
 	__type(value, struct lock_stats);
@@ -151,7 +154,8 @@ static __always_inline void push_frame(struct pt_regs *ctx, struct thread_state 
 	f = &ts->stack[depth & (MAX_STACK_DEPTH - 1)];
 	f->attr = attr;
 	f->flags = cookie >> COOKIE_FLAGS_SHIFT;
-	f->sp = PT_REGS_SP(ctx);
+	f->sp = PT_REGS_SP(ctx) +
+		((cookie >> (COOKIE_FLAGS_SHIFT + COOKIE_SP_ADJUST_SHIFT)) & COOKIE_SP_ADJUST_MASK);
 	f->probe_ns = ts->probe_ns;
 	ts->depth = depth + 1;
 	f->start_ns = bpf_ktime_get_ns();

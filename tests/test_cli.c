@@ -65,6 +65,14 @@ Test(cli, glob_matching_nothing_names_what_was_searched)
 	expect_error(argv, 2, "libc.so.6");
 }
 
+Test(cli, native_target_without_func)
+{
+	char *argv[] = {ATTRPROF, "record", "--", ACCESSORS, NULL};
+
+	skip_unless_tracing();
+	expect_error(argv, 2, "is not a Python process: say which functions to probe with --func");
+}
+
 Test(cli, missing_command)
 {
 	char *argv[] = {ATTRPROF, "record", "-f", "x", "--", "/nonexistent/cmd", NULL};
@@ -75,13 +83,13 @@ Test(cli, missing_command)
 
 Test(cli, usage_errors_exit_64)
 {
-	char *no_func[] = {ATTRPROF, "attach", "-p", "1", NULL};
+	char *no_pid[] = {ATTRPROF, "attach", "-f", "x", NULL};
 	char *bad_pid[] = {ATTRPROF, "attach", "-p", "12abc", "-f", "x", NULL};
 	char *bad_dur[] = {ATTRPROF, "attach", "-p", "1", "-d", "-3", "-f", "x", NULL};
 	char *unknown[] = {ATTRPROF, "frobnicate", NULL};
 	char err[4096];
 
-	cr_assert_eq(run_cmd(no_func, NULL, 0, err, sizeof(err), 10000), 64, "%s", err);
+	cr_assert_eq(run_cmd(no_pid, NULL, 0, err, sizeof(err), 10000), 64, "%s", err);
 	cr_assert_eq(run_cmd(bad_pid, NULL, 0, err, sizeof(err), 10000), 64, "%s", err);
 	cr_assert_eq(run_cmd(bad_dur, NULL, 0, err, sizeof(err), 10000), 64, "%s", err);
 	cr_assert_eq(run_cmd(unknown, NULL, 0, err, sizeof(err), 10000), 64, "%s", err);

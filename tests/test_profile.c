@@ -180,7 +180,7 @@ Test(profile, dump_matches_golden)
 		"\"p90\":12,\"p99\":12,\"max\":12,\"histogram\":[[8,2],[12,1]]},\"lock_wait_ns\":{"
 		"\"count\":1,\"total\":5,\"p50\":5,\"p99\":5,\"max\":5,\"histogram\":[[5,1]],"
 		"\"by_kind\":{\"pthread\":{\"count\":1,\"total\":5,\"p50\":5,\"p99\":5,\"max\":5,"
-		"\"histogram\":[[5,1]]}}}}]}";
+		"\"histogram\":[[5,1]]}}}}],\"classes\":[],\"coverage\":[]}";
 	const char *head = "{\n \"schema\": \"attrprof.profile/1\",\n \"tool\": {\n  \"name\"";
 	char *buf = NULL, *compact;
 	size_t len;

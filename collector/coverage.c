@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include "coverage.h"
+
+static bool found(const struct python *py, enum py_func a, enum py_func b)
+{
+	return py->sites[a].found && py->sites[b].found;
+}
+
+static int add(struct profile *p, const char *kind, const char *status, const char *why)
+{
+	return profile__add_coverage(p, kind, status, why);
+}
+
+static int descriptor(struct profile *p, const struct python *py)
+{
+	if (!found(py, PYF_DESCR_GET, PYF_DESCR_SET))
+		return add(p, "descriptor", "none",
+			   "slot_tp_descr_get/set were not found in this interpreter build");
+	return add(p, "descriptor", "exact",
+		   "custom __get__/__set__/__delete__ are never specialized: every access calls "
+		   "slot_tp_descr_get or slot_tp_descr_set");
+}
+
+static int property(struct profile *p, const struct python *py, bool frame_evaluator)
+{
+	if (!found(py, PYF_PROP_GET, PYF_PROP_SET))
+		return add(p, "property", "none",
+			   "property_descr_get/set were not found in this interpreter build");
+	if (py->minor <= 11)
+		return add(p, "property", "exact",
+			   "every get, set and delete calls property_descr_get or _set");
+	if (frame_evaluator)
+		return add(p, "property", "exact",
+			   "record started the interpreter with its perf trampoline "
+			   "(PYTHONPERFSUPPORT=1), which keeps property loads unspecialized");
+	return add(
+		p, "property", "partial",
+		"sets and deletes are exact; gets are inlined by the specializing interpreter "
+		"(LOAD_ATTR_PROPERTY) after warm-up and cannot be observed on this process: "
+		"start it with `python -X perf` (or PYTHONPERFSUPPORT=1), or use attrprof record");
+}
+
+static int slot(struct profile *p, const struct python *py)
+{
+	if (!py->sites[PYF_MEMBER_GET].found ||
+	    !(py->sites[PYF_MEMBER_SET].found || py->sites[PYF_MEMBER_SETONE].found))
+		return add(p, "slot", "none", "member_get/set were not found in this build");
+	if (py->minor <= 10)
+		return add(p, "slot", "exact", "every __slots__ access calls member_get or _set");
+	return add(
+		p, "slot", "partial",
+		"getattr()/setattr()/delattr() on __slots__ members are exact; plain obj.x reads "
+		"and writes are specialized (LOAD_ATTR_SLOT, STORE_ATTR_SLOT) after warm-up and "
+		"call nothing: see classes for instances per class instead");
+}
+
+static int getattr_hook(struct profile *p, const struct python *py)
+{
+	if (!py->sites[PYF_GETATTR_HOOK].found)
+		return add(p, "getattr_hook", "none", "slot_tp_getattr_hook was not found");
+	return add(p, "getattr_hook", "partial",
+		   "__getattr__ fallbacks are counted for names the class and its bases lack; a "
+		   "lookup of an instance attribute on such a class also passes through the hook "
+		   "(always on 3.9 to 3.11, until specialized on 3.12+) and counts as a fallback");
+}
+
+static int getattribute(struct profile *p, const struct python *py, bool frame_evaluator)
+{
+	if (!py->sites[PYF_GETATTRO].found)
+		return add(p, "getattribute", "none", "slot_tp_getattro was not found");
+	if (py->minor <= 11 || frame_evaluator)
+		return add(p, "getattribute", "exact",
+			   "every lookup on a class overriding __getattribute__ calls "
+			   "slot_tp_getattro");
+	return add(p, "getattribute", "none",
+		   "loads on classes overriding __getattribute__ are specialized "
+		   "(LOAD_ATTR_GETATTRIBUTE_OVERRIDDEN) after warm-up: start the interpreter "
+		   "with `python -X perf` (or PYTHONPERFSUPPORT=1), or use attrprof record");
+}
+
+static int gil(struct profile *p, const struct python *py)
+{
+	if (!py->sites[PYF_TAKE_GIL].found)
+		return add(p, "gil_wait", "none",
+			   "take_gil is static and this build has no symbol for it (stripped): "
+			   "GIL waits are not told apart from other waits");
+	return add(p, "gil_wait", "exact", "futex waits inside take_gil");
+}
+
+int coverage__python(struct profile *p, const struct python *py, bool frame_evaluator)
+{
+	return descriptor(p, py) ?: property(p, py, frame_evaluator) ?:
+	       add(p, "cached_property", "partial",
+		   "misses (the first read on each instance, which computes the value) are exact; "
+		   "hits read the instance __dict__ and call nothing") ?:
+	       slot(p, py) ?:
+	       (py->sites[PYF_GETSET_GET].found
+			? add(p, "getset", "exact", "every access calls getset_get or _set")
+			: add(p, "getset", "none", "getset_get was not found")) ?:
+	       getattr_hook(p, py) ?: getattribute(p, py, frame_evaluator) ?: gil(p, py);
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What a Python profile could see: per kind of attribute access, whether
+ * it was observed exactly, partly or not at all on this target, and why.
+ * CPython 3.11+ specializes some attribute loads into bytecode that calls
+ * no C function a probe could see (docs/cpython-layout.md §8).
+ */
+#ifndef ATTRPROF_COVERAGE_H
+#define ATTRPROF_COVERAGE_H
+
+#include <stdbool.h>
+#include "profile.h"
+#include "python.h"
+
+/*
+ * Adds p's coverage entries for interpreter py. frame_evaluator: the
+ * interpreter ran with a frame evaluator (its perf trampoline), which keeps
+ * property and __getattribute__ loads unspecialized on 3.12+.
+ * Returns 0 or -ENOMEM.
+ */
+int coverage__python(struct profile *p, const struct python *py, bool frame_evaluator);
+
+#endif /* ATTRPROF_COVERAGE_H */
