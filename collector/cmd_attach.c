@@ -66,7 +66,7 @@ int cmd_attach(int argc, char **argv)
 	struct target_objects objs = {};
 	struct session s = {};
 	int sigfd = -1, pidfd = -1, ret, code = EXIT_RUNTIME;
-	char exe[PATH_MAX], err[2048] = "";
+	char exe[PATH_MAX], err[2048] = "", what[256];
 	enum session_end end;
 	sigset_t mask;
 
@@ -113,10 +113,8 @@ int cmd_attach(int argc, char **argv)
 	ret = session__attach(&s, a.pid, err, sizeof(err));
 	if (ret)
 		goto cleanup;
-	fprintf(stderr,
-		"attrprof: tracing PID %d (%zu functions, %zu lock functions); "
-		"Ctrl-C to stop\n",
-		a.pid, s.sites.naccess, s.sites.n - s.sites.naccess);
+	session__describe(&s, what, sizeof(what));
+	fprintf(stderr, "attrprof: tracing PID %d (%s); Ctrl-C to stop\n", a.pid, what);
 
 	ret = session__wait(&s, sigfd, pidfd, 0, &end);
 	if (ret) {

@@ -160,7 +160,7 @@ int cmd_record(int argc, char **argv)
 	int gate[2] = {-1, -1}, errpipe[2] = {-1, -1};
 	int sigfd = -1, pidfd = -1, status = 0, exec_errno = 0, ret, code = EXIT_RUNTIME;
 	enum session_end end;
-	char *exe = NULL, err[2048] = "";
+	char *exe = NULL, err[2048] = "", what[256];
 	sigset_t mask;
 	pid_t child = -1;
 	bool trampoline, perf_map_existed = false;
@@ -224,8 +224,8 @@ int cmd_record(int argc, char **argv)
 		code = EXIT_BAD_INPUT;
 		goto cleanup;
 	}
-	fprintf(stderr, "attrprof: recording PID %d (%zu functions, %zu lock functions)\n", child,
-		s.sites.naccess, s.sites.n - s.sites.naccess);
+	session__describe(&s, what, sizeof(what));
+	fprintf(stderr, "attrprof: recording PID %d (%s)\n", child, what);
 
 	ret = session__wait(&s, sigfd, pidfd, child, &end);
 	if (ret) {

@@ -150,6 +150,21 @@ int session__open(struct session *s, const struct session_opts *opts, struct tar
 	return ret;
 }
 
+void session__describe(const struct session *s, char *buf, size_t len)
+{
+	size_t locks = 0, used = 0;
+
+	for (size_t i = 0; i < s->sites.n; i++)
+		locks += s->sites.v[i].kind == SITE_LOCK;
+	if (s->sites.naccess)
+		used += snprintf(buf + used, len - used, "%zu functions, ", s->sites.naccess);
+	if (s->python && used < len)
+		used += snprintf(buf + used, len - used, "CPython %u.%u.%u, ", s->py.major,
+				 s->py.minor, s->py.micro);
+	if (used < len)
+		snprintf(buf + used, len - used, "%zu lock functions", locks);
+}
+
 int session__attach(struct session *s, pid_t pid, char *err, size_t errlen)
 {
 	bool timed = !s->opts.count_only;

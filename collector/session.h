@@ -65,6 +65,9 @@ uint64_t session__now_ns(void);
 int session__open(struct session *s, const struct session_opts *opts, struct target_objects *objs,
 		  char *err, size_t errlen);
 
+/* What the session probes, for a one-line message: "5 functions, CPython 3.12.1, 12 locks". */
+void session__describe(const struct session *s, char *buf, size_t len);
+
 /* Attaches every site to pid and starts the clock. Returns 0 or -errno with a message. */
 int session__attach(struct session *s, pid_t pid, char *err, size_t errlen);
 

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * End to end on every CPython of this machine: record and attach
+ * tests/targets/py_workload.py and compare each count, error, instance
+ * count and lock wait with what the workload itself counted.
+ */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "harness.h"
+
+#define WORKLOAD "tests/targets/py_workload.py"
+
+struct interp {
+	const char *python;
+	unsigned int minor;
+};
+
+static void skip_unless_usable(const struct interp *in)
+{
+	if (!can_trace())
+		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
+	if (access(in->python, X_OK))
+		cr_skip_test("%s is not installed on this machine", in->python);
+}
+
+static const struct prof_attr *find_py_attr(const struct profile *p, const char *owner,
+					    const char *name, const char *kind, const char *op)
+{
+	for (size_t i = 0; i < p->nattrs; i++) {
+		const struct prof_attr *a = &p->attrs[i];
+
+		if (!strcmp(a->owner, owner) && !strcmp(a->name, name) && !strcmp(a->kind, kind) &&
+		    !strcmp(a->op, op))
+			return a;
+	}
+	return NULL;
+}
+
+static const struct prof_class *find_class(const struct profile *p, const char *owner)
+{
+	for (size_t i = 0; i < p->nclasses; i++)
+		if (!strcmp(p->classes[i].owner, owner))
+			return &p->classes[i];
+	return NULL;
+}
+
+static const char *coverage_of(const struct profile *p, const char *kind)
+{
+	for (size_t i = 0; i < p->ncoverage; i++)
+		if (!strcmp(p->coverage[i].kind, kind))
+			return p->coverage[i].status;
+	return "(missing)";
+}
+
+/* Whether this kind and op can be seen on an interpreter started without the trampoline. */
+static bool observable_when_attached(const struct interp *in, const char *kind, const char *op)
+{
+	if (in->minor < 12)
+		return true;
+	return !(!strcmp(kind, "property") && !strcmp(op, "get")) && strcmp(kind, "getattribute");
+}
+
+/*
+ * Checks every line the workload printed against the profile: "count" and
+ * "errors" per (owner, name, kind, op), "allocs" per class. Lines of kinds
+ * not observable are expected absent (or zero) instead.
+ */
+static void assert_matches(const struct profile *p, const char *output, const struct interp *in,
+			   bool attached)
+{
+	char *copy = strdup(output), *save = NULL;
+	size_t checked = 0;
+
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char what[16], owner[64], name[64], kind[32], op[16];
+		const struct prof_attr *a;
+		unsigned long n;
+
+		cr_assert_eq(sscanf(line, "%15s %63s %63s %31s %15s %lu", what, owner, name, kind,
+				    op, &n),
+			     6, "unexpected workload line: %s", line);
+		checked++;
+		if (!strcmp(what, "allocs")) {
+			const struct prof_class *c = find_class(p, owner);
+
+			cr_assert_not_null(c, "class %s missing from the profile", owner);
+			cr_assert_eq(c->allocs, n, "%s: %lu instances, workload made %lu", owner,
+				     (unsigned long)c->allocs, n);
+			continue;
+		}
+		a = find_py_attr(p, owner, name, kind, op);
+		if (attached && !observable_when_attached(in, kind, op)) {
+			cr_assert(!a || !a->count, "%s.%s %s %s: counted %lu though not observable",
+				  owner, name, kind, op, a ? (unsigned long)a->count : 0UL);
+			continue;
+		}
+		cr_assert_not_null(a, "%s.%s %s %s missing from the profile", owner, name, kind,
+				   op);
+		if (!strcmp(what, "errors"))
+			cr_assert_eq(a->errors, n, "%s.%s %s %s: %lu errors, workload saw %lu",
+				     owner, name, kind, op, (unsigned long)a->errors, n);
+		else
+			cr_assert_eq(a->count, n, "%s.%s %s %s: profile %lu, workload %lu", owner,
+				     name, kind, op, (unsigned long)a->count, n);
+	}
+	free(copy);
+	cr_assert_gt(checked, 20, "the workload printed only %zu lines", checked);
+}
+
+/* Lock waits land on the contended descriptor, as threading.Lock waits, and nowhere else. */
+static void assert_lock_waits(const struct profile *p)
+{
+	const struct prof_attr *shared = find_py_attr(p, "Shared", "value", "descriptor", "get");
+	static const char *const quiet[][4] = {
+		{"Form", "email", "descriptor", "get"},	   {"Form", "email", "descriptor", "set"},
+		{"Account", "balance", "property", "set"}, {"Slotted", "x", "slot", "set"},
+		{"Lazy", "virt_a", "getattr_hook", "get"},
+	};
+
+	cr_assert_not_null(shared);
+	cr_assert_gt(shared->locks[LOCK_PYTHON].count, 0, "no threading.Lock wait on Shared.value");
+	cr_assert_gt(shared->locks[LOCK_PYTHON].total_ns, 0);
+	for (size_t i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++) {
+		const struct prof_attr *a =
+			find_py_attr(p, quiet[i][0], quiet[i][1], quiet[i][2], quiet[i][3]);
+
+		cr_assert_not_null(a, "%s.%s", quiet[i][0], quiet[i][1]);
+		cr_assert_eq(a->locks[LOCK_PYTHON].count, 0, "%s.%s waited on a lock", quiet[i][0],
+			     quiet[i][1]);
+	}
+}
+
+static void check_record(const struct interp *in)
+{
+	char prof[256], traced[16384], untraced[16384], err[8192];
+	char *rec[] = {ATTRPROF, "record", "-o", prof, "--", (char *)in->python, WORKLOAD, NULL};
+	char *plain[] = {(char *)in->python, WORKLOAD, NULL};
+	struct profile p = {};
+	char version[16];
+
+	skip_unless_usable(in);
+	temp_path(prof, sizeof(prof), "py.json");
+	cr_assert_eq(run_cmd(plain, untraced, sizeof(untraced), err, sizeof(err), 120000), 0, "%s",
+		     err);
+	cr_assert_eq(run_cmd(rec, traced, sizeof(traced), err, sizeof(err), 180000), 0, "%s", err);
+	cr_assert_str_eq(traced, untraced, "the workload's output changed under tracing");
+	read_profile(prof, &p);
+	cr_assert_str_eq(p.target.runtime, "python");
+	snprintf(version, sizeof(version), "3.%u.", in->minor);
+	cr_assert_eq(strncmp(p.target.version, version, strlen(version)), 0, "version %s",
+		     p.target.version);
+	assert_matches(&p, traced, in, false);
+	assert_lock_waits(&p);
+	cr_assert(find_class(&p, "Point")->dict, "Point instances carry a __dict__");
+	cr_assert(!find_class(&p, "SlotPoint")->dict, "SlotPoint instances have no __dict__");
+	cr_assert_str_eq(coverage_of(&p, "descriptor"), "exact");
+	cr_assert_str_eq(coverage_of(&p, "property"), "exact");
+	cr_assert_str_eq(coverage_of(&p, "getattribute"), "exact");
+	cr_assert_str_eq(coverage_of(&p, "slot"), in->minor <= 10 ? "exact" : "partial");
+	cr_assert_str_eq(coverage_of(&p, "cached_property"), "partial");
+	cr_assert_eq(p.dropped.map_full + p.dropped.read_errors + p.dropped.unmatched_returns, 0,
+		     "dropped: %lu map_full, %lu read_errors, %lu unmatched_returns",
+		     (unsigned long)p.dropped.map_full, (unsigned long)p.dropped.read_errors,
+		     (unsigned long)p.dropped.unmatched_returns);
+	profile__free(&p);
+}
+
+/* Sends "run" and collects what the workload printed until "done". */
+static void run_round(struct proc *t, char *out, size_t len)
+{
+	char line[512];
+	size_t used = 0;
+
+	proc_send(t, "run");
+	out[0] = '\0';
+	for (;;) {
+		cr_assert(proc_read_line(t, line, sizeof(line), 120000),
+			  "workload stopped answering");
+		if (!strcmp(line, "done"))
+			return;
+		used += snprintf(out + used, len - used, "%s\n", line);
+	}
+}
+
+static void check_attach(const struct interp *in)
+{
+	char *work[] = {(char *)in->python, WORKLOAD, "--control", NULL};
+	char prof[256], pidbuf[16], before[16384], during[16384], after[16384], line[64];
+	char *att[] = {ATTRPROF, "attach", "-p", pidbuf, "-o", prof, NULL};
+	struct proc target, tracer;
+	struct profile p = {};
+	int code;
+
+	skip_unless_usable(in);
+	temp_path(prof, sizeof(prof), "pyattach.json");
+	proc_start(&target, work);
+	cr_assert(proc_read_line(&target, line, sizeof(line), 30000) && !strcmp(line, "ready"));
+	run_round(&target, before, sizeof(before));
+	snprintf(pidbuf, sizeof(pidbuf), "%d", target.pid);
+	proc_start(&tracer, att);
+	cr_assert(proc_wait_err(&tracer, "attrprof: tracing PID", 60000), "%s", tracer.err);
+	run_round(&target, during, sizeof(during));
+	kill(tracer.pid, SIGINT);
+	code = proc_wait(&tracer, 60000);
+	cr_assert_eq(code, 0, "exit %d: %s", code, tracer.err);
+	run_round(&target, after, sizeof(after));
+	proc_send(&target, "quit");
+	cr_assert_eq(proc_wait(&target, 30000), 0);
+	/* Every round does the same: tracing changed nothing the workload can see. */
+	cr_assert_str_eq(before, during);
+	cr_assert_str_eq(during, after);
+
+	read_profile(prof, &p);
+	assert_matches(&p, during, in, true);
+	assert_lock_waits(&p);
+	if (in->minor >= 12) {
+		cr_assert_str_eq(coverage_of(&p, "property"), "partial");
+		cr_assert_str_eq(coverage_of(&p, "getattribute"), "none");
+	}
+	profile__free(&p);
+}
+
+#define PYTHON_TESTS(tag, path, minor_)                                                            \
+	Test(python_record, tag, .timeout = 300)                                                   \
+	{                                                                                          \
+		const struct interp in = {path, minor_};                                           \
+		check_record(&in);                                                                 \
+	}                                                                                          \
+	Test(python_attach, tag, .timeout = 300)                                                   \
+	{                                                                                          \
+		const struct interp in = {path, minor_};                                           \
+		check_attach(&in);                                                                 \
+	}
+
+PYTHON_TESTS(pyenv_3_9, "/root/.pyenv/versions/3.9.18/bin/python", 9)
+PYTHON_TESTS(pyenv_3_10, "/root/.pyenv/versions/3.10.13/bin/python", 10)
+PYTHON_TESTS(pyenv_3_11, "/root/.pyenv/versions/3.11.7/bin/python", 11)
+PYTHON_TESTS(pyenv_3_12, "/root/.pyenv/versions/3.12.1/bin/python", 12)
+PYTHON_TESTS(pyenv_3_13, "/root/.pyenv/versions/3.13.0/bin/python", 13)
+PYTHON_TESTS(debian_3_11_stripped, "/usr/bin/python3.11", 11)
+
+Test(python_errors, unsupported_python_is_refused_by_name)
+{
+	const struct interp in = {"/root/.pyenv/versions/3.8.18/bin/python", 8};
+	char *argv[] = {ATTRPROF, "record", "--", (char *)in.python, "-c", "pass", NULL};
+	char err[4096];
+
+	skip_unless_usable(&in);
+	cr_assert_eq(run_cmd(argv, NULL, 0, err, sizeof(err), 60000), 2, "%s", err);
+	cr_assert_not_null(strstr(err, "3.8"), "%s", err);
+	cr_assert_not_null(strstr(err, "not supported"), "%s", err);
+}
