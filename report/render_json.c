@@ -52,7 +52,28 @@ static json_t *target_json(const struct profile *p)
 	bad |= json_object_set_new(o, "exe", str_or_null(p->target.exe));
 	bad |= json_object_set_new(o, "build_id", str_or_null(p->target.build_id));
 	bad |= json_object_set_new(o, "runtime", str_or_null(p->target.runtime));
+	if (p->target.version)
+		bad |= json_object_set_new(o, "version", json_string(p->target.version));
 	return built(o, bad);
+}
+
+/* Python: what could not be seen, as in the profile. */
+static json_t *coverage_json(const struct profile *p)
+{
+	json_t *arr = json_array();
+	int bad = 0;
+
+	for (size_t i = 0; arr && i < p->ncoverage; i++) {
+		const struct prof_coverage *c = &p->coverage[i];
+		json_t *o = json_object();
+		int obad = 0;
+
+		obad |= json_object_set_new(o, "kind", json_string(c->kind));
+		obad |= json_object_set_new(o, "status", json_string(c->status));
+		obad |= json_object_set_new(o, "why", json_string(c->why));
+		bad |= json_array_append_new(arr, built(o, obad));
+	}
+	return built(arr, bad);
 }
 
 static json_t *dropped_json(const struct profile *p)
@@ -163,6 +184,7 @@ static json_t *report_json(const struct profile *p)
 	bad |= json_object_set_new(o, "dropped", dropped_json(p));
 	bad |= json_object_set_new(o, "attributes", attrs_json(p));
 	bad |= json_object_set_new(o, "unattributed_lock_wait_ns", unattributed_json(p));
+	bad |= json_object_set_new(o, "coverage", coverage_json(p));
 	return built(o, bad);
 }
 

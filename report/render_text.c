@@ -59,6 +59,16 @@ static size_t cols(const char *s)
 	return n;
 }
 
+/* Display columns of the first len bytes of s. */
+static size_t cols_n(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && s[i]; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return n;
+}
+
 /* s after its first n code points. */
 static const char *skip_cols(const char *s, size_t n)
 {
@@ -139,9 +149,15 @@ static const char *or_empty(const char *s)
 	return s ? s : "";
 }
 
+/* The owner as the table shows it: a Python class's qualified name when it has one. */
+static const char *owner_of(const struct prof_attr *a)
+{
+	return a->qualname ? a->qualname : or_empty(a->owner);
+}
+
 static size_t attr_cols(const struct prof_attr *a)
 {
-	size_t o = cols(or_empty(a->owner)), n = cols(or_empty(a->name));
+	size_t o = cols(owner_of(a)), n = cols(or_empty(a->name));
 
 	return o ? o + 1 + n : n;
 }
@@ -152,7 +168,7 @@ static size_t attr_cols(const struct prof_attr *a)
  */
 static void put_attr(FILE *out, const struct prof_attr *a, size_t width)
 {
-	const char *owner = or_empty(a->owner), *name = or_empty(a->name);
+	const char *owner = owner_of(a), *name = or_empty(a->name);
 	size_t o = cols(owner), n = cols(name), full = o ? o + 1 + n : n;
 
 	if (full <= width) {
@@ -317,8 +333,9 @@ static void put_header(FILE *out, const struct profile *p)
 	unsigned int i;
 
 	/* tail is short, so the path is what gets cut: from the left, keeping the file name. */
-	snprintf(tail, sizeof(tail), " (pid %" PRId64 ", runtime %s)", p->target.pid,
-		 p->target.runtime ? p->target.runtime : "?");
+	snprintf(tail, sizeof(tail), " (pid %" PRId64 ", runtime %s%s%s)", p->target.pid,
+		 p->target.runtime ? p->target.runtime : "?", p->target.version ? " " : "",
+		 p->target.version ? p->target.version : "");
 	fputs("target:  ", out);
 	put_tail(out, p->target.exe ? p->target.exe : "?", LINE_COLS - 9 - cols(tail));
 	put_head(out, tail, cols(tail));
@@ -354,6 +371,46 @@ static void put_header(FILE *out, const struct profile *p)
 		fputs("dropped: none\n", out);
 }
 
+/*
+ * Writes text after a prefix, wrapped at spaces to LINE_COLS, continuation
+ * lines indented by indent columns.
+ */
+static void put_wrapped(FILE *out, const char *prefix, const char *text, size_t indent)
+{
+	size_t col = put_head(out, prefix, cols(prefix));
+
+	while (*text) {
+		size_t word = strcspn(text, " ");
+
+		if (col > indent && col + 1 + cols_n(text, word) > LINE_COLS) {
+			fprintf(out, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', out);
+			col++;
+		}
+		col += put_head(out, text, cols_n(text, word));
+		text += word;
+		text += strspn(text, " ");
+	}
+	fputc('\n', out);
+}
+
+/* What this profile could not see: every coverage entry short of exact. */
+static void put_coverage(FILE *out, const struct profile *p)
+{
+	char prefix[64];
+
+	for (size_t i = 0; i < p->ncoverage; i++) {
+		const struct prof_coverage *c = &p->coverage[i];
+
+		if (!strcmp(c->status, "exact"))
+			continue;
+		snprintf(prefix, sizeof(prefix), "not all seen: %s (%s):", c->kind, c->status);
+		put_wrapped(out, prefix, c->why, 4);
+	}
+}
+
 int report__render_text(FILE *out, const struct profile *p, bool color)
 {
 	char cnt[UNITS_BUF], total[UNITS_BUF];
@@ -385,6 +442,7 @@ int report__render_text(FILE *out, const struct profile *p, bool color)
 		fprintf(out, "lock waits outside any traced access: %s wait%s, %s\n",
 			units__count(cnt, sizeof(cnt), lw.count), lw.count == 1 ? "" : "s",
 			units__ns(total, sizeof(total), lw.total_ns));
+	put_coverage(out, p);
 
 	free(order);
 	return ferror(out) ? -EIO : 0;

@@ -358,8 +358,9 @@ Test(report, json_schema_and_ranked_order)
 	static const char *const want_names[] = {"get_user", "cart_total", "get_name", "set_name",
 						 "unused"};
 	static const char *const want_keys[] = {
-		"schema", "profile_schema", "target",	  "duration_ns",
-		"mode",	  "dropped",	    "attributes", "unattributed_lock_wait_ns",
+		"schema",   "profile_schema", "target",	    "duration_ns",
+		"mode",	    "dropped",	      "attributes", "unattributed_lock_wait_ns",
+		"coverage",
 	};
 	struct profile p = {0};
 	json_t *root, *attrs, *a, *lat, *lw;
