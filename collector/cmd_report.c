@@ -3,6 +3,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include "commands.h"
 #include "options.h"
@@ -12,6 +13,7 @@
 struct report_args {
 	const char *path;
 	enum report_format format;
+	struct report_opts opts;
 };
 
 static const char doc[] = "Render the profile FILE: attributes ranked by total time.\v"
@@ -21,17 +23,27 @@ static const char doc[] = "Render the profile FILE: attributes ranked by total t
 
 static const struct argp_option report_options[] = {
 	{"format", 'F', "FORMAT", 0, "text (default) or json", 0},
+	{"top", 'n', "N", 0, "text: list the N heaviest attributes (default 20; 0 lists all)", 0},
 	{},
 };
 
 static error_t parse_report(int key, char *arg, struct argp_state *state)
 {
 	struct report_args *a = state->input;
+	double top;
 
 	switch (key) {
 	case 'F':
 		if (report__parse_format(arg, &a->format))
 			argp_error(state, "--format: expected text or json, got '%s'", arg);
+		break;
+	case 'n':
+		if (!strcmp(arg, "0"))
+			a->opts.top = 0;
+		else if (options__parse_number(arg, 1e9, false, &top))
+			argp_error(state, "--top: expected a whole number, got '%s'", arg);
+		else
+			a->opts.top = top;
 		break;
 	case ARGP_KEY_ARG:
 		if (a->path)
@@ -52,7 +64,7 @@ int cmd_report(int argc, char **argv)
 {
 	static const struct argp argp = {report_options, parse_report, "FILE", doc,
 					 NULL,		 NULL,	       NULL};
-	struct report_args a = {.format = REPORT_TEXT};
+	struct report_args a = {.format = REPORT_TEXT, .opts.top = REPORT_TOP_DEFAULT};
 	struct profile p = {};
 	char err[1024];
 	int ret;
@@ -63,8 +75,8 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "attrprof report: %s\n", err);
 		return EXIT_BAD_INPUT;
 	}
-	ret = report__render(stdout, &p, a.format,
-			     a.format == REPORT_TEXT && isatty(STDOUT_FILENO));
+	a.opts.color = a.format == REPORT_TEXT && isatty(STDOUT_FILENO);
+	ret = report__render(stdout, &p, a.format, &a.opts);
 	if (!ret && fflush(stdout))
 		ret = -errno;
 	profile__free(&p);

@@ -411,10 +411,10 @@ static void put_coverage(FILE *out, const struct profile *p)
 	}
 }
 
-int report__render_text(FILE *out, const struct profile *p, bool color)
+int report__render_text(FILE *out, const struct profile *p, const struct report_opts *o)
 {
 	char cnt[UNITS_BUF], total[UNITS_BUF];
-	size_t *order, n, i, idle = 0;
+	size_t *order, n, i, idle = 0, rows;
 	struct prof_lock lw;
 
 	order = malloc((p->nattrs ? p->nattrs : 1) * sizeof(*order));
@@ -431,8 +431,14 @@ int report__render_text(FILE *out, const struct profile *p, bool color)
 		fputs("no attributes were probed\n", out);
 	else if (idle == n)
 		fprintf(out, "none of the %zu probed attributes was called\n", n);
-	else
-		put_table(out, p, order, n, color);
+	else {
+		/* Ranking puts the called ones first: the table is a prefix of order. */
+		rows = o->top && o->top < n - idle ? o->top : n - idle;
+		put_table(out, p, order, rows, o->color);
+		if (rows < n - idle)
+			fprintf(out, "%zu more attribute%s called (--top 0 lists all)\n",
+				n - idle - rows, n - idle - rows == 1 ? " was" : "s were");
+	}
 	if (idle && idle < n)
 		fprintf(out, "%zu more attribute%s probed but never called\n", idle,
 			idle == 1 ? " was" : "s were");

@@ -21,13 +21,14 @@ int report__parse_format(const char *s, enum report_format *out)
 	return 0;
 }
 
-int report__render(FILE *out, const struct profile *p, enum report_format fmt, bool color)
+int report__render(FILE *out, const struct profile *p, enum report_format fmt,
+		   const struct report_opts *o)
 {
 	int err;
 
 	switch (fmt) {
 	case REPORT_TEXT:
-		err = report__render_text(out, p, color);
+		err = report__render_text(out, p, o);
 		break;
 	case REPORT_JSON:
 		err = report__render_json(out, p);

@@ -20,16 +20,24 @@ enum report_format {
 	REPORT_JSON,
 };
 
+/* How to render. */
+struct report_opts {
+	bool color; /* text: ANSI escapes (the caller decides, e.g. from isatty) */
+	size_t top; /* text: at most this many attribute rows; 0 for all */
+};
+
+#define REPORT_TOP_DEFAULT 20
+
 /* Parses "text" or "json" into *out. Returns 0, or -EINVAL for anything else (or NULL). */
 int report__parse_format(const char *s, enum report_format *out);
 
 /*
- * Writes p to out in fmt and flushes out; color adds ANSI escapes to text (the
- * caller decides, e.g. from isatty). Returns 0, -EIO when writing to out
+ * Writes p to out in fmt, as o says, and flushes out. Returns 0, -EIO when writing to out
  * failed, -ENOMEM, or -EINVAL for an unknown fmt or (JSON) a string in p
  * that is not UTF-8. out may hold a partial report after a failure.
  */
-int report__render(FILE *out, const struct profile *p, enum report_format fmt, bool color);
+int report__render(FILE *out, const struct profile *p, enum report_format fmt,
+		   const struct report_opts *o);
 
 /*
  * Fills order[] (room for p->nattrs) with every attribute index, heaviest
@@ -64,7 +72,7 @@ struct report_drop {
 void report__drops(const struct profile *p, struct report_drop out[REPORT_DROPS]);
 
 /* The renderers report__render dispatches to; same return convention, but no flush. */
-int report__render_text(FILE *out, const struct profile *p, bool color);
+int report__render_text(FILE *out, const struct profile *p, const struct report_opts *o);
 int report__render_json(FILE *out, const struct profile *p);
 
 #endif /* ATTRPROF_REPORT_H */

@@ -20,7 +20,7 @@ static char *render(const struct profile *p, enum report_format fmt, bool color)
 	FILE *f = open_memstream(&buf, &len);
 
 	cr_assert_not_null(f);
-	cr_assert_eq(report__render(f, p, fmt, color), 0);
+	cr_assert_eq(report__render(f, p, fmt, &(struct report_opts){.color = color}), 0);
 	cr_assert_eq(fclose(f), 0);
 	return buf;
 }
@@ -468,12 +468,42 @@ Test(report, render_errors)
 	FILE *ro;
 
 	set_target(&p, "/bin/x", "timed");
-	cr_assert_eq(report__render(stdout, &p, (enum report_format)7, false), -EINVAL);
+	cr_assert_eq(report__render(stdout, &p, (enum report_format)7, &(struct report_opts){0}),
+		     -EINVAL);
 	/* A stream that cannot be written: every renderer says -EIO. */
 	ro = fopen("/dev/null", "r");
 	cr_assert_not_null(ro);
-	cr_assert_eq(report__render(ro, &p, REPORT_TEXT, false), -EIO);
-	cr_assert_eq(report__render(ro, &p, REPORT_JSON, false), -EIO);
+	cr_assert_eq(report__render(ro, &p, REPORT_TEXT, &(struct report_opts){0}), -EIO);
+	cr_assert_eq(report__render(ro, &p, REPORT_JSON, &(struct report_opts){0}), -EIO);
 	fclose(ro);
+	profile__free(&p);
+}
+
+Test(report, text_top_limits_the_rows)
+{
+	struct profile p = {0};
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	for (int i = 0; i < 5; i++) {
+		char name[16];
+		struct prof_attr *a;
+
+		snprintf(name, sizeof(name), "get_%d", i);
+		a = profile__add_attr(&p, "srv", name, "function", "call");
+		cr_assert_not_null(a);
+		a->count = 10 + i;
+	}
+	p.mode = strdup("count");
+	f = open_memstream(&out, &len);
+	cr_assert_eq(report__render(f, &p, REPORT_TEXT, &(struct report_opts){.top = 2}), 0);
+	fclose(f);
+	cr_assert_not_null(strstr(out, "srv.get_4"));
+	cr_assert_not_null(strstr(out, "srv.get_3"));
+	cr_assert_null(strstr(out, "srv.get_2"), "%s", out);
+	cr_assert_not_null(strstr(out, "3 more attributes were called (--top 0 lists all)"), "%s",
+			   out);
+	free(out);
 	profile__free(&p);
 }
