@@ -254,3 +254,19 @@ Test(python_errors, unsupported_python_is_refused_by_name)
 	cr_assert_not_null(strstr(err, "3.8"), "%s", err);
 	cr_assert_not_null(strstr(err, "not supported"), "%s", err);
 }
+
+Test(python_errors, exited_process_is_refused)
+{
+	const struct interp in = {"/root/.pyenv/versions/3.12.1/bin/python", 12};
+	char *py[] = {(char *)in.python, "-c", "pass", NULL};
+	char pidbuf[16], err[4096];
+	char *argv[] = {ATTRPROF, "attach", "-p", pidbuf, NULL};
+	struct proc gone;
+
+	skip_unless_usable(&in);
+	proc_start(&gone, py);
+	cr_assert_eq(proc_wait(&gone, 30000), 0);
+	snprintf(pidbuf, sizeof(pidbuf), "%d", gone.pid);
+	cr_assert_eq(run_cmd(argv, NULL, 0, err, sizeof(err), 60000), 2, "%s", err);
+	cr_assert_not_null(strstr(err, "no such process"), "%s", err);
+}
