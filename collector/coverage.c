@@ -58,10 +58,10 @@ static int getattr_hook(struct profile *p, const struct python *py)
 {
 	if (!py->sites[PYF_GETATTR_HOOK].found)
 		return add(p, "getattr_hook", "none", "slot_tp_getattr_hook was not found");
-	return add(p, "getattr_hook", "partial",
-		   "__getattr__ fallbacks are counted for names the class and its bases lack; a "
-		   "lookup of an instance attribute on such a class also passes through the hook "
-		   "(always on 3.9 to 3.11, until specialized on 3.12+) and counts as a fallback");
+	return add(p, "getattr_hook", "exact",
+		   "every lookup on a class with __getattr__ passes through slot_tp_getattr_hook; "
+		   "it counts as a fallback when neither the instance, its class nor a base has "
+		   "the name");
 }
 
 static int getattribute(struct profile *p, const struct python *py, bool frame_evaluator)

@@ -275,6 +275,8 @@ static void fill_layout(struct py_offsets *l, unsigned int minor)
 		.descr_name = 24,
 		.prop_get = 16,
 		.member_def_name = 0,
+		.dict_values = 40,
+		.tp_basicsize = 32,
 		.tpflags_heaptype = 1UL << 9,
 	};
 	/* 3.10's am_send moved the heap-type fields by 8, 3.12's tp_watched by 8 more. */
@@ -296,6 +298,14 @@ static void fill_layout(struct py_offsets *l, unsigned int minor)
 	l->prop_name = minor >= 10 ? 48 : 0;
 	l->func_name = minor >= 10 ? 32 : 64;
 	l->tpflags_managed_dict = minor >= 11 ? 1UL << 4 : 0;
+	/* Where instances keep their attributes (§1 "Does an instance have a __dict__?"). */
+	l->ht_cached_keys = minor <= 9 ? 864 : minor <= 11 ? 872 : 880;
+	l->instance_dict_mode = minor <= 10   ? PY_DICT_AT_OFFSET
+				: minor == 11 ? PY_DICT_PREHEADER
+				: minor == 12 ? PY_DICT_TAGGED
+					      : PY_DICT_INLINE;
+	l->tpflags_inline_values = minor >= 13 ? 1UL << 2 : 0;
+	l->dict_values_header = minor >= 13 ? 8 : 0;
 }
 
 /*

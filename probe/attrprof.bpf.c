@@ -395,6 +395,8 @@ static __always_inline __u32 py_attr_id(const struct py_key *k)
 	py_describe(k, info);
 	if (info->kind == KIND_IGNORED)
 		id |= PY_ATTR_IGNORED;
+	else if (info->kind == KIND_GETATTR_HOOK)
+		id |= PY_ATTR_HOOK;
 	if (!bpf_map_update_elem(&py_attrs, k, &id, BPF_NOEXIST))
 		return id;
 	/* Another CPU named it first (our id stays unused), or the map is full. */
@@ -424,6 +426,10 @@ int py_enter(struct pt_regs *ctx)
 	if (!ts)
 		return 0;
 	id = py_attr_id(&k);
+	/* The hook also sees the instance's own attributes: those are no fallback. */
+	if ((id & PY_ATTR_HOOK) && instance_has(PT_REGS_PARM1(ctx), k.owner, PT_REGS_PARM2(ctx)))
+		id |= PY_ATTR_IGNORED;
+	id &= ~PY_ATTR_HOOK;
 	if (count_only) {
 		if (id && !(id & PY_ATTR_IGNORED))
 			count_call(ts, id);

@@ -175,8 +175,22 @@ struct py_offsets {
 	__u32 descr_type;	   /* d_type */
 	__u32 prop_get, prop_name; /* prop_name 0 when absent (3.9) */
 	__u32 func_name;
-	__u32 member_def_name; /* PyMemberDef.name */
-	__u64 tpflags_heaptype, tpflags_managed_dict;
+	__u32 member_def_name;	  /* PyMemberDef.name */
+	__u32 dict_values;	  /* PyDictObject.ma_values */
+	__u32 dict_values_header; /* bytes before a split dict's values array (3.13: 8) */
+	__u32 ht_cached_keys;	  /* shared keys of a class's instance dicts */
+	__u32 tp_basicsize;
+	__u32 instance_dict_mode; /* enum py_dict_mode */
+	__u32 pad;
+	__u64 tpflags_heaptype, tpflags_managed_dict, tpflags_inline_values;
+};
+
+/* Where an instance keeps its attributes, by version (docs/cpython-layout.md §1). */
+enum py_dict_mode {
+	PY_DICT_AT_OFFSET = 0, /* 3.9, 3.10: a dict at obj + tp_dictoffset */
+	PY_DICT_PREHEADER = 1, /* 3.11: dict at obj-24, else values at obj-32 */
+	PY_DICT_TAGGED = 2,    /* 3.12: obj-24 holds the dict, or values - 1 (odd) */
+	PY_DICT_INLINE = 3,    /* 3.13: dict at obj-24, else values inline after the object */
 };
 
 #endif /* ATTRPROF_H */

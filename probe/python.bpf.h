@@ -23,6 +23,8 @@ __u32 next_attr;
 __u32 attr_limit;
 /* Marks a py_attrs id whose accesses count nowhere (KIND_IGNORED). */
 #define PY_ATTR_IGNORED 0x80000000U
+/* Marks a __getattr__ fallback id: each hit checks the instance's own attributes first. */
+#define PY_ATTR_HOOK 0x40000000U
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -130,6 +132,7 @@ struct dict_walk {
 	char name[PY_SPECIAL_NAME_LEN];
 	__u64 mro, nclasses;
 	__u64 entries, nentries;
+	__u64 values; /* a split table's values array, else 0 (values in the entries) */
 	__u32 entry_size, key_off, value_off;
 };
 
@@ -142,7 +145,7 @@ static long walk_entry(__u32 i, void *arg)
 		return 1;
 	entry = w->entries + (__u64)i * w->entry_size;
 	key = read_ptr(entry + w->key_off);
-	value = read_ptr(entry + w->value_off);
+	value = read_ptr(w->values ? w->values + (__u64)i * 8 : entry + w->value_off);
 	if (!key || !value)
 		return 0; /* a deleted entry */
 	if (w->by_name) {
@@ -165,10 +168,9 @@ static long walk_entry(__u32 i, void *arg)
 	return 0;
 }
 
-/* Points w at the entries of a combined dict's keys object. Returns false if unusable. */
-static __always_inline bool dict_entries(__u64 dict, struct dict_walk *w)
+/* Points w at the entries of a dict keys object. Returns false if unusable. */
+static __always_inline bool keys_entries(__u64 keys, struct dict_walk *w)
 {
-	__u64 keys = read_ptr(dict + py.dict_keys);
 	__u8 log2[3] = {};
 
 	if (!keys)
@@ -195,6 +197,12 @@ static __always_inline bool dict_entries(__u64 dict, struct dict_walk *w)
 		w->value_off = 16;
 	}
 	return true;
+}
+
+/* Points w at the entries of a combined dict (a class's). Returns false if unusable. */
+static __always_inline bool dict_entries(__u64 dict, struct dict_walk *w)
+{
+	return keys_entries(read_ptr(dict + py.dict_keys), w);
 }
 
 static long walk_class(__u32 i, void *arg)
@@ -246,6 +254,57 @@ __noinline bool mro_has_getattr(__u64 type)
 		return false;
 	w.nclasses = read_ptr(w.mro + 16); /* ob_size */
 	bpf_loop(PY_MRO_MAX, walk_class, &w, 0);
+	return w.found != 0;
+}
+
+/*
+ * Whether obj's own attributes (its __dict__, or the values the interpreter
+ * keeps in place of one) hold name, an interned str. Where they live
+ * depends on the version (docs/cpython-layout.md §1).
+ */
+__noinline bool instance_has(__u64 obj, __u64 type, __u64 name)
+{
+	__u64 flags = read_ptr(type + py.tp_flags), dict = 0, keys;
+	struct dict_walk w = {.want = name, .by_key = true};
+	__s64 off;
+
+	if (py.instance_dict_mode == PY_DICT_AT_OFFSET) {
+		off = read_ptr(type + py.tp_dictoffset);
+		if (off <= 0) /* none, or from the end of a var-sized object: not a plain class */
+			return false;
+		dict = read_ptr(obj + off);
+	} else if (flags & py.tpflags_managed_dict) {
+		/* The pre-header word below the GC header. */
+		dict = read_ptr(obj - 24);
+		if (py.instance_dict_mode == PY_DICT_TAGGED && (dict & 1)) {
+			w.values = dict + 1; /* 3.12: an odd word is values - 1 */
+			dict = 0;
+		} else if (!dict && py.instance_dict_mode == PY_DICT_PREHEADER) {
+			w.values = read_ptr(obj - 32); /* 3.11 */
+		} else if (!dict && (flags & py.tpflags_inline_values)) {
+			/* 3.13: values right after the object, behind a 4-byte header */
+			__u64 inline_values = obj + read_ptr(type + py.tp_basicsize);
+			__u8 valid = 0;
+
+			if (bpf_probe_read_user(&valid, 1, (const void *)(inline_values + 3)) ||
+			    !valid)
+				return false;
+			w.values = inline_values + 8;
+		}
+	}
+	if (dict) {
+		keys = read_ptr(dict + py.dict_keys);
+		w.values = read_ptr(dict + py.dict_values);
+		if (w.values)
+			w.values += py.dict_values_header;
+	} else if (w.values) {
+		keys = read_ptr(type + py.ht_cached_keys);
+	} else {
+		return false;
+	}
+	if (!keys || !keys_entries(keys, &w))
+		return false;
+	bpf_loop(PY_DICT_MAX, walk_entry, &w, 0);
 	return w.found != 0;
 }
 

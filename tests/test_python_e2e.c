@@ -134,6 +134,15 @@ static void assert_lock_waits(const struct profile *p)
 	}
 }
 
+/* Lazy.real lives in the instance: its reads pass through the hook but never fall back. */
+static void assert_no_false_fallback(const struct profile *p)
+{
+	const struct prof_attr *a = find_py_attr(p, "Lazy", "real", "getattr_hook", "get");
+
+	cr_assert(!a || !a->count, "Lazy.real counted as %lu __getattr__ fallbacks",
+		  a ? (unsigned long)a->count : 0UL);
+}
+
 static void check_record(const struct interp *in)
 {
 	char prof[256], traced[16384], untraced[16384], err[8192];
@@ -155,6 +164,7 @@ static void check_record(const struct interp *in)
 		     p.target.version);
 	assert_matches(&p, traced, in, false);
 	assert_lock_waits(&p);
+	assert_no_false_fallback(&p);
 	cr_assert(find_class(&p, "Point")->dict, "Point instances carry a __dict__");
 	cr_assert(!find_class(&p, "SlotPoint")->dict, "SlotPoint instances have no __dict__");
 	cr_assert_str_eq(coverage_of(&p, "descriptor"), "exact");
@@ -216,6 +226,7 @@ static void check_attach(const struct interp *in)
 
 	read_profile(prof, &p);
 	assert_matches(&p, during, in, true);
+	assert_no_false_fallback(&p);
 	assert_lock_waits(&p);
 	if (in->minor >= 12) {
 		cr_assert_str_eq(coverage_of(&p, "property"), "partial");

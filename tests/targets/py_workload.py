@@ -86,6 +86,9 @@ class Slotted:
 
 
 class Lazy:
+    def __init__(self):
+        self.real = 1  # found in the instance: reading it is no __getattr__ fallback
+
     def __getattr__(self, name):
         if name.startswith("virt_"):
             counts["count Lazy " + name + " getattr_hook get"] += 1
@@ -160,6 +163,7 @@ def one_round(threads):
         _ = form.__dict__
         counts["count Form __dict__ getset get"] += 1
         _ = lazy.virt_a
+        _ = lazy.real
         _ = audited.value
     for i in range(N // 4):
         _ = Report(i).total
