@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -157,6 +158,27 @@ int run_cmd(char *const argv[], char *out, size_t outlen, char *err, size_t errl
 	if (err)
 		snprintf(err, errlen, "%s", p.err);
 	return code;
+}
+
+char *sh(const char *fmt, ...)
+{
+	char cmd[4096], *out = NULL;
+	size_t len = 0;
+	FILE *p, *m;
+	va_list ap;
+	int c;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	p = popen(cmd, "r");
+	cr_assert_not_null(p, "popen %s", cmd);
+	m = open_memstream(&out, &len);
+	while ((c = fgetc(p)) != EOF)
+		fputc(c, m);
+	fclose(m);
+	cr_assert_eq(pclose(p), 0, "failed: %s", cmd);
+	return out;
 }
 
 void temp_path(char *buf, size_t len, const char *name)

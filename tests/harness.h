@@ -56,6 +56,9 @@ int proc_wait(struct proc *p, int timeout_ms);
  */
 int run_cmd(char *const argv[], char *out, size_t outlen, char *err, size_t errlen, int timeout_ms);
 
+/* The output of a shell command built like printf, which must succeed. Caller frees. */
+char *sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* A fresh path for a profile under build/tests/tmp/, unique per call. */
 void temp_path(char *buf, size_t len, const char *name);
 

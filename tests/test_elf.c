@@ -16,32 +16,11 @@
 #include <string.h>
 #include <unistd.h>
 #include "elfread.h"
+#include "harness.h"
 
 #define LIBC "/lib/x86_64-linux-gnu/libc.so.6"
 
 static char dir[] = "/tmp/test_elf.XXXXXX";
-
-/* Output of a shell command, which must succeed; caller frees. */
-static char *sh(const char *fmt, ...)
-{
-	char cmd[4096], *out = NULL;
-	size_t len = 0;
-	FILE *p, *m;
-	va_list ap;
-	int c;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	cr_assert_not_null(p, "popen %s", cmd);
-	m = open_memstream(&out, &len);
-	while ((c = fgetc(p)) != EOF)
-		fputc(c, m);
-	fclose(m);
-	cr_assert_eq(pclose(p), 0, "failed: %s", cmd);
-	return out;
-}
 
 static void setup(void)
 {

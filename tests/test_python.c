@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "harness.h"
 #include "python.h"
 
 #define PYENV "/root/.pyenv/versions"
@@ -25,28 +26,6 @@
 #define DEBIAN_BUILD_ID "571d98e01096d5c1c32420d229a6731a0a50d2a0"
 
 static char dir[] = "/tmp/test_python.XXXXXX";
-
-/* Output of a shell command, which must succeed; caller frees. */
-static char *sh(const char *fmt, ...)
-{
-	char cmd[4096], *out = NULL;
-	size_t len = 0;
-	FILE *p, *m;
-	va_list ap;
-	int c;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	cr_assert_not_null(p, "popen %s", cmd);
-	m = open_memstream(&out, &len);
-	while ((c = fgetc(p)) != EOF)
-		fputc(c, m);
-	fclose(m);
-	cr_assert_eq(pclose(p), 0, "failed: %s", cmd);
-	return out;
-}
 
 static void setup(void)
 {
