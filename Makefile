@@ -95,7 +95,7 @@ ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-s
 asan:
 	$(Q)$(MAKE) --no-print-directory OUTPUT=$(OUTPUT)/asan CFLAGS="$(ASAN_FLAGS)" \
 		LDFLAGS="$(ASAN_FLAGS)" all $(OUTPUT)/asan/test_attrprof
-	$(Q)ATTRPROF_BUILD=$(OUTPUT)/asan LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	$(Q)ATTRPROF_BUILD=$(OUTPUT)/asan LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		scripts/run-tests
 
 demo: deps
@@ -117,7 +117,8 @@ clean:
 
 # ---- bench: the programs scripts/bench runs (see BENCH.md) ----------------
 BENCH_OUT := $(OUTPUT)/bench
-BENCH_BINS := $(BENCH_OUT)/loop $(BENCH_OUT)/many $(BENCH_OUT)/floor $(BENCH_OUT)/stopwatch
+BENCH_BINS := $(BENCH_OUT)/loop $(BENCH_OUT)/many $(BENCH_OUT)/floor $(BENCH_OUT)/stopwatch \
+	$(BENCH_OUT)/linkinfo
 BENCH_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE
 # Probed targets keep frame pointers, leaf functions included, so their
 # functions start with `push %rbp`, which the kernel emulates. They are built
@@ -163,3 +164,8 @@ $(BENCH_OUT)/floor: bench/floor.c $(BENCH_OUT)/floor.skel.h
 $(BENCH_OUT)/stopwatch: bench/stopwatch.c | $(BENCH_OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(BENCH_CFLAGS) $< -o $@
+
+# Reads another process's uprobe_multi links and program run counts back from the kernel.
+$(BENCH_OUT)/linkinfo: bench/linkinfo.c | $(BENCH_OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(BENCH_CFLAGS) $< -lbpf -o $@
