@@ -5,6 +5,7 @@
  * and lock sums are written for readers of the file and ignored on reading.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,7 +259,7 @@ static json_t *attr_json(const struct prof_attr *a, int *err)
 {
 	/* clang-format off */
 	return pack(err, "{s:s, s:s*, s:s, s:s, s:s, s:s*, s:o, s:o, s:o,"
-			 " s:{s:o, s:o, s:o, s:o, s:o, s:o, s:o}, s:o}",
+			 " s:{s:o, s:o, s:o, s:o, s:o, s:o, s:o}, s:o, s:{s:o, s:o, s:o}}",
 		    "owner", a->owner,
 		    "qualname", a->qualname,
 		    "name", a->name,
@@ -276,7 +277,11 @@ static json_t *attr_json(const struct prof_attr *a, int *err)
 			"p99", u64(hist__percentile(a->hist, 99, a->max_ns), err),
 			"max", u64(a->max_ns, err),
 			"histogram", hist_json(a->hist, err),
-		    "lock_wait_ns", locks_json(a->locks, err));
+		    "lock_wait_ns", locks_json(a->locks, err),
+		    "signals",
+			"repeat_reads", u64(a->signals.repeat_reads, err),
+			"concurrent", u64(a->signals.concurrent, err),
+			"off_cpu_ns", u64(a->signals.off_cpu_ns, err));
 	/* clang-format on */
 }
 
@@ -409,6 +414,7 @@ struct reader {
 	const char *file;
 	char *err;
 	size_t errlen;
+	bool v1; /* a version 1 profile: no signals */
 };
 
 static int bad(struct reader *r, const char *path, const char *key, const char *fmt, ...)
@@ -584,9 +590,9 @@ static int get_calibration(struct reader *r, json_t *root, struct prof_calibrati
 static int get_attr(struct reader *r, json_t *obj, const char *path, struct profile *p)
 {
 	const char *str[4], *keys[4] = {"owner", "name", "kind", "op"};
-	char lat_path[JPATH_LEN];
+	char lat_path[JPATH_LEN], sig_path[JPATH_LEN];
 	struct prof_attr *a;
-	json_t *lat;
+	json_t *lat, *sig;
 	int i;
 
 	for (i = 0; i < 4; i++) {
@@ -606,6 +612,13 @@ static int get_attr(struct reader *r, json_t *obj, const char *path, struct prof
 	lat = object(r, obj, path, "latency_ns", lat_path);
 	if (!lat)
 		return -EINVAL;
+	if (!r->v1) {
+		sig = object(r, obj, path, "signals", sig_path);
+		if (!sig || get_u64(r, sig, sig_path, "repeat_reads", &a->signals.repeat_reads) ||
+		    get_u64(r, sig, sig_path, "concurrent", &a->signals.concurrent) ||
+		    get_u64(r, sig, sig_path, "off_cpu_ns", &a->signals.off_cpu_ns))
+			return -EINVAL;
+	}
 	return get_u64(r, obj, path, "count", &a->count) ?:
 	       get_u64(r, obj, path, "errors", &a->errors) ?:
 	       get_u64(r, obj, path, "threads", &a->threads) ?:
@@ -683,11 +696,12 @@ static int get_profile(struct reader *r, json_t *root, struct profile *p)
 	size_t i;
 	int err;
 
-	if (!schema || strcmp(schema, PROFILE_SCHEMA)) {
-		snprintf(r->err, r->errlen, "%s: expected schema %s, found %s", r->file,
-			 PROFILE_SCHEMA, schema ?: "none");
+	if (!schema || (strcmp(schema, PROFILE_SCHEMA) && strcmp(schema, PROFILE_SCHEMA_V1))) {
+		snprintf(r->err, r->errlen, "%s: expected schema %s (or %s), found %s", r->file,
+			 PROFILE_SCHEMA, PROFILE_SCHEMA_V1, schema ?: "none");
 		return -EINVAL;
 	}
+	r->v1 = !strcmp(schema, PROFILE_SCHEMA_V1);
 	target = object(r, root, "", "target", tpath);
 	dropped = target ? object(r, root, "", "dropped", dpath) : NULL;
 	attrs = dropped ? member(r, root, "", "attributes", JSON_ARRAY, "an array") : NULL;

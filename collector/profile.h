@@ -14,13 +14,26 @@
 #include <linux/types.h>
 #include "../probe/attrprof.h"
 
-#define PROFILE_SCHEMA "attrprof.profile/1"
+/* Written: version 2 adds per-attribute signals. Read: versions 1 and 2. */
+#define PROFILE_SCHEMA "attrprof.profile/2"
+#define PROFILE_SCHEMA_V1 "attrprof.profile/1"
 
 struct prof_lock {
 	uint64_t count;	   /* waits that blocked */
 	uint64_t total_ns; /* time blocked */
 	uint64_t max_ns;
 	uint64_t hist[HIST_SLOTS];
+};
+
+/*
+ * What the recommendations need beyond counts and latency (schema 2; zero
+ * when read from a version 1 profile or not measured). Reads and writes of
+ * one attribute are its "get" and "set"/"delete" entries.
+ */
+struct prof_signals {
+	uint64_t repeat_reads; /* gets of the instance this thread just read, no write between */
+	uint64_t concurrent; /* accesses begun while another thread was inside it, same instance */
+	uint64_t off_cpu_ns; /* time inside the access spent off-CPU, lock waits excluded */
 };
 
 struct prof_attr {
@@ -38,6 +51,7 @@ struct prof_attr {
 	uint64_t max_ns;
 	uint64_t hist[HIST_SLOTS];
 	struct prof_lock locks[LOCK_KINDS]; /* indexed by enum lock_kind */
+	struct prof_signals signals;
 };
 
 /* What one probe hit costs, measured at start-up (collector/calibrate.c). */

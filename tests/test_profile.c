@@ -92,6 +92,7 @@ static void fill(struct profile *p)
 			a->hist[s] = s * 1000 + i + 1;
 		fill_lock(&a->locks[i], 11 + i);
 		fill_lock(&a->locks[(i + 1) % LOCK_KINDS], 20 + i);
+		a->signals = (struct prof_signals){700 + i, 30 + i, 123456789ULL + i};
 	}
 }
 
@@ -131,6 +132,8 @@ static void assert_same(const struct profile *a, const struct profile *b)
 		cr_assert_eq(x->max_ns, y->max_ns);
 		cr_assert_arr_eq(x->hist, y->hist, sizeof(x->hist), "attrs[%zu].hist", i);
 		cr_assert_arr_eq(x->locks, y->locks, sizeof(x->locks), "attrs[%zu].locks", i);
+		cr_assert_arr_eq(&x->signals, &y->signals, sizeof(x->signals), "attrs[%zu].signals",
+				 i);
 	}
 }
 
@@ -165,7 +168,7 @@ Test(profile, dump_matches_golden)
 		.max_ns = 12,
 	};
 	const char *golden =
-		"{\"schema\":\"attrprof.profile/1\",\"tool\":{\"name\":\"attrprof\","
+		"{\"schema\":\"attrprof.profile/2\",\"tool\":{\"name\":\"attrprof\","
 		"\"version\":\"0.1.0\"},\"target\":{\"pid\":7,\"exe\":\"/bin/t\",\"build_id\":null,"
 		"\"runtime\":\"c\"},\"mode\":\"count\",\"end\":\"duration\",\"exit_status\":-1,"
 		"\"duration_ns\":1000,\"probe_cost_ns\":0,\"calibration\":{\"frame_ns\":[0,0],"
@@ -180,8 +183,9 @@ Test(profile, dump_matches_golden)
 		"\"p90\":12,\"p99\":12,\"max\":12,\"histogram\":[[8,2],[12,1]]},\"lock_wait_ns\":{"
 		"\"count\":1,\"total\":5,\"p50\":5,\"p99\":5,\"max\":5,\"histogram\":[[5,1]],"
 		"\"by_kind\":{\"pthread\":{\"count\":1,\"total\":5,\"p50\":5,\"p99\":5,\"max\":5,"
-		"\"histogram\":[[5,1]]}}}}],\"classes\":[],\"coverage\":[]}";
-	const char *head = "{\n \"schema\": \"attrprof.profile/1\",\n \"tool\": {\n  \"name\"";
+		"\"histogram\":[[5,1]]}}},\"signals\":{\"repeat_reads\":0,\"concurrent\":0,"
+		"\"off_cpu_ns\":0}}],\"classes\":[],\"coverage\":[]}";
+	const char *head = "{\n \"schema\": \"attrprof.profile/2\",\n \"tool\": {\n  \"name\"";
 	char *buf = NULL, *compact;
 	size_t len;
 	json_t *root;
@@ -376,10 +380,12 @@ Test(profile, malformed_json_names_line_and_column)
 
 Test(profile, wrong_schema)
 {
-	write_text("{\"schema\": \"attrprof.profile/2\"}");
-	expect_error(": ", "expected schema attrprof.profile/1, found attrprof.profile/2");
+	write_text("{\"schema\": \"attrprof.profile/3\"}");
+	expect_error(": ", "expected schema attrprof.profile/2 (or attrprof.profile/1), found "
+			   "attrprof.profile/3");
 	write_text("[1, 2]");
-	expect_error(": ", "expected schema attrprof.profile/1, found none");
+	expect_error(": ",
+		     "expected schema attrprof.profile/2 (or attrprof.profile/1), found none");
 }
 
 /* A valid profile as a JSON tree, for tests to break one member of. */
@@ -510,4 +516,31 @@ Test(profile, lock_helpers)
 	cr_assert_str_eq(profile__lock_kind_name(LOCK_PTHREAD), "pthread");
 	cr_assert_str_eq(profile__lock_kind_name(LOCK_PYTHON), "python");
 	cr_assert_str_eq(profile__lock_kind_name(LOCK_GIL), "gil");
+}
+
+Test(profile, version_1_is_still_read)
+{
+	json_t *root = valid_json();
+	struct profile p;
+	char err[512];
+
+	/* What attrprof 0.1 wrote: schema 1, no signals. */
+	json_object_set_new(root, "schema", json_string("attrprof.profile/1"));
+	for (size_t i = 0; i < json_array_size(json_object_get(root, "attributes")); i++)
+		json_object_del(attr(root, i), "signals");
+	cr_assert_eq(json_dump_file(root, file, 0), 0);
+	json_decref(root);
+	cr_assert_eq(profile__read(file, &p, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(p.nattrs, 3);
+	cr_assert_eq(p.attrs[0].signals.repeat_reads, 0);
+	cr_assert_eq(p.attrs[0].count, 800000);
+	profile__free(&p);
+}
+
+Test(profile, version_2_needs_signals)
+{
+	json_t *root = valid_json();
+
+	json_object_del(attr(root, 1), "signals");
+	expect_json_error(root, "attributes[1].signals: missing");
 }
