@@ -270,10 +270,11 @@ int attach__sites(struct attrprof_bpf *skel, pid_t pid, const struct probe_site 
 
 int attach__lock_waits(struct attrprof_bpf *skel, struct links *l, char *err, size_t errlen)
 {
-	struct bpf_program *progs[] = {skel->progs.futex_exit, skel->progs.futex_enter};
+	struct bpf_program *progs[] = {skel->progs.futex_exit, skel->progs.futex_enter,
+				       skel->progs.on_switch};
 	int ret;
 
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
 		struct bpf_link *link = bpf_program__attach(progs[i]);
 
 		if (!link) {

@@ -45,7 +45,10 @@ void attach__prepare(struct attrprof_bpf *skel, bool multi);
 int attach__sites(struct attrprof_bpf *skel, pid_t pid, const struct probe_site *sites, size_t n,
 		  bool timed, struct links *l, char *err, size_t errlen);
 
-/* Attaches the futex tracepoints that time lock waits. Returns 0 or -errno with a message. */
+/*
+ * Attaches the futex tracepoints that time lock waits and the scheduler one
+ * that times off-CPU spells inside accesses. Returns 0 or -errno with a message.
+ */
 int attach__lock_waits(struct attrprof_bpf *skel, struct links *l, char *err, size_t errlen);
 
 /* Destroys every link and empties l; returns when the kernel has let go. NULL-safe. */

@@ -44,6 +44,9 @@ int snapshot__attr_stats(struct attrprof_bpf *skel, uint32_t attr, struct attr_s
 		sum->timed += cpu[c].timed;
 		sum->total_ns += cpu[c].total_ns;
 		sum->threads += cpu[c].threads;
+		sum->repeat_reads += cpu[c].repeat_reads;
+		sum->concurrent += cpu[c].concurrent;
+		sum->off_cpu_ns += cpu[c].off_cpu_ns;
 		if (cpu[c].max_ns > sum->max_ns)
 			sum->max_ns = cpu[c].max_ns;
 		for (int i = 0; i < HIST_SLOTS; i++)
@@ -177,6 +180,9 @@ static int add_attr(struct attrprof_bpf *skel, struct id_index *ix, uint32_t id,
 	a->max_ns = sum.max_ns;
 	for (int h = 0; h < HIST_SLOTS; h++)
 		a->hist[h] = sum.hist[h];
+	a->signals.repeat_reads = sum.repeat_reads;
+	a->signals.concurrent = sum.concurrent;
+	a->signals.off_cpu_ns = sum.off_cpu_ns;
 	if (id < ix->n)
 		ix->of[id] = p->nattrs - 1;
 	return 0;
@@ -232,6 +238,9 @@ static void fold_last(struct profile *p, size_t first, struct id_index *ix, uint
 		a->total_ns += last->total_ns;
 		a->max_ns = a->max_ns > last->max_ns ? a->max_ns : last->max_ns;
 		a->threads = a->threads > last->threads ? a->threads : last->threads;
+		a->signals.repeat_reads += last->signals.repeat_reads;
+		a->signals.concurrent += last->signals.concurrent;
+		a->signals.off_cpu_ns += last->signals.off_cpu_ns;
 		for (int h = 0; h < HIST_SLOTS; h++)
 			a->hist[h] += last->hist[h];
 		ix->of[id] = i;

@@ -59,7 +59,7 @@ int access_enter(struct pt_regs *ctx)
 	if (!ts)
 		return 0;
 	count_call(ts, cookie & COOKIE_ATTR_MASK);
-	push_frame(ctx, ts, cookie & COOKIE_ATTR_MASK, cookie);
+	push_frame(PT_REGS_SP(ctx), ts, cookie & COOKIE_ATTR_MASK, cookie);
 	return 0;
 }
 
@@ -87,7 +87,7 @@ int access_return(struct pt_regs *ctx)
 	struct thread_state *ts;
 	struct attr_stats *s;
 	struct frame *f = NULL;
-	__u64 dur, cost;
+	__u64 dur, cost, off_cpu;
 	__u32 depth;
 
 	if (!is_target())
@@ -113,6 +113,12 @@ int access_return(struct pt_regs *ctx)
 	if (!f)
 		return 0;
 	ts->depth = depth - 1;
+	if (f->inflight.obj) {
+		__u64 *n = bpf_map_lookup_elem(&inflight, &f->inflight);
+
+		if (n)
+			__sync_fetch_and_add(n, -1);
+	}
 	if (f->flags & FRAME_IGNORED) {
 		ts->probe_ns += return_cost_ns;
 		return 0;
@@ -123,6 +129,9 @@ int access_return(struct pt_regs *ctx)
 		return 0;
 	if (returned_error(ctx, f->flags))
 		__sync_fetch_and_add(&s->errors, 1);
+	off_cpu = ts->off_cpu_ns - ts->waited_ns - f->off_cpu_ns;
+	if ((__s64)off_cpu > 0)
+		__sync_fetch_and_add(&s->off_cpu_ns, off_cpu);
 	dur = now - f->start_ns;
 	cost = frame_cost_ns[(f->flags & COOKIE_SSTEP) ? 1 : 0] + ts->probe_ns - f->probe_ns;
 	dur = dur > cost ? dur - cost : 0;
@@ -245,6 +254,7 @@ int futex_exit(struct trace_event_raw_sys_exit *ctx)
 		return 0;
 	wait = bpf_ktime_get_ns() - ts->wait_start;
 	ts->wait_start = 0;
+	ts->waited_ns += wait; /* off the CPU, but as a lock wait: not off-CPU time */
 	if (ts->depth > 0)
 		attr = ts->stack[(ts->depth - 1) & (MAX_STACK_DEPTH - 1)].attr;
 	l = lock_stats_of(attr, ts->wait_kind);
@@ -407,27 +417,91 @@ static __always_inline __u32 py_attr_id(const struct py_key *k)
 	return 0;
 }
 
+/* The instance a descriptor function works on: NULL for an access to the class itself. */
+static __always_inline __u64 py_instance_of(__u32 func, __u64 a0, __u64 a1)
+{
+	switch (func) {
+	case PYF_MEMBER_SETONE:
+	case PYF_GETATTR_HOOK:
+	case PYF_GETATTRO:
+		return a0;
+	default:
+		return a1;
+	}
+}
+
+/*
+ * Counts a get of the instance this thread last touched this attribute on,
+ * with a get: a value read again and again, which a local could hold.
+ */
+static __always_inline void note_touch(struct thread_state *ts, struct attr_stats *s,
+				       const struct py_key *k, __u64 obj)
+{
+	bool get = k->op == OP_GET;
+	struct last_touch *t = NULL;
+	__u32 slot;
+
+	for (int i = 0; i < RECENT_SLOTS; i++) {
+		if (ts->recent[i].ident == k->ident) {
+			t = &ts->recent[i];
+			break;
+		}
+	}
+	if (!t) {
+		slot = ts->recent_next++ & (RECENT_SLOTS - 1);
+		t = &ts->recent[slot];
+		t->was_get = 0;
+	}
+	if (get && t->was_get && t->ident == k->ident && t->obj == obj)
+		__sync_fetch_and_add(&s->repeat_reads, 1);
+	t->ident = k->ident;
+	t->obj = obj;
+	t->was_get = get;
+}
+
+/* Counts a get begun while another thread is inside the same attribute of the same instance. */
+static __always_inline void note_inflight(struct frame *f, struct attr_stats *s,
+					  const struct py_key *k, __u64 obj)
+{
+	struct inflight_key key = {.attr = k->ident, .obj = obj};
+	__u64 zero = 0, *n;
+
+	n = bpf_map_lookup_elem(&inflight, &key);
+	if (!n) {
+		bpf_map_update_elem(&inflight, &key, &zero, BPF_NOEXIST);
+		n = bpf_map_lookup_elem(&inflight, &key);
+		if (!n)
+			return;
+	}
+	if (__sync_fetch_and_add(n, 1))
+		__sync_fetch_and_add(&s->concurrent, 1);
+	f->inflight = key;
+}
+
 /* Entry of a CPython descriptor function; the cookie names which (enum py_func). */
 SEC("uprobe")
 int py_enter(struct pt_regs *ctx)
 {
-	__u64 cookie = bpf_get_attach_cookie(ctx);
+	/* Everything from ctx first: the verifier refuses ctx reads through a moved pointer. */
+	__u64 cookie = bpf_get_attach_cookie(ctx), sp = PT_REGS_SP(ctx);
+	__u64 a0 = PT_REGS_PARM1(ctx), a1 = PT_REGS_PARM2(ctx), a2 = PT_REGS_PARM3(ctx);
 	struct thread_state *ts;
+	struct attr_stats *s;
 	struct py_key k = {};
+	struct frame *f;
+	__u64 obj;
 	__u32 id;
 
 	if (!is_target())
 		return 0;
-	if (!py_key_of(cookie & COOKIE_ATTR_MASK, PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx),
-		       PT_REGS_PARM3(ctx), &k) ||
-	    !k.owner)
+	if (!py_key_of(cookie & COOKIE_ATTR_MASK, a0, a1, a2, &k) || !k.owner)
 		return 0;
 	ts = thread_state(true);
 	if (!ts)
 		return 0;
 	id = py_attr_id(&k);
 	/* The hook also sees the instance's own attributes: those are no fallback. */
-	if ((id & PY_ATTR_HOOK) && instance_has(PT_REGS_PARM1(ctx), k.owner, PT_REGS_PARM2(ctx)))
+	if ((id & PY_ATTR_HOOK) && instance_has(a0, k.owner, a1))
 		id |= PY_ATTR_IGNORED;
 	id &= ~PY_ATTR_HOOK;
 	if (count_only) {
@@ -437,7 +511,7 @@ int py_enter(struct pt_regs *ctx)
 	}
 	if (id & PY_ATTR_IGNORED) {
 		/* Timed like the rest so its return pairs up, charged to nobody. */
-		push_frame(ctx, ts,
+		push_frame(sp, ts,
 			   ts->depth ? ts->stack[(ts->depth - 1) & (MAX_STACK_DEPTH - 1)].attr
 				     : ATTR_UNATTRIBUTED,
 			   cookie | ((__u64)FRAME_IGNORED << COOKIE_FLAGS_SHIFT));
@@ -445,8 +519,13 @@ int py_enter(struct pt_regs *ctx)
 	}
 	if (!id)
 		return 0;
-	count_call(ts, id);
-	push_frame(ctx, ts, id, cookie);
+	s = count_call(ts, id);
+	obj = py_instance_of(k.func, a0, a1);
+	if (s && obj)
+		note_touch(ts, s, &k, obj);
+	f = push_frame(sp, ts, id, cookie);
+	if (f && s && obj && k.op == OP_GET)
+		note_inflight(f, s, &k, obj);
 	return 0;
 }
 
@@ -477,5 +556,30 @@ int py_alloc(struct pt_regs *ctx)
 		}
 	}
 	__sync_fetch_and_add(&c->allocs, 1);
+	return 0;
+}
+
+/* Off-CPU time inside accesses: a thread leaving the CPU with frames open, and coming back. */
+SEC("tp_btf/sched_switch")
+int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	struct thread_state *ts;
+	__u64 now;
+
+	if (prev->tgid != target_tgid && next->tgid != target_tgid)
+		return 0;
+	now = bpf_ktime_get_ns();
+	if (prev->tgid == target_tgid) {
+		ts = bpf_task_storage_get(&threads, prev, NULL, 0);
+		if (ts && ts->depth)
+			ts->switched_out = now;
+	}
+	if (next->tgid == target_tgid) {
+		ts = bpf_task_storage_get(&threads, next, NULL, 0);
+		if (ts && ts->switched_out) {
+			ts->off_cpu_ns += now - ts->switched_out;
+			ts->switched_out = 0;
+		}
+	}
 	return 0;
 }

@@ -86,8 +86,17 @@ struct attr_stats {
 	__u64 timed;	/* calls whose latency was measured (== calls unless dropped) */
 	__u64 total_ns; /* sum of measured latencies, probe cost subtracted */
 	__u64 max_ns;
-	__u64 threads; /* distinct threads that called it */
+	__u64 threads;	    /* distinct threads that called it */
+	__u64 repeat_reads; /* Python gets of the instance this thread last touched it on, a get */
+	__u64 concurrent;   /* Python gets begun while another was in flight on the same instance */
+	__u64 off_cpu_ns;   /* time inside timed calls spent off-CPU, lock waits excluded */
 	__u64 hist[HIST_SLOTS];
+};
+
+/* A Python attribute on one instance, for `inflight` (concurrent same-instance gets). */
+struct inflight_key {
+	__u64 attr; /* the (owner, descriptor) identity shared by an attribute's get and set */
+	__u64 obj;
 };
 
 /* Per (attribute, lock kind): `lock_waits` (a per-CPU hash). */

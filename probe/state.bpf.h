@@ -28,8 +28,22 @@ struct frame {
 	__u32 attr;
 	__u32 flags;
 	__u64 start_ns;
-	__u64 sp;	/* user stack pointer at entry: pairs returns with entries */
-	__u64 probe_ns; /* the thread's probe_ns after this frame's entry */
+	__u64 sp;		      /* user stack pointer at entry: pairs returns with entries */
+	__u64 probe_ns;		      /* the thread's probe_ns after this frame's entry */
+	__u64 off_cpu_ns;	      /* the thread's off_cpu_ns - waited_ns at entry */
+	struct inflight_key inflight; /* a Python get in flight on this instance, else zero */
+};
+
+/*
+ * Fully associative, replaced round-robin: a thread that touches more than
+ * RECENT_SLOTS attributes between two reads forgets, it never invents a repeat.
+ */
+#define RECENT_SLOTS 16
+
+struct last_touch {
+	__u64 ident; /* attribute identity (struct py_key.ident) */
+	__u64 obj;
+	__u64 was_get;
 };
 
 struct thread_state {
@@ -40,7 +54,14 @@ struct thread_state {
 	__u64 probe_ns;	   /* wall time probe hits cost this thread so far */
 	__u64 lock_addr;   /* lock last asked for by this thread */
 	__u64 wait_start;
+	__u64 switched_out; /* when the thread last left the CPU inside an access, else 0 */
+	__u64 off_cpu_ns;   /* off-CPU time inside accesses so far */
+	__u64 waited_ns;    /* lock waits so far, taken out of off-CPU time */
 	struct frame stack[MAX_STACK_DEPTH];
+	/* The instance this thread last touched each Python attribute on: repeat reads. */
+	struct last_touch recent[RECENT_SLOTS];
+	__u32 recent_next; /* the slot a new attribute takes */
+	__u32 pad2;
 	__u64 seen[MAX_ATTRS / 64]; /* attributes this thread has called */
 };
 
@@ -136,11 +157,12 @@ static __always_inline struct attr_stats *count_call(struct thread_state *ts, __
 }
 
 /*
- * Pushes a frame for an access of attr (its call already counted). Frames
- * past MAX_STACK_DEPTH are counted as dropped: their return finds no frame.
+ * Pushes a frame for an access of attr (its call already counted), sp being
+ * the stack pointer at the probe. Frames past MAX_STACK_DEPTH are counted as
+ * dropped: their return finds no frame. Returns the frame or NULL.
  */
-static __always_inline void push_frame(struct pt_regs *ctx, struct thread_state *ts, __u32 attr,
-				       __u64 cookie)
+static __always_inline struct frame *push_frame(__u64 sp, struct thread_state *ts, __u32 attr,
+						__u64 cookie)
 {
 	struct frame *f;
 	__u32 depth;
@@ -149,16 +171,27 @@ static __always_inline void push_frame(struct pt_regs *ctx, struct thread_state 
 	depth = ts->depth;
 	if (depth >= MAX_STACK_DEPTH) {
 		drop(DROP_STACK_DEPTH);
-		return;
+		return NULL;
 	}
 	f = &ts->stack[depth & (MAX_STACK_DEPTH - 1)];
 	f->attr = attr;
 	f->flags = cookie >> COOKIE_FLAGS_SHIFT;
-	f->sp = PT_REGS_SP(ctx) +
+	f->sp = sp +
 		((cookie >> (COOKIE_FLAGS_SHIFT + COOKIE_SP_ADJUST_SHIFT)) & COOKIE_SP_ADJUST_MASK);
 	f->probe_ns = ts->probe_ns;
+	f->off_cpu_ns = ts->off_cpu_ns - ts->waited_ns;
+	f->inflight = (struct inflight_key){};
 	ts->depth = depth + 1;
 	f->start_ns = bpf_ktime_get_ns();
+	return f;
 }
+
+/* Gets of one attribute on one instance in flight, across threads (an LRU: idle ones age out). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct inflight_key);
+	__type(value, __u64);
+} inflight SEC(".maps");
 
 #endif /* ATTRPROF_STATE_BPF_H */

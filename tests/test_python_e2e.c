@@ -134,6 +134,30 @@ static void assert_lock_waits(const struct profile *p)
 	}
 }
 
+/*
+ * The signals behind the recommendations, against what the workload does:
+ * Form.__dict__ is read N times on one instance with no write (N - 1
+ * repeats), Form.email is written between reads (none), and each of the
+ * readers of Shared.value reads the one instance again and again, sleeping
+ * with the lock held while the others wait in flight.
+ */
+static void assert_signals(const struct profile *p, unsigned int threads)
+{
+	const struct prof_attr *dict = find_py_attr(p, "Form", "__dict__", "getset", "get");
+	const struct prof_attr *email = find_py_attr(p, "Form", "email", "descriptor", "get");
+	const struct prof_attr *shared = find_py_attr(p, "Shared", "value", "descriptor", "get");
+
+	cr_assert(dict && email && shared);
+	cr_assert_eq(dict->signals.repeat_reads, dict->count - 1, "Form.__dict__: %lu repeats",
+		     (unsigned long)dict->signals.repeat_reads);
+	cr_assert_eq(email->signals.repeat_reads, 0);
+	cr_assert_eq(email->signals.concurrent, 0);
+	cr_assert_eq(shared->signals.repeat_reads, shared->count - threads,
+		     "Shared.value: %lu repeats", (unsigned long)shared->signals.repeat_reads);
+	cr_assert_gt(shared->signals.concurrent, 0, "no concurrent reads of Shared.value");
+	cr_assert_gt(shared->signals.off_cpu_ns, 0, "no off-CPU time inside Shared.value");
+}
+
 /* Lazy.real lives in the instance: its reads pass through the hook but never fall back. */
 static void assert_no_false_fallback(const struct profile *p)
 {
@@ -165,6 +189,7 @@ static void check_record(const struct interp *in)
 	assert_matches(&p, traced, in, false);
 	assert_lock_waits(&p);
 	assert_no_false_fallback(&p);
+	assert_signals(&p, 4);
 	cr_assert(find_class(&p, "Point")->dict, "Point instances carry a __dict__");
 	cr_assert(!find_class(&p, "SlotPoint")->dict, "SlotPoint instances have no __dict__");
 	cr_assert_str_eq(coverage_of(&p, "descriptor"), "exact");
@@ -227,6 +252,7 @@ static void check_attach(const struct interp *in)
 	read_profile(prof, &p);
 	assert_matches(&p, during, in, true);
 	assert_no_false_fallback(&p);
+	assert_signals(&p, 4);
 	assert_lock_waits(&p);
 	if (in->minor >= 12) {
 		cr_assert_str_eq(coverage_of(&p, "property"), "partial");
