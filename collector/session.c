@@ -133,7 +133,7 @@ int session__open(struct session *s, const struct session_opts *opts, struct tar
 	ret = sites__add_funcs(&s->sites, &s->objs, s->opts.globs, s->opts.nglobs,
 			       s->opts.max_attrs, err, errlen);
 	if (!ret && s->python)
-		ret = sites__add_python(&s->sites, &s->py, s->opts.no_locks);
+		ret = sites__add_python(&s->sites, &s->py, !s->opts.count_only, s->opts.no_locks);
 	if (!ret && !s->opts.no_locks)
 		ret = sites__add_locks(&s->sites, &s->objs, err, errlen);
 	if (ret)

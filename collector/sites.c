@@ -210,11 +210,26 @@ static bool python_site(enum py_func f, enum site_kind *kind, uint64_t *flags)
 	}
 }
 
-int sites__add_python(struct probe_set *set, const struct python *py, bool no_locks)
+/* Whether CPython function f gets a return probe in this mode. */
+static bool kind_has_return(enum py_func f, bool timed)
+{
+	enum site_kind kind;
+	uint64_t flags;
+
+	return python_site(f, &kind, &flags) && ((kind == SITE_PY && timed) || kind == SITE_GIL);
+}
+
+int sites__add_python(struct probe_set *set, const struct python *py, bool timed, bool no_locks)
 {
 	for (int f = 0; f < PYF_COUNT; f++) {
 		const struct py_site *ps = &py->sites[f];
 		struct elf_func fn = {.name = (char *)python__func_name(f), .offset = ps->offset};
+		/*
+		 * An entry probe moved past a single-stepped first instruction
+		 * helps only without a return probe: that one must trap on the
+		 * first instruction anyway, and both then share its one trap.
+		 */
+		bool moved = ps->offset != ps->func_offset && kind_has_return(f, timed);
 		enum site_kind kind;
 		uint64_t flags;
 		int ret;
@@ -226,16 +241,20 @@ int sites__add_python(struct probe_set *set, const struct python *py, bool no_lo
 		if (insn__classify(ps->head, ps->head_len) == INSN_REFUSED) {
 			fprintf(stderr,
 				"attrprof: warning: not probing %s in %s: its first instruction "
-				"has "
-				"a prefix uprobes refuse\n",
+				"has a prefix uprobes refuse\n",
 				fn.name, py->obj->path);
 			set->refused++;
 			continue;
 		}
 		memcpy(fn.head, ps->head, sizeof(fn.head));
 		fn.head_len = ps->head_len;
-		flags |= (uint64_t)(ps->sp_adjust & COOKIE_SP_ADJUST_MASK)
-			 << COOKIE_SP_ADJUST_SHIFT;
+		if (moved) {
+			fn.offset = ps->func_offset;
+			flags |= COOKIE_SSTEP; /* why it had been moved */
+		} else {
+			flags |= (uint64_t)(ps->sp_adjust & COOKIE_SP_ADJUST_MASK)
+				 << COOKIE_SP_ADJUST_SHIFT;
+		}
 		ret = add_site(set, kind, py->obj, &fn,
 			       (kind == SITE_LOCK ? LOCK_PYTHON : (uint64_t)f) |
 				       flags << COOKIE_FLAGS_SHIFT);

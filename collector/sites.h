@@ -61,9 +61,10 @@ struct python;
  * Adds the CPython interpreter's probe sites that py found: descriptor
  * functions (SITE_PY, with the error convention of each in the cookie),
  * instance allocation, and, unless no_locks, threading.Lock acquisition
- * (SITE_LOCK, LOCK_PYTHON) and take_gil. Returns 0 or -ENOMEM.
+ * (SITE_LOCK, LOCK_PYTHON) and take_gil. timed: the descriptor functions
+ * get return probes too. Returns 0 or -ENOMEM.
  */
-int sites__add_python(struct probe_set *set, const struct python *py, bool no_locks);
+int sites__add_python(struct probe_set *set, const struct python *py, bool timed, bool no_locks);
 
 void sites__free(struct probe_set *set);
 
