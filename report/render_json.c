@@ -8,8 +8,10 @@
  * profile has no duration.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <jansson.h>
+#include "advise.h"
 #include "hist.h"
 #include "report.h"
 
@@ -159,6 +161,64 @@ static json_t *attrs_json(const struct profile *p)
 	return built(arr, bad);
 }
 
+/* {name: {"value", "threshold", "unit"}}; a NAN threshold (a figure for information) is null. */
+static json_t *evidence_json(const struct advice *v)
+{
+	json_t *o = json_object();
+	int bad = 0;
+
+	for (size_t i = 0; i < v->nevidence; i++) {
+		const struct advice_evidence *e = &v->evidence[i];
+		json_t *j = json_object();
+		int jbad = 0;
+
+		jbad |= json_object_set_new(j, "value", json_real(e->value));
+		jbad |= json_object_set_new(j, "threshold",
+					    isnan(e->threshold) ? json_null()
+								: json_real(e->threshold));
+		jbad |= json_object_set_new(j, "unit", json_string(e->unit));
+		bad |= json_object_set_new(o, e->name, built(j, jbad));
+	}
+	return built(o, bad);
+}
+
+/* A class (slots) has an owner and kind "class", no name or op. */
+static json_t *advice_json(const struct profile *p, const struct advice *v)
+{
+	const struct prof_attr *a = v->attr != SIZE_MAX ? &p->attrs[v->attr] : NULL;
+	json_t *o = json_object();
+	int bad = 0;
+
+	bad |= json_object_set_new(o, "owner",
+				   str_or_null(a ? a->owner : p->classes[v->cls].owner));
+	bad |= json_object_set_new(o, "name", str_or_null(a ? a->name : NULL));
+	bad |= json_object_set_new(o, "kind", str_or_null(a ? a->kind : "class"));
+	bad |= json_object_set_new(o, "op", str_or_null(a ? a->op : NULL));
+	bad |= json_object_set_new(o, "action", json_string(advise__action_name(v->action)));
+	bad |= json_object_set_new(o, "evidence", evidence_json(v));
+	bad |= json_object_set_new(o, "saved_ns_per_s", json_real(v->saved_ns_per_s));
+	bad |= json_object_set_new(o, "estimate", json_string(v->estimate));
+	bad |= json_object_set_new(o, "how_to", json_string(v->how_to));
+	return built(o, bad);
+}
+
+/* Recommendations in advise__profile's order: most time saved first. */
+static json_t *recommendations_json(const struct profile *p)
+{
+	struct advice *v;
+	json_t *arr;
+	size_t n, i;
+	int bad = 0;
+
+	if (advise__profile(p, &v, &n))
+		return NULL;
+	arr = json_array();
+	for (i = 0; arr && i < n; i++)
+		bad |= json_array_append_new(arr, advice_json(p, &v[i]));
+	free(v);
+	return built(arr, bad);
+}
+
 static json_t *unattributed_json(const struct profile *p)
 {
 	json_t *o = json_object();
@@ -182,6 +242,7 @@ static json_t *report_json(const struct profile *p)
 	bad |= json_object_set_new(o, "duration_ns", u64(p->duration_ns));
 	bad |= json_object_set_new(o, "mode", str_or_null(p->mode));
 	bad |= json_object_set_new(o, "dropped", dropped_json(p));
+	bad |= json_object_set_new(o, "recommendations", recommendations_json(p));
 	bad |= json_object_set_new(o, "attributes", attrs_json(p));
 	bad |= json_object_set_new(o, "unattributed_lock_wait_ns", unattributed_json(p));
 	bad |= json_object_set_new(o, "coverage", coverage_json(p));

@@ -5,8 +5,10 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "advise.h"
 #include "hist.h"
 #include "report.h"
 #include "units.h"
@@ -373,23 +375,29 @@ static void put_header(FILE *out, const struct profile *p)
 
 /*
  * Writes text after a prefix, wrapped at spaces to LINE_COLS, continuation
- * lines indented by indent columns.
+ * lines indented by indent columns. A word wider than a whole line (a long
+ * C symbol) is cut with an ellipsis.
  */
 static void put_wrapped(FILE *out, const char *prefix, const char *text, size_t indent)
 {
-	size_t col = put_head(out, prefix, cols(prefix));
+	size_t col = put_head(out, prefix, cols(prefix)), room = LINE_COLS - indent;
 
 	while (*text) {
-		size_t word = strcspn(text, " ");
+		size_t word = strcspn(text, " "), wcols = cols_n(text, word);
 
-		if (col > indent && col + 1 + cols_n(text, word) > LINE_COLS) {
+		if (col > indent && col + 1 + (wcols < room ? wcols : room) > LINE_COLS) {
 			fprintf(out, "\n%*s", (int)indent, "");
 			col = indent;
 		} else if (col > indent) {
 			fputc(' ', out);
 			col++;
 		}
-		col += put_head(out, text, cols_n(text, word));
+		if (col + wcols > LINE_COLS) {
+			col += put_head(out, text, LINE_COLS - col - 1) + 1;
+			fputs(ELLIPSIS, out);
+		} else {
+			col += put_head(out, text, wcols);
+		}
 		text += word;
 		text += strspn(text, " ");
 	}
@@ -411,11 +419,119 @@ static void put_coverage(FILE *out, const struct profile *p)
 	}
 }
 
+/* One figure of the evidence: durations in ns units, shares in %, counts and ratios bare. */
+static void fmt_figure(char *buf, size_t len, double v, const char *unit)
+{
+	char u[UNITS_BUF];
+
+	if (!strcmp(unit, "ns"))
+		snprintf(buf, len, "%s", units__ns(u, sizeof(u), v > 0 ? (uint64_t)(v + 0.5) : 0));
+	else if (!strcmp(unit, "%"))
+		snprintf(buf, len, "%.3g%%", v);
+	else if (v >= 0 && v < 1000 && v == (double)(uint64_t)v)
+		snprintf(buf, len, "%.0f%s", v, unit);
+	else
+		snprintf(buf, len, "%s%s", units__rate(u, sizeof(u), v), unit);
+}
+
+/*
+ * "   evidence: reads per write 420 (>= 10), mean read 1.53us (>= 1.00us)",
+ * wrapped between items so a figure stays next to its threshold. A NAN
+ * threshold marks a figure given for information: no bound is shown.
+ */
+static void put_evidence(FILE *out, const struct advice *v)
+{
+	char val[UNITS_BUF + 8], thr[UNITS_BUF + 8], item[160];
+	size_t col = fprintf(out, "   evidence:");
+
+	for (size_t i = 0; i < v->nevidence; i++) {
+		const struct advice_evidence *e = &v->evidence[i];
+		bool last = i + 1 == v->nevidence;
+		size_t n;
+
+		fmt_figure(val, sizeof(val), e->value, e->unit);
+		if (isnan(e->threshold)) {
+			snprintf(item, sizeof(item), "%s %s%s", e->name, val, last ? "" : ",");
+		} else {
+			fmt_figure(thr, sizeof(thr), e->threshold, e->unit);
+			snprintf(item, sizeof(item), "%s %s (>= %s)%s", e->name, val, thr,
+				 last ? "" : ",");
+		}
+		n = cols(item);
+		if (col > 12 && col + 1 + n > LINE_COLS) {
+			/* The space before the item completes the six-column indent. */
+			fputs("\n     ", out);
+			col = 5;
+		}
+		col += fprintf(out, " %s", item);
+	}
+	fputc('\n', out);
+}
+
+/* "cache Order.total (property get): saves ~12.3ms/s", the subject cut to fit one line. */
+static void put_headline(FILE *out, const struct profile *p, const struct advice *v, size_t rank)
+{
+	char lead[48], tail[96], saved[UNITS_BUF];
+	size_t room;
+
+	snprintf(lead, sizeof(lead), "%zu. %s ", rank, advise__action_name(v->action));
+	if (v->attr == SIZE_MAX) {
+		const struct prof_class *c = &p->classes[v->cls];
+
+		double bytes = 0;
+
+		for (size_t i = 0; i < v->nevidence; i++)
+			if (!strcmp(v->evidence[i].unit, "B"))
+				bytes = v->evidence[i].value;
+		snprintf(tail, sizeof(tail), " (class): saves ~%.0fB per instance", bytes);
+		room = LINE_COLS - cols(lead) - cols(tail);
+		fputs(lead, out);
+		put_tail(out, c->qualname ? c->qualname : or_empty(c->owner), room);
+	} else {
+		const struct prof_attr *a = &p->attrs[v->attr];
+
+		units__ns(saved, sizeof(saved), (uint64_t)(v->saved_ns_per_s + 0.5));
+		/* kind and op are short words from the probe; KIND_COLS_MAX bounds them anyway. */
+		snprintf(tail, sizeof(tail), " (%.*s %.*s): saves ~%s/s", KIND_COLS_MAX,
+			 or_empty(a->kind), KIND_COLS_MAX, or_empty(a->op), saved);
+		room = LINE_COLS - cols(lead) - cols(tail);
+		fputs(lead, out);
+		put_attr(out, a, attr_cols(a) < room ? attr_cols(a) : room);
+	}
+	put_head(out, tail, cols(tail));
+	fputc('\n', out);
+}
+
+/* Recommendations, most time saved first, each in a few lines within LINE_COLS. */
+static int put_recommendations(FILE *out, const struct profile *p)
+{
+	struct advice *v;
+	size_t n, i;
+	int err;
+
+	err = advise__profile(p, &v, &n);
+	if (err)
+		return err;
+	if (!n)
+		fputs("recommendations: none\n", out);
+	else
+		fputs("recommendations:\n", out);
+	for (i = 0; i < n; i++) {
+		put_headline(out, p, &v[i], i + 1);
+		put_evidence(out, &v[i]);
+		put_wrapped(out, "   estimate:", v[i].estimate, 6);
+		put_wrapped(out, "   how:", v[i].how_to, 6);
+	}
+	free(v);
+	return 0;
+}
+
 int report__render_text(FILE *out, const struct profile *p, const struct report_opts *o)
 {
 	char cnt[UNITS_BUF], total[UNITS_BUF];
 	size_t *order, n, i, idle = 0, rows;
 	struct prof_lock lw;
+	int err;
 
 	order = malloc((p->nattrs ? p->nattrs : 1) * sizeof(*order));
 	if (!order)
@@ -423,6 +539,10 @@ int report__render_text(FILE *out, const struct profile *p, const struct report_
 	n = report__rank(p, order);
 
 	put_header(out, p);
+	fputc('\n', out);
+	err = put_recommendations(out, p);
+	if (err)
+		goto out_free;
 	fputc('\n', out);
 	for (i = 0; i < n; i++)
 		idle += !p->attrs[i].count;
@@ -449,7 +569,9 @@ int report__render_text(FILE *out, const struct profile *p, const struct report_
 			units__count(cnt, sizeof(cnt), lw.count), lw.count == 1 ? "" : "s",
 			units__ns(total, sizeof(total), lw.total_ns));
 	put_coverage(out, p);
+	err = ferror(out) ? -EIO : 0;
 
+out_free:
 	free(order);
-	return ferror(out) ? -EIO : 0;
+	return err;
 }

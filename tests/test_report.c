@@ -188,6 +188,9 @@ Test(report, text_golden)
 		"dropped: 12 stack_depth (accesses nested deeper than 16"
 		" were counted but not timed)\n"
 		"\n"
+		/* Native functions get no cache advice: their writes are not seen. */
+		"recommendations: none\n"
+		"\n"
 		"ATTRIBUTE           KIND/OP       COUNT CALLS/S    P50"
 		"    P90    P99    MAX  TOTAL LOCK WAIT THREADS\n"
 		"shop.get_user       function/call 10.0k   5.01k 1.17us"
@@ -304,6 +307,8 @@ Test(report, text_count_only_shows_dashes)
 		"end:     target-exited, exit status 0\n"
 		"dropped: none\n"
 		"\n"
+		"recommendations: none\n"
+		"\n"
 		"ATTRIBUTE  KIND/OP       COUNT CALLS/S P50 P90 P99 MAX TOTAL LOCK WAIT THREADS\n"
 		"o.many     function/call 1.50k     750   -   -   -   -     -         -       3\n"
 		"o.few      function/call    12    6.00   -   -   -   -     -         -       1\n";
@@ -358,8 +363,9 @@ Test(report, json_schema_and_ranked_order)
 	static const char *const want_names[] = {"get_user", "cart_total", "get_name", "set_name",
 						 "unused"};
 	static const char *const want_keys[] = {
-		"schema",   "profile_schema", "target",	    "duration_ns",
-		"mode",	    "dropped",	      "attributes", "unattributed_lock_wait_ns",
+		"schema",	   "profile_schema", "target",
+		"duration_ns",	   "mode",	     "dropped",
+		"recommendations", "attributes",     "unattributed_lock_wait_ns",
 		"coverage",
 	};
 	struct profile p = {0};
@@ -505,5 +511,102 @@ Test(report, text_top_limits_the_rows)
 	cr_assert_not_null(strstr(out, "3 more attributes were called (--top 0 lists all)"), "%s",
 			   out);
 	free(out);
+	profile__free(&p);
+}
+
+/* A Python profile that earns a cache, a shard and a slots recommendation. */
+static void advised_profile(struct profile *p, const char *name)
+{
+	struct prof_attr *a;
+	struct prof_class *c;
+
+	set_target(p, "/usr/bin/python3", "timed");
+	free(p->target.runtime);
+	p->target.runtime = strdup("python");
+	p->target.version = strdup("3.11.2");
+	a = profile__add_attr(p, "Order", name, "property", "get");
+	cr_assert_not_null(a);
+	timed_at(a, 42000, 2048);
+	a->threads = 4;
+	a = profile__add_attr(p, "Catalog", "rates", "descriptor", "get");
+	cr_assert_not_null(a);
+	timed_at(a, 2000, 1 << 20);
+	a->threads = 4;
+	a->signals.repeat_reads = 1500;
+	a->locks[LOCK_PYTHON].count = 1800;
+	a->locks[LOCK_PYTHON].total_ns = 1500ULL << 20;
+	c = profile__add_class(p, "Sample", NULL);
+	cr_assert_not_null(c);
+	c->allocs = 60000;
+	c->dict = 1;
+}
+
+Test(report, text_recommendations_before_the_table)
+{
+	struct profile p = {0};
+	char long_name[201], *got, *rec, *table;
+
+	advised_profile(&p, "total");
+	got = render(&p, REPORT_TEXT, false);
+	rec = strstr(got, "\nrecommendations:\n1. ");
+	table = strstr(got, "\nATTRIBUTE");
+	cr_assert(rec && table && rec < table, "%s", got);
+	cr_assert_not_null(strstr(got, "1. shard Catalog.rates (descriptor get): saves ~"), "%s",
+			   got);
+	cr_assert_not_null(strstr(got, "2. hoist Catalog.rates"), "%s", got);
+	cr_assert_not_null(strstr(got, "3. cache Order.total (property get): saves ~43.0ms/s"),
+			   "%s", got);
+	cr_assert_not_null(strstr(got, "4. slots Sample (class): saves ~48B per instance\n"), "%s",
+			   got);
+	cr_assert_not_null(strstr(got, "bytes per instance 48B\n"), "%s", got);
+	assert_lines_fit(got, 100);
+	free(got);
+	profile__free(&p);
+
+	/* A name longer than a line is cut in the headline and in the how-to alike. */
+	memset(long_name, 'n', 200);
+	long_name[200] = '\0';
+	advised_profile(&p, long_name);
+	got = render(&p, REPORT_TEXT, false);
+	assert_lines_fit(got, 100);
+	free(got);
+	profile__free(&p);
+}
+
+Test(report, json_recommendations)
+{
+	struct profile p = {0};
+	json_t *root, *recs, *r, *ev;
+	char *got;
+
+	advised_profile(&p, "total");
+	got = render(&p, REPORT_JSON, false);
+	root = json_loads(got, 0, NULL);
+	cr_assert_not_null(root);
+	recs = json_object_get(root, "recommendations");
+	cr_assert_eq(json_array_size(recs), 4);
+	r = json_array_get(recs, 2);
+	cr_assert_str_eq(json_string_value(json_object_get(r, "action")), "cache");
+	cr_assert_str_eq(json_string_value(json_object_get(r, "owner")), "Order");
+	cr_assert_str_eq(json_string_value(json_object_get(r, "name")), "total");
+	cr_assert_str_eq(json_string_value(json_object_get(r, "kind")), "property");
+	cr_assert_str_eq(json_string_value(json_object_get(r, "op")), "get");
+	cr_assert_float_eq(json_real_value(json_object_get(r, "saved_ns_per_s")),
+			   42000 * 2048 / 2.0, 1e-3);
+	ev = json_object_get(json_object_get(r, "evidence"), "mean read");
+	cr_assert_float_eq(json_real_value(json_object_get(ev, "value")), 2048, 1e-9);
+	cr_assert_float_eq(json_real_value(json_object_get(ev, "threshold")), 1000, 1e-9);
+	cr_assert_str_eq(json_string_value(json_object_get(ev, "unit")), "ns");
+	cr_assert_not_null(
+		strstr(json_string_value(json_object_get(r, "how_to")), "cached_property"));
+	cr_assert_not_null(json_string_value(json_object_get(r, "estimate")));
+	/* slots: a class, its bytes for information (no threshold). */
+	r = json_array_get(recs, 3);
+	cr_assert_str_eq(json_string_value(json_object_get(r, "kind")), "class");
+	cr_assert(json_is_null(json_object_get(r, "name")));
+	ev = json_object_get(json_object_get(r, "evidence"), "bytes per instance");
+	cr_assert(json_is_null(json_object_get(ev, "threshold")));
+	json_decref(root);
+	free(got);
 	profile__free(&p);
 }
