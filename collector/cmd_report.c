@@ -19,10 +19,15 @@ struct report_args {
 static const char doc[] = "Render the profile FILE: attributes ranked by total time.\v"
 			  "Examples:\n"
 			  "  attrprof report prof.json\n"
-			  "  attrprof report prof.json --format json";
+			  "  attrprof report prof.json --format json\n"
+			  "  attrprof report prof.json --format markdown > comment.md\n"
+			  "  attrprof report prof.json --format html > report.html";
 
 static const struct argp_option report_options[] = {
-	{"format", 'F', "FORMAT", 0, "text (default) or json", 0},
+	{"format", 'F', "FORMAT", 0,
+	 "text (default), json, markdown (a summary for a pull-request comment) or html (one "
+	 "self-contained page with charts)",
+	 0},
 	{"top", 'n', "N", 0, "text: list the N heaviest attributes (default 20; 0 lists all)", 0},
 	{},
 };
@@ -35,7 +40,9 @@ static error_t parse_report(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'F':
 		if (report__parse_format(arg, &a->format))
-			argp_error(state, "--format: expected text or json, got '%s'", arg);
+			argp_error(state,
+				   "--format: expected text, json, markdown or html, got '%s'",
+				   arg);
 		break;
 	case 'n':
 		if (!strcmp(arg, "0"))

@@ -16,6 +16,10 @@ int report__parse_format(const char *s, enum report_format *out)
 		*out = REPORT_TEXT;
 	else if (!strcmp(s, "json"))
 		*out = REPORT_JSON;
+	else if (!strcmp(s, "markdown"))
+		*out = REPORT_MARKDOWN;
+	else if (!strcmp(s, "html"))
+		*out = REPORT_HTML;
 	else
 		return -EINVAL;
 	return 0;
@@ -32,6 +36,12 @@ int report__render(FILE *out, const struct profile *p, enum report_format fmt,
 		break;
 	case REPORT_JSON:
 		err = report__render_json(out, p);
+		break;
+	case REPORT_MARKDOWN:
+		err = report__render_markdown(out, p);
+		break;
+	case REPORT_HTML:
+		err = report__render_html(out, p);
 		break;
 	default:
 		return -EINVAL;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Reports: a profile rendered for people (text) or programs (JSON). Every
- * renderer takes a FILE * and ranks attributes through report__rank, so all
- * formats list them in the same order.
+ * Reports: a profile rendered for people (text, a markdown summary for a
+ * pull-request comment, a self-contained HTML page) or programs (JSON).
+ * Every renderer takes a FILE * and ranks attributes through report__rank,
+ * so all formats list them in the same order.
  */
 #ifndef ATTRPROF_REPORT_H
 #define ATTRPROF_REPORT_H
@@ -18,6 +19,8 @@
 enum report_format {
 	REPORT_TEXT,
 	REPORT_JSON,
+	REPORT_MARKDOWN,
+	REPORT_HTML,
 };
 
 /* How to render. */
@@ -28,7 +31,10 @@ struct report_opts {
 
 #define REPORT_TOP_DEFAULT 20
 
-/* Parses "text" or "json" into *out. Returns 0, or -EINVAL for anything else (or NULL). */
+/*
+ * Parses "text", "json", "markdown" or "html" into *out. Returns 0, or -EINVAL for anything
+ * else (or NULL).
+ */
 int report__parse_format(const char *s, enum report_format *out);
 
 /*
@@ -71,8 +77,13 @@ struct report_drop {
 /* Fills out[] with p's drop counters, always in the same order (the JSON key order). */
 void report__drops(const struct profile *p, struct report_drop out[REPORT_DROPS]);
 
-/* The renderers report__render dispatches to; same return convention, but no flush. */
+/*
+ * The renderers report__render dispatches to; same return convention, but no flush.
+ * Markdown and HTML also run the recommendation rules (report/advise.h).
+ */
 int report__render_text(FILE *out, const struct profile *p, const struct report_opts *o);
 int report__render_json(FILE *out, const struct profile *p);
+int report__render_markdown(FILE *out, const struct profile *p);
+int report__render_html(FILE *out, const struct profile *p);
 
 #endif /* ATTRPROF_REPORT_H */
