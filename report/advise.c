@@ -383,6 +383,17 @@ static bool rule_defer(const struct facts *f, struct advice *v)
 	return true;
 }
 
+/*
+ * A C-level getset (obj.__dict__, function.__name__) is the interpreter's
+ * code: it can be contended, but not cached, hoisted or coalesced by the
+ * user, and what calls it (cached_property reading __dict__) has its own
+ * entry.
+ */
+static bool interpreter_owned(const struct facts *f)
+{
+	return eq(f->a->kind, "getset");
+}
+
 static bool rule_fix_errors(const struct facts *f, struct advice *v)
 {
 	const struct prof_attr *a = f->a;
@@ -392,7 +403,7 @@ static bool rule_fix_errors(const struct facts *f, struct advice *v)
 	 * C-level getsets of the interpreter raise by design where code probes
 	 * with hasattr() (type.__abstractmethods__): nothing for the user to fix.
 	 */
-	if (a->errors < FIX_ERRORS_MIN_ERRORS || !a->count || eq(a->kind, "getset"))
+	if (a->errors < FIX_ERRORS_MIN_ERRORS || !a->count || interpreter_owned(f))
 		return false;
 	start(v, ADVICE_FIX_ERRORS, f->idx);
 	add_evidence(v, "errors", a->errors, FIX_ERRORS_MIN_ERRORS, "");
@@ -544,7 +555,8 @@ int advise__profile(const struct profile *p, struct advice **out, size_t *n)
 		 * after request also re-reads the same instance, but the fetch
 		 * the others wait on is the cost to remove.
 		 */
-		if (rule_coalesce(&f, &v) || rule_hoist(&f, &v) || rule_cache(&f, &v))
+		if (!interpreter_owned(&f) &&
+		    (rule_coalesce(&f, &v) || rule_hoist(&f, &v) || rule_cache(&f, &v)))
 			err = push(&arr, &len, &cap, &v);
 		if (!err && rule_shard(&f, &v))
 			err = push(&arr, &len, &cap, &v);

@@ -550,3 +550,16 @@ Test(advise, action_names)
 	cr_assert_str_eq(advise__action_name(ADVICE_FIX_ERRORS), "fix-errors");
 	cr_assert_str_eq(advise__action_name(ADVICE_ACTIONS), "?");
 }
+
+Test(advise, interpreter_getsets_get_no_read_advice)
+{
+	struct profile p;
+	struct advice *v;
+
+	/* Expensive and repeated, like a cached_property's own __dict__ reads: not the user's code. */
+	python_profile(&p);
+	attr(&p, "Order", "__dict__", "getset", "get", 20000, 7000)->signals.repeat_reads = 19000;
+	cr_assert_eq(advise(&p, &v), 0);
+	free(v);
+	profile__free(&p);
+}
