@@ -66,6 +66,39 @@ static void attr_free(struct prof_attr *a)
 	free(a->qualname);
 }
 
+int profile__add_lock_user(struct profile *p, uint64_t id, int kind, size_t attr, uint64_t waits,
+			   uint64_t total_ns)
+{
+	struct prof_shared_lock *l = NULL;
+	struct prof_lock_user *users;
+
+	for (size_t i = 0; i < p->nlocks && !l; i++)
+		if (p->locks[i].id == id)
+			l = &p->locks[i];
+	if (!l) {
+		l = realloc(p->locks, (p->nlocks + 1) * sizeof(*l));
+		if (!l)
+			return -ENOMEM;
+		p->locks = l;
+		l = memset(&l[p->nlocks++], 0, sizeof(*l));
+		l->id = id;
+		l->kind = kind;
+	}
+	for (size_t i = 0; i < l->nusers; i++) {
+		if (l->users[i].attr == attr) {
+			l->users[i].waits += waits;
+			l->users[i].total_ns += total_ns;
+			return 0;
+		}
+	}
+	users = realloc(l->users, (l->nusers + 1) * sizeof(*users));
+	if (!users)
+		return -ENOMEM;
+	l->users = users;
+	users[l->nusers++] = (struct prof_lock_user){attr, waits, total_ns};
+	return 0;
+}
+
 void profile__pop_attr(struct profile *p)
 {
 	if (p->nattrs)
@@ -132,6 +165,9 @@ void profile__free(struct profile *p)
 		free(p->coverage[i].status);
 		free(p->coverage[i].why);
 	}
+	for (i = 0; i < p->nlocks; i++)
+		free(p->locks[i].users);
+	free(p->locks);
 	free(p->classes);
 	free(p->coverage);
 	free(p->target.version);
@@ -285,18 +321,7 @@ static json_t *attr_json(const struct prof_attr *a, int *err)
 	/* clang-format on */
 }
 
-static json_t *class_json(const struct prof_class *c, int *err)
-{
-	return pack(err, "{s:s, s:s*, s:o, s:b}", "owner", c->owner, "qualname", c->qualname,
-		    "allocs", u64(c->allocs, err), "dict", c->dict);
-}
-
-static json_t *coverage_json(const struct prof_coverage *c, int *err)
-{
-	return pack(err, "{s:s, s:s, s:s}", "kind", c->kind, "status", c->status, "why", c->why);
-}
-
-/* A JSON array of n items made by one of the *_json functions above. */
+/* A JSON array of n items, each made by item_json. */
 #define ARRAY_JSON(items, n, item_json, err)                                                       \
 	({                                                                                         \
 		json_t *arr_ = json_array();                                                       \
@@ -308,16 +333,41 @@ static json_t *coverage_json(const struct prof_coverage *c, int *err)
 		arr_ ?: nomem(err);                                                                \
 	})
 
+static json_t *class_json(const struct prof_class *c, int *err)
+{
+	return pack(err, "{s:s, s:s*, s:o, s:b}", "owner", c->owner, "qualname", c->qualname,
+		    "allocs", u64(c->allocs, err), "dict", c->dict);
+}
+
+static json_t *lock_user_json(const struct prof_lock_user *u, int *err)
+{
+	return pack(err, "{s:I, s:o, s:o}", "attr", (json_int_t)u->attr, "waits",
+		    u64(u->waits, err), "total_ns", u64(u->total_ns, err));
+}
+
+static json_t *shared_lock_json(const struct prof_shared_lock *l, int *err)
+{
+	return pack(err, "{s:o, s:s, s:o}", "id", u64(l->id, err), "kind",
+		    profile__lock_kind_name(l->kind), "users",
+		    ARRAY_JSON(l->users, l->nusers, lock_user_json, err));
+}
+
+static json_t *coverage_json(const struct prof_coverage *c, int *err)
+{
+	return pack(err, "{s:s, s:s, s:s}", "kind", c->kind, "status", c->status, "why", c->why);
+}
+
 static json_t *profile_json(const struct profile *p, int *err)
 {
 	json_t *attrs = ARRAY_JSON(p->attrs, p->nattrs, attr_json, err);
 	json_t *classes = ARRAY_JSON(p->classes, p->nclasses, class_json, err);
 	json_t *coverage = ARRAY_JSON(p->coverage, p->ncoverage, coverage_json, err);
+	json_t *locks = ARRAY_JSON(p->locks, p->nlocks, shared_lock_json, err);
 
 	/* clang-format off */
 	return pack(err, "{s:s, s:{s:s, s:s}, s:{s:I, s:s, s:s?, s:s, s:s*},"
 			 " s:s, s:s, s:I, s:o, s:o, s:{s:[o, o], s:[o, o], s:o},"
-			 " s:{s:o, s:o, s:o, s:o, s:o, s:o}, s:o, s:o, s:o, s:o}",
+			 " s:{s:o, s:o, s:o, s:o, s:o, s:o}, s:o, s:o, s:o, s:o, s:o}",
 		    "schema", PROFILE_SCHEMA,
 		    "tool",
 			"name", "attrprof",
@@ -349,7 +399,8 @@ static json_t *profile_json(const struct profile *p, int *err)
 		    "unattributed_lock_wait_ns", locks_json(p->unattributed, err),
 		    "attributes", attrs,
 		    "classes", classes,
-		    "coverage", coverage);
+		    "coverage", coverage,
+		    "locks", locks);
 	/* clang-format on */
 }
 
@@ -688,6 +739,44 @@ static int get_array(struct reader *r, json_t *root, const char *key,
 	return err;
 }
 
+static int get_lock_kind(const char *name)
+{
+	for (int k = 0; k < LOCK_KINDS; k++)
+		if (!strcmp(name, profile__lock_kind_name(k)))
+			return k;
+	return -1;
+}
+
+static int get_shared_lock(struct reader *r, json_t *obj, const char *path, struct profile *p)
+{
+	json_t *kind = member(r, obj, path, "kind", JSON_STRING, "a string");
+	json_t *users = kind ? member(r, obj, path, "users", JSON_ARRAY, "an array") : NULL;
+	char upath[JPATH_LEN];
+	uint64_t id, attr, waits, total;
+	int k;
+
+	if (!users || get_u64(r, obj, path, "id", &id))
+		return -EINVAL;
+	k = get_lock_kind(json_string_value(kind));
+	if (k < 0)
+		return bad(r, path, "kind", "expected pthread, python or gil");
+	for (size_t i = 0; i < json_array_size(users); i++) {
+		json_t *u = json_array_get(users, i);
+
+		snprintf(upath, sizeof(upath), "%s.users[%zu]", path, i);
+		if (!json_is_object(u))
+			return bad(r, "", upath, "expected an object");
+		if (get_u64(r, u, upath, "attr", &attr) || get_u64(r, u, upath, "waits", &waits) ||
+		    get_u64(r, u, upath, "total_ns", &total))
+			return -EINVAL;
+		if (attr >= p->nattrs)
+			return bad(r, upath, "attr", "expected the index of an attribute");
+		if (profile__add_lock_user(p, id, k, attr, waits, total))
+			return no_memory(r);
+	}
+	return 0;
+}
+
 static int get_profile(struct reader *r, json_t *root, struct profile *p)
 {
 	const char *schema = json_string_value(json_object_get(root, "schema"));
@@ -734,7 +823,8 @@ static int get_profile(struct reader *r, json_t *root, struct profile *p)
 					: bad(r, "", apath, "expected an object");
 	}
 	return err ?: get_array(r, root, "classes", get_class, p) ?:
-		       get_array(r, root, "coverage", get_coverage, p);
+		       get_array(r, root, "coverage", get_coverage, p) ?:
+		       get_array(r, root, "locks", get_shared_lock, p);
 }
 
 int profile__read(const char *path, struct profile *p, char *err, size_t errlen)

@@ -73,6 +73,25 @@ struct prof_dropped {
 	uint64_t unprobeable;	   /* matched functions whose first instruction uprobes refuse */
 };
 
+/* One attribute's blocked waits on a shared lock. */
+struct prof_lock_user {
+	size_t attr; /* index in attrs */
+	uint64_t waits;
+	uint64_t total_ns;
+};
+
+/*
+ * A lock that accesses blocked on, and which attributes did: attributes
+ * sharing one lock, with their read (get) and write (set) counts in attrs,
+ * tell a readers-writer lock from a striped one. Ids, never addresses.
+ */
+struct prof_shared_lock {
+	uint64_t id;
+	int kind; /* enum lock_kind */
+	struct prof_lock_user *users;
+	size_t nusers;
+};
+
 /* Python: instances created per class (from PyType_GenericAlloc). */
 struct prof_class {
 	char *owner;	/* tp_name */
@@ -110,6 +129,8 @@ struct profile {
 	size_t nclasses;
 	struct prof_coverage *coverage;
 	size_t ncoverage;
+	struct prof_shared_lock *locks;
+	size_t nlocks;
 };
 
 /* Name of a lock kind in profiles and reports ("pthread", "python", "gil"). */
@@ -122,6 +143,13 @@ const char *profile__lock_kind_name(enum lock_kind kind);
  */
 struct prof_attr *profile__add_attr(struct profile *p, const char *owner, const char *name,
 				    const char *kind, const char *op);
+
+/*
+ * Adds waits of attribute attr to the lock with this id (created, with
+ * kind, on first use). Returns 0 or -ENOMEM.
+ */
+int profile__add_lock_user(struct profile *p, uint64_t id, int kind, size_t attr, uint64_t waits,
+			   uint64_t total_ns);
 
 /* Removes and frees the last attribute. */
 void profile__pop_attr(struct profile *p);

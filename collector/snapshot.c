@@ -82,23 +82,54 @@ static void add_lock(struct prof_lock *dst, const struct lock_stats *src)
 		dst->hist[i] += src->hist[i];
 }
 
-/* Charges every (attribute, kind) entry of lock_waits to its attribute or to unattributed. */
 /* Where each attribute id's prof_attr is in the profile; -1 for none. */
 struct id_index {
 	ssize_t *of;
 	uint32_t n;
 };
 
-/* Charges every (attribute, kind) entry of lock_waits to its attribute or to unattributed. */
+/* Profile ids for lock addresses, in order of first sight; addresses never leave the collector. */
+struct lock_ids {
+	uint64_t *addr;
+	size_t n;
+};
+
+static int lock_id(struct lock_ids *ids, uint64_t addr, uint64_t *id)
+{
+	uint64_t *v;
+
+	for (size_t i = 0; i < ids->n; i++) {
+		if (ids->addr[i] == addr) {
+			*id = i + 1;
+			return 0;
+		}
+	}
+	v = realloc(ids->addr, (ids->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	ids->addr = v;
+	v[ids->n++] = addr;
+	*id = ids->n;
+	return 0;
+}
+
+/*
+ * Charges every (attribute, kind, lock) entry of lock_waits to its
+ * attribute or to unattributed, and notes which attributes waited on each
+ * lock (the GIL aside: every thread shares it).
+ */
 static int collect_locks(struct attrprof_bpf *skel, const struct id_index *ix, struct profile *p)
 {
 	int fd = bpf_map__fd(skel->maps.lock_waits);
 	struct lock_key key, next, *prev = NULL;
+	struct lock_ids ids = {};
 	struct lock_stats *cpu;
-	int ncpus;
+	int ncpus, ret = 0;
 
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		struct prof_lock *locks = p->unattributed;
+	while (!ret && !bpf_map_get_next_key(fd, prev, &next)) {
+		struct prof_lock *locks = p->unattributed, sum = {};
+		ssize_t attr = -1;
+		uint64_t id;
 
 		key = next;
 		prev = &key;
@@ -108,16 +139,26 @@ static int collect_locks(struct attrprof_bpf *skel, const struct id_index *ix, s
 			/* The calibration attributes take no locks; a Python id may be unnamed. */
 			if (key.attr >= ix->n || ix->of[key.attr] < 0)
 				continue;
-			locks = p->attrs[ix->of[key.attr]].locks;
+			attr = ix->of[key.attr];
+			locks = p->attrs[attr].locks;
 		}
 		cpu = read_percpu(fd, &key, sizeof(*cpu), &ncpus);
-		if (!cpu)
-			return -errno;
-		for (int c = 0; c < ncpus; c++)
+		if (!cpu) {
+			ret = -errno;
+			break;
+		}
+		for (int c = 0; c < ncpus; c++) {
 			add_lock(&locks[key.kind], &cpu[c]);
+			add_lock(&sum, &cpu[c]);
+		}
 		free(cpu);
+		if (attr >= 0 && key.lock && key.kind != LOCK_GIL)
+			ret = lock_id(&ids, key.lock, &id)
+				      ?: profile__add_lock_user(p, id, key.kind, attr, sum.count,
+								sum.total_ns);
 	}
-	return 0;
+	free(ids.addr);
+	return ret;
 }
 
 static int collect_drops(struct attrprof_bpf *skel, struct profile *p)

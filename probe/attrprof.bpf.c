@@ -214,19 +214,22 @@ int futex_enter(struct trace_event_raw_sys_enter *ctx)
 	ts = thread_state(false);
 	if (!ts)
 		return 0;
-	if (ts->in_take_gil)
+	if (ts->in_take_gil) {
 		ts->wait_kind = LOCK_GIL;
-	else if (ts->lock_addr && uaddr - ts->lock_addr < LOCK_SPAN)
+		ts->wait_lock = 0;
+	} else if (ts->lock_addr && uaddr - ts->lock_addr < LOCK_SPAN) {
 		ts->wait_kind = ts->lock_kind;
-	else
+		ts->wait_lock = ts->lock_addr;
+	} else {
 		return 0;
+	}
 	ts->wait_start = bpf_ktime_get_ns();
 	return 0;
 }
 
-static __always_inline struct lock_stats *lock_stats_of(__u32 attr, __u32 kind)
+static __always_inline struct lock_stats *lock_stats_of(__u32 attr, __u32 kind, __u64 lock)
 {
-	struct lock_key key = {.attr = attr, .kind = kind};
+	struct lock_key key = {.attr = attr, .kind = kind, .lock = lock};
 	struct lock_stats *l;
 
 	l = bpf_map_lookup_elem(&lock_waits, &key);
@@ -257,7 +260,7 @@ int futex_exit(struct trace_event_raw_sys_exit *ctx)
 	ts->waited_ns += wait; /* off the CPU, but as a lock wait: not off-CPU time */
 	if (ts->depth > 0)
 		attr = ts->stack[(ts->depth - 1) & (MAX_STACK_DEPTH - 1)].attr;
-	l = lock_stats_of(attr, ts->wait_kind);
+	l = lock_stats_of(attr, ts->wait_kind, ts->wait_lock);
 	if (!l)
 		return 0;
 	__sync_fetch_and_add(&l->count, 1);

@@ -103,6 +103,7 @@ struct inflight_key {
 struct lock_key {
 	__u32 attr;
 	__u32 kind;
+	__u64 lock; /* the lock's address, to see which attributes share one; 0 for the GIL */
 };
 
 struct lock_stats {

@@ -54,6 +54,7 @@ struct thread_state {
 	__u64 probe_ns;	   /* wall time probe hits cost this thread so far */
 	__u64 lock_addr;   /* lock last asked for by this thread */
 	__u64 wait_start;
+	__u64 wait_lock;    /* the lock of the futex wait in progress */
 	__u64 switched_out; /* when the thread last left the CPU inside an access, else 0 */
 	__u64 off_cpu_ns;   /* off-CPU time inside accesses so far */
 	__u64 waited_ns;    /* lock waits so far, taken out of off-CPU time */

@@ -95,6 +95,8 @@ struct facts {
 	double work_ns;	  /* (total - all lock waits) / timed */
 	uint64_t wait_ns; /* pthread and python lock waits, GIL excluded */
 	uint64_t waits;
+	/* Over every attribute that blocked on a lock this one blocked on. */
+	uint64_t lock_reads, lock_writes;
 };
 
 static const char *or_empty(const char *s)
@@ -116,6 +118,26 @@ static const char *owner_of(const struct prof_attr *a)
 static double share(double part, double whole)
 {
 	return whole > 0 ? part / whole : 0;
+}
+
+/* Sums the reads and writes of the attributes sharing a lock with attribute idx. */
+static void shared_lock_counts(const struct profile *p, size_t idx, struct facts *f)
+{
+	for (size_t l = 0; l < p->nlocks; l++) {
+		const struct prof_shared_lock *lk = &p->locks[l];
+		bool mine = false;
+
+		for (size_t u = 0; u < lk->nusers && !mine; u++)
+			mine = lk->users[u].attr == idx;
+		for (size_t u = 0; mine && u < lk->nusers; u++) {
+			const struct prof_attr *b = &p->attrs[lk->users[u].attr];
+
+			if (eq(b->op, "get") || eq(b->op, "call"))
+				f->lock_reads += b->count;
+			else
+				f->lock_writes += b->count;
+		}
+	}
 }
 
 static void facts_of(const struct profile *p, size_t idx, struct facts *f)
@@ -147,6 +169,7 @@ static void facts_of(const struct profile *p, size_t idx, struct facts *f)
 		f->wait_ns += a->locks[k].total_ns;
 		f->waits += a->locks[k].count;
 	}
+	shared_lock_counts(p, idx, f);
 	f->timed = !eq(p->mode, "count") && a->timed && p->duration_ns;
 	f->secs = (double)p->duration_ns / 1e9;
 	if (a->timed) {
@@ -312,7 +335,10 @@ static bool rule_shard(const struct facts *f, struct advice *v)
 {
 	const struct prof_attr *a = f->a;
 	double wait = share(f->wait_ns, a->total_ns), saved;
-	double per_write = (double)f->reads / (double)(f->writes ? f->writes : 1);
+	/* Who else takes the lock decides between readers-writer and stripes. */
+	uint64_t reads = f->lock_reads + f->lock_writes ? f->lock_reads : f->reads;
+	uint64_t writes = f->lock_reads + f->lock_writes ? f->lock_writes : f->writes;
+	double per_write = (double)reads / (double)(writes ? writes : 1);
 	char lw[UNITS_BUF], d[UNITS_BUF];
 
 	if (!enough(f) || a->threads < SHARD_MIN_THREADS || f->waits < SHARD_MIN_WAITS ||
@@ -339,11 +365,12 @@ static bool rule_shard(const struct facts *f, struct advice *v)
 			 "hash of the object), or make it a pthread_rwlock_t if most callers "
 			 "only read.",
 			 or_empty(a->name));
-	else if (f->writes && per_write >= SHARD_RW_MIN_READS_PER_WRITE)
+	else if (writes && per_write >= SHARD_RW_MIN_READS_PER_WRITE)
 		snprintf(v->how_to, sizeof(v->how_to),
-			 "Reads of %s outnumber writes %.0f to 1: guard it with a readers-writer "
-			 "lock so readers stop excluding each other.",
-			 or_empty(a->name), per_write);
+			 "Reads outnumber writes %.0f to 1 among the accesses waiting on the lock "
+			 "%s takes: make it a readers-writer lock so readers stop excluding each "
+			 "other.",
+			 per_write, or_empty(a->name));
 	else
 		snprintf(v->how_to, sizeof(v->how_to),
 			 "Stripe the lock %s takes: keep N threading.Lock objects and take "

@@ -135,7 +135,7 @@ Test(advice, contended_mutex_gets_shard, .timeout = 120)
 {
 	char prof[256], err[8192];
 	char *argv[] = {ATTRPROF,  "record",	"-o", prof,	 "--func", "model_get_*", "--",
-			ACCESSORS, "--threads", "4",  "--iters", "400",	   NULL};
+			ACCESSORS, "--threads", "6",  "--iters", "1500",   NULL};
 	struct profile p = {};
 	struct advice *v = NULL;
 	const struct advice *a;
@@ -148,7 +148,7 @@ Test(advice, contended_mutex_gets_shard, .timeout = 120)
 	read_profile(prof, &p);
 	cr_assert_eq(advise__profile(&p, &v, &n), 0);
 	a = first_for(&p, v, n, "accessors", "model_get_locked", "call");
-	cr_assert_not_null(a, "no recommendation for model_get_locked");
+	cr_assert_not_null(a, "no recommendation for model_get_locked (profile kept: %s)", prof);
 	cr_assert_eq(a->action, ADVICE_SHARD, "got %s", advise__action_name(a->action));
 	free(v);
 	profile__free(&p);

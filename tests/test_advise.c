@@ -379,6 +379,34 @@ Test(advise, shard_suggests_rwlock_when_reads_dominate)
 	profile__free(&p);
 }
 
+Test(advise, shard_counts_everyone_on_the_lock)
+{
+	struct profile p;
+	struct advice a;
+
+	/*
+	 * Catalog.lookup reads alone would not say readers-writer (no write of
+	 * it), but the lock it waits on is also taken by 100 writes of another
+	 * attribute, against its 2000 reads: 20 to 1.
+	 */
+	shard_profile(&p, 0.5, LOCK_PYTHON, 500);
+	attr(&p, "Catalog", "reindex", "descriptor", "set", 100, 100);
+	cr_assert_eq(profile__add_lock_user(&p, 1, LOCK_PYTHON, 0, 500, 1000), 0);
+	cr_assert_eq(profile__add_lock_user(&p, 1, LOCK_PYTHON, 1, 5, 10), 0);
+	cr_assert(has_action(&p, ADVICE_SHARD, &a));
+	cr_assert_not_null(strstr(a.how_to, "20 to 1"), "%s", a.how_to);
+	profile__free(&p);
+
+	/* The same lock shared with as many writes as reads: stripes, not readers-writer. */
+	shard_profile(&p, 0.5, LOCK_PYTHON, 500);
+	attr(&p, "Catalog", "reindex", "descriptor", "set", 2000, 100);
+	cr_assert_eq(profile__add_lock_user(&p, 1, LOCK_PYTHON, 0, 500, 1000), 0);
+	cr_assert_eq(profile__add_lock_user(&p, 1, LOCK_PYTHON, 1, 5, 10), 0);
+	cr_assert(has_action(&p, ADVICE_SHARD, &a));
+	cr_assert_not_null(strstr(a.how_to, "Stripe"), "%s", a.how_to);
+	profile__free(&p);
+}
+
 /* 1000 writes of Signup.email at mean_ns each, on_cpu of it on the CPU. */
 static void defer_profile(struct profile *p, const char *kind, uint64_t mean_ns, double on_cpu)
 {
@@ -556,7 +584,7 @@ Test(advise, interpreter_getsets_get_no_read_advice)
 	struct profile p;
 	struct advice *v;
 
-	/* Expensive and repeated, like a cached_property's own __dict__ reads: not the user's code. */
+	/* Expensive and repeated, as cached_property's own __dict__ reads: not user code. */
 	python_profile(&p);
 	attr(&p, "Order", "__dict__", "getset", "get", 20000, 7000)->signals.repeat_reads = 19000;
 	cr_assert_eq(advise(&p, &v), 0);

@@ -93,6 +93,7 @@ static void fill(struct profile *p)
 		fill_lock(&a->locks[i], 11 + i);
 		fill_lock(&a->locks[(i + 1) % LOCK_KINDS], 20 + i);
 		a->signals = (struct prof_signals){700 + i, 30 + i, 123456789ULL + i};
+		cr_assert_eq(profile__add_lock_user(p, 7, LOCK_PYTHON, i, 10 + i, 1000 + i), 0);
 	}
 }
 
@@ -134,6 +135,14 @@ static void assert_same(const struct profile *a, const struct profile *b)
 		cr_assert_arr_eq(x->locks, y->locks, sizeof(x->locks), "attrs[%zu].locks", i);
 		cr_assert_arr_eq(&x->signals, &y->signals, sizeof(x->signals), "attrs[%zu].signals",
 				 i);
+	}
+	cr_assert_eq(a->nlocks, b->nlocks);
+	for (i = 0; i < a->nlocks; i++) {
+		cr_assert_eq(a->locks[i].id, b->locks[i].id);
+		cr_assert_eq(a->locks[i].kind, b->locks[i].kind);
+		cr_assert_eq(a->locks[i].nusers, b->locks[i].nusers);
+		cr_assert_arr_eq(a->locks[i].users, b->locks[i].users,
+				 a->locks[i].nusers * sizeof(*a->locks[i].users));
 	}
 }
 
@@ -184,7 +193,7 @@ Test(profile, dump_matches_golden)
 		"\"count\":1,\"total\":5,\"p50\":5,\"p99\":5,\"max\":5,\"histogram\":[[5,1]],"
 		"\"by_kind\":{\"pthread\":{\"count\":1,\"total\":5,\"p50\":5,\"p99\":5,\"max\":5,"
 		"\"histogram\":[[5,1]]}}},\"signals\":{\"repeat_reads\":0,\"concurrent\":0,"
-		"\"off_cpu_ns\":0}}],\"classes\":[],\"coverage\":[]}";
+		"\"off_cpu_ns\":0}}],\"classes\":[],\"coverage\":[],\"locks\":[]}";
 	const char *head = "{\n \"schema\": \"attrprof.profile/2\",\n \"tool\": {\n  \"name\"";
 	char *buf = NULL, *compact;
 	size_t len;

@@ -76,6 +76,15 @@ Test(record, counts_and_lock_waits_with_four_threads, .timeout = 180)
 		     (unsigned long)outer.count);
 	cr_assert_eq(plain.count, 0);
 	cr_assert_gt(find_attr(&p, "model_get_locked")->locks[LOCK_PTHREAD].count, 0);
+	/* Two mutexes, each waited on by the one accessor that takes it. */
+	cr_assert_eq(p.nlocks, 2, "%zu locks", p.nlocks);
+	for (size_t i = 0; i < p.nlocks; i++) {
+		const char *user = p.attrs[p.locks[i].users[0].attr].name;
+
+		cr_assert_eq(p.locks[i].nusers, 1);
+		cr_assert(!strcmp(user, "model_get_locked") || !strcmp(user, "model_get_inner"),
+			  "%s waited on a mutex", user);
+	}
 
 	/*
 	 * Every call was timed. (Outer's time minus the probe costs inside it
