@@ -526,6 +526,63 @@ static int put_recommendations(FILE *out, const struct profile *p)
 	return 0;
 }
 
+/* Latency histograms of the heaviest attributes, one line each. */
+#define SPARK_ATTRS 3
+#define SPARK_CELLS 40
+
+/*
+ * One line: the attribute, the lower bound of its first non-empty slot, a
+ * bar per slot up to the last non-empty one (eight heights, scaled to the
+ * fullest; slots merge in twos, fours... to fit SPARK_CELLS), its upper bound.
+ */
+static void put_spark(FILE *out, const struct prof_attr *a)
+{
+	static const char *const bars[] = {" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+	uint64_t cells[SPARK_CELLS] = {0}, top = 0;
+	char lo[UNITS_BUF], hi[UNITS_BUF];
+	int first = -1, last = -1, merge = 1, n;
+
+	for (int i = 0; i < HIST_SLOTS; i++) {
+		if (!a->hist[i])
+			continue;
+		if (first < 0)
+			first = i;
+		last = i;
+	}
+	if (first < 0)
+		return;
+	while ((last - first) / merge + 1 > SPARK_CELLS)
+		merge *= 2;
+	n = (last - first) / merge + 1;
+	for (int i = first; i <= last; i++)
+		cells[(i - first) / merge] += a->hist[i];
+	for (int c = 0; c < n; c++)
+		top = cells[c] > top ? cells[c] : top;
+	put_attr(out, a, 24);
+	fprintf(out, " %8s ", units__ns(lo, sizeof(lo), hist__lower(first)));
+	/* Any non-empty cell shows at least the lowest bar; the fullest, the highest. */
+	for (int c = 0; c < n; c++)
+		fputs(bars[cells[c] ? 1 + cells[c] * 7 / top : 0], out);
+	fprintf(out, " %s\n", units__ns(hi, sizeof(hi), hist__upper(last)));
+}
+
+static void put_sparks(FILE *out, const struct profile *p, const size_t *order, size_t rows)
+{
+	size_t shown = 0;
+
+	if (report__count_only(p))
+		return;
+	for (size_t i = 0; i < rows && shown < SPARK_ATTRS; i++) {
+		const struct prof_attr *a = &p->attrs[order[i]];
+
+		if (!report__latency_measured(p, a))
+			continue;
+		if (!shown++)
+			fputs("\nlatency histograms:\n", out);
+		put_spark(out, a);
+	}
+}
+
 int report__render_text(FILE *out, const struct profile *p, const struct report_opts *o)
 {
 	char cnt[UNITS_BUF], total[UNITS_BUF];
@@ -558,6 +615,7 @@ int report__render_text(FILE *out, const struct profile *p, const struct report_
 		if (rows < n - idle)
 			fprintf(out, "%zu more attribute%s called (--top 0 lists all)\n",
 				n - idle - rows, n - idle - rows == 1 ? " was" : "s were");
+		put_sparks(out, p, order, rows);
 	}
 	if (idle && idle < n)
 		fprintf(out, "%zu more attribute%s probed but never called\n", idle,

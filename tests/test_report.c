@@ -201,6 +201,11 @@ Test(report, text_golden)
 		" 98.3us 98.3us 98.3us 3.93ms         -       1\n"
 		"shop.set_name       function/call    40    20.0 98.3us"
 		" 98.3us 98.3us 98.3us 3.93ms         -       1\n"
+		"\n"
+		"latency histograms:\n"
+		"shop.get_user              1.02us \u2588                   \u2581 1.31ms\n"
+		"libshop.so.cart_total       197us \u2588 229us\n"
+		"shop.get_name              98.3us \u2588 115us\n"
 		"1 more attribute was probed but never called\n"
 		"lock waits outside any traced access: 3 waits, 1.20ms\n";
 	/* clang-format on */
