@@ -25,13 +25,14 @@ static void skip_unless_usable(void)
 		cr_skip_test("%s is not installed on this machine", PYTHON);
 }
 
-static void record_scenario(const char *scenario, struct profile *p)
+/* Records scenario into p; prof (256 bytes) gets the file's path, kept for a failure's message. */
+static void record_scenario(const char *scenario, struct profile *p, char *prof)
 {
-	char prof[256], err[8192];
+	char err[8192];
 	char *argv[] = {ATTRPROF,	 "record",	   "-o", prof, "--", PYTHON,
 			ADVICE_WORKLOAD, (char *)scenario, NULL};
 
-	temp_path(prof, sizeof(prof), "advice.json");
+	temp_path(prof, 256, "advice.json");
 	cr_assert_eq(run_cmd(argv, NULL, 0, err, sizeof(err), 120000), 0, "%s", err);
 	read_profile(prof, p);
 }
@@ -58,13 +59,15 @@ static void expect_action(const char *scenario, const char *owner, const char *n
 	struct profile p = {};
 	struct advice *v = NULL;
 	const struct advice *a;
+	char prof[256];
 	size_t n = 0;
 
 	skip_unless_usable();
-	record_scenario(scenario, &p);
+	record_scenario(scenario, &p, prof);
 	cr_assert_eq(advise__profile(&p, &v, &n), 0);
 	a = first_for(&p, v, n, owner, name, op);
-	cr_assert_not_null(a, "%s: no recommendation for %s.%s (%s)", scenario, owner, name, op);
+	cr_assert_not_null(a, "%s: no recommendation for %s.%s (%s); profile: %s", scenario, owner,
+			   name, op, prof);
 	cr_assert_eq(a->action, want, "%s: %s.%s got %s, expected %s", scenario, owner, name,
 		     advise__action_name(a->action), advise__action_name(want));
 	cr_assert_gt(a->nevidence, 0);
@@ -102,10 +105,11 @@ Test(advice, many_dict_instances_get_slots, .timeout = 120)
 	struct profile p = {};
 	struct advice *v = NULL;
 	bool found = false;
+	char prof[256];
 	size_t n = 0;
 
 	skip_unless_usable();
-	record_scenario("slots", &p);
+	record_scenario("slots", &p, prof);
 	cr_assert_eq(advise__profile(&p, &v, &n), 0);
 	for (size_t i = 0; i < n; i++)
 		if (v[i].action == ADVICE_SLOTS && v[i].cls != SIZE_MAX &&
@@ -120,10 +124,11 @@ Test(advice, well_behaved_workload_gets_none, .timeout = 120)
 {
 	struct profile p = {};
 	struct advice *v = NULL;
+	char prof[256];
 	size_t n = 0;
 
 	skip_unless_usable();
-	record_scenario("quiet", &p);
+	record_scenario("quiet", &p, prof);
 	cr_assert_eq(advise__profile(&p, &v, &n), 0);
 	cr_assert_eq(n, 0, "%zu recommendations, the first: %s", n,
 		     n ? advise__action_name(v[0].action) : "");

@@ -30,7 +30,7 @@ class Invoice:
 
 
 def cache():
-    invoices = [Invoice([(i % 17 + 0.5, j % 5 + 1) for j in range(40)]) for i in range(200)]
+    invoices = [Invoice([(i % 17 + 0.5, j % 5 + 1) for j in range(200)]) for i in range(200)]
     for _ in range(30):
         for inv in invoices:
             inv.total
@@ -45,7 +45,12 @@ class Secret:
     def __get__(self, obj, objtype=None):
         if obj is None:
             return self
-        return hashlib.sha256(getattr(obj, self.slot)).hexdigest()
+        # Rounds of a small hash, tens of microseconds in all: hashlib releases the GIL
+        # only for inputs over 2 KiB, which would bring lock probes into every read.
+        digest = getattr(obj, self.slot)
+        for _ in range(40):
+            digest = hashlib.sha256(digest).digest()
+        return digest.hex()
 
     def __set__(self, obj, value):
         setattr(obj, self.slot, value)
