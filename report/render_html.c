@@ -13,6 +13,7 @@
  * fragment "#sort=KEY" or "#sort=KEY:asc|desc" that sorts the table on load.
  */
 #include <errno.h>
+#include <math.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -161,20 +162,6 @@ static void put_kind_op(FILE *out, const struct prof_attr *a)
 	put_esc(out, a->op);
 }
 
-/* An evidence figure in its unit: "1.25us", "75.0%", "12.0x", "120". */
-static char *evidence_value(char *buf, size_t len, double v, const char *unit)
-{
-	char num[UNITS_BUF];
-
-	if (unit && !strcmp(unit, "ns")) {
-		units__ns(buf, len, v > 0 ? (uint64_t)v : 0);
-		return buf;
-	}
-	units__rate(num, sizeof(num), v);
-	snprintf(buf, len, "%s%s", num, or_empty(unit));
-	return buf;
-}
-
 static void put_header(FILE *out, const struct profile *p)
 {
 	struct report_drop drops[REPORT_DROPS];
@@ -281,9 +268,12 @@ static void put_advice(FILE *out, const struct profile *p, const struct advice *
 
 			fputs("<li>", out);
 			put_esc(out, ev->name);
-			fprintf(out, ": %s (threshold %s)</li>\n",
-				evidence_value(val, sizeof(val), ev->value, ev->unit),
-				evidence_value(thr, sizeof(thr), ev->threshold, ev->unit));
+			fprintf(out, ": %s", units__figure(val, sizeof(val), ev->value, ev->unit));
+			/* NAN: a figure given for information, with no bound. */
+			if (!isnan(ev->threshold))
+				fprintf(out, " (threshold %s)",
+					units__figure(thr, sizeof(thr), ev->threshold, ev->unit));
+			fputs("</li>\n", out);
 		}
 		fputs("</ul>\n<p class=\"how\">", out);
 		put_esc(out, ad->how_to);

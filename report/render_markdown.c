@@ -7,6 +7,7 @@
  * place for everything.
  */
 #include <errno.h>
+#include <math.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -55,20 +56,6 @@ static void put_attr(FILE *out, const struct prof_attr *a)
 	put_md(out, a->name);
 }
 
-/* An evidence figure in its unit: "1.25us", "75.0%", "12.0x", "120". */
-static char *evidence_value(char *buf, size_t len, double v, const char *unit)
-{
-	char num[UNITS_BUF];
-
-	if (unit && !strcmp(unit, "ns")) {
-		units__ns(buf, len, v > 0 ? (uint64_t)v : 0);
-		return buf;
-	}
-	units__rate(num, sizeof(num), v);
-	snprintf(buf, len, "%s%s", num, or_empty(unit));
-	return buf;
-}
-
 /* What a recommendation is about: an attribute with its kind/op, or a class. */
 static void put_subject(FILE *out, const struct profile *p, const struct advice *ad)
 {
@@ -115,9 +102,11 @@ static void put_advice(FILE *out, const struct profile *p, const struct advice *
 
 			fputs(e ? ", " : " Evidence: ", out);
 			put_md(out, ev->name);
-			fprintf(out, " %s (threshold %s)",
-				evidence_value(val, sizeof(val), ev->value, ev->unit),
-				evidence_value(thr, sizeof(thr), ev->threshold, ev->unit));
+			fprintf(out, " %s", units__figure(val, sizeof(val), ev->value, ev->unit));
+			/* NAN: a figure given for information, with no bound. */
+			if (!isnan(ev->threshold))
+				fprintf(out, " (threshold %s)",
+					units__figure(thr, sizeof(thr), ev->threshold, ev->unit));
 		}
 		fputs(ad->nevidence ? ". How: " : " How: ", out);
 		put_md(out, ad->how_to);

@@ -419,21 +419,6 @@ static void put_coverage(FILE *out, const struct profile *p)
 	}
 }
 
-/* One figure of the evidence: durations in ns units, shares in %, counts and ratios bare. */
-static void fmt_figure(char *buf, size_t len, double v, const char *unit)
-{
-	char u[UNITS_BUF];
-
-	if (!strcmp(unit, "ns"))
-		snprintf(buf, len, "%s", units__ns(u, sizeof(u), v > 0 ? (uint64_t)(v + 0.5) : 0));
-	else if (!strcmp(unit, "%"))
-		snprintf(buf, len, "%.3g%%", v);
-	else if (v >= 0 && v < 1000 && v == (double)(uint64_t)v)
-		snprintf(buf, len, "%.0f%s", v, unit);
-	else
-		snprintf(buf, len, "%s%s", units__rate(u, sizeof(u), v), unit);
-}
-
 /*
  * "   evidence: reads per write 420 (>= 10), mean read 1.53us (>= 1.00us)",
  * wrapped between items so a figure stays next to its threshold. A NAN
@@ -449,11 +434,11 @@ static void put_evidence(FILE *out, const struct advice *v)
 		bool last = i + 1 == v->nevidence;
 		size_t n;
 
-		fmt_figure(val, sizeof(val), e->value, e->unit);
+		units__figure(val, sizeof(val), e->value, e->unit);
 		if (isnan(e->threshold)) {
 			snprintf(item, sizeof(item), "%s %s%s", e->name, val, last ? "" : ",");
 		} else {
-			fmt_figure(thr, sizeof(thr), e->threshold, e->unit);
+			units__figure(thr, sizeof(thr), e->threshold, e->unit);
 			snprintf(item, sizeof(item), "%s %s (>= %s)%s", e->name, val, thr,
 				 last ? "" : ",");
 		}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include "units.h"
 
 /*
@@ -88,5 +89,22 @@ char *units__rate(char *buf, size_t len, double per_s)
 		snprintf(buf, len, "%.1f", per_s);
 	else
 		snprintf(buf, len, "%.2f", per_s);
+	return buf;
+}
+
+char *units__figure(char *buf, size_t len, double v, const char *unit)
+{
+	char u[UNITS_BUF];
+
+	if (!unit)
+		unit = "";
+	if (!strcmp(unit, "ns"))
+		snprintf(buf, len, "%s", units__ns(u, sizeof(u), v > 0 ? (uint64_t)(v + 0.5) : 0));
+	else if (!strcmp(unit, "%"))
+		snprintf(buf, len, "%.3g%%", v);
+	else if (v >= 0 && v < 1000 && v == (double)(uint64_t)v)
+		snprintf(buf, len, "%.0f%s", v, unit);
+	else
+		snprintf(buf, len, "%s%s", units__rate(u, sizeof(u), v), unit);
 	return buf;
 }

@@ -34,4 +34,12 @@ char *units__count(char *buf, size_t len, uint64_t n);
  */
 char *units__rate(char *buf, size_t len, double per_s);
 
+/*
+ * A recommendation's figure in its unit: unit "ns" as units__ns, "%" with
+ * three significant figures ("75%", "99.8%"), small whole numbers as they
+ * are ("20"), anything else as units__rate followed by the unit ("12.3kx").
+ * Writes into buf (truncated to len) and returns buf.
+ */
+char *units__figure(char *buf, size_t len, double v, const char *unit);
+
 #endif /* ATTRPROF_UNITS_H */
