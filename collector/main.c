@@ -19,6 +19,7 @@ static const struct {
 	{"record", cmd_record, "run a command under the probes and write a profile"},
 	{"attach", cmd_attach, "trace a running process and write a profile"},
 	{"report", cmd_report, "render a profile as a ranked table or JSON"},
+	{"diff", cmd_diff, "compare two profiles; exit 1 when an attribute regressed"},
 };
 
 /* libbpf's own messages (verifier logs among them) only when ATTRPROF_DEBUG is set. */

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Comparing two profiles: the rules are in diff.h. */
+#include <errno.h>
+#include <fnmatch.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include "diff.h"
+#include "hist.h"
+#include "units.h"
+
+#define ELLIPSIS "\xe2\x80\xa6" /* U+2026, one column */
+/* 21 + 13 + the figures' 58 + 9 separators: 100 columns. */
+#define ATTR_COLS 21
+#define KIND_COLS 13
+#define NOT_COMPARED "n/c"
+#define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
+
+void diff__default_limits(struct diff_limits *l)
+{
+	*l = (struct diff_limits){
+		.count_pct = 10,
+		.p99_pct = 25,
+		.total_pct = 25,
+		.lock_pct = 25,
+		.min_count = 100,
+	};
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static bool same_attr(const struct prof_attr *a, const struct prof_attr *b)
+{
+	return str_eq(a->owner, b->owner) && str_eq(a->name, b->name) && str_eq(a->kind, b->kind) &&
+	       str_eq(a->op, b->op);
+}
+
+static bool glob_match(const char *glob, const struct prof_attr *a)
+{
+	char full[512];
+
+	snprintf(full, sizeof(full), "%s.%s", a->owner ? a->owner : "", a->name ? a->name : "");
+	return !fnmatch(glob, full, 0) || (a->name && !fnmatch(glob, a->name, 0));
+}
+
+static bool selected(const struct diff_limits *l, const struct prof_attr *a)
+{
+	if (l->only && !glob_match(l->only, a))
+		return false;
+	return !(l->ignore && glob_match(l->ignore, a));
+}
+
+static void fill_side(struct diff_side *s, const struct prof_attr *a)
+{
+	struct prof_lock lock;
+
+	profile__lock_total(a->locks, &lock);
+	*s = (struct diff_side){
+		.count = a->count,
+		.timed = a->timed,
+		.p99_ns = hist__percentile(a->hist, 99, a->max_ns),
+		.total_ns = a->total_ns,
+		.lock_ns = lock.total_ns,
+	};
+}
+
+/* Increase from base to new in %: INFINITY from zero to more, 0 from zero to zero. */
+static double pct(double base, double new)
+{
+	if (base == 0)
+		return new > 0 ? INFINITY : 0;
+	return (new - base) / base * 100;
+}
+
+/*
+ * Whether new exceeds base by more than limit %. Cross-multiplied so that
+ * integer counts exactly at the limit (1000 -> 1100 at 10%) pass: the
+ * quotient would round to 10.000000000000002.
+ */
+static bool over(double base, double new, double limit)
+{
+	if (limit < 0 || new <= base)
+		return false;
+	return (new - base) * 100 > limit * base;
+}
+
+static bool timed_profile(const struct profile *p)
+{
+	return p->mode && !strcmp(p->mode, "timed");
+}
+
+static void compare_both(struct diff_entry *e, const struct diff_limits *l)
+{
+	const struct diff_side *b = &e->base, *n = &e->new;
+	double bc = b->timed, nc = n->timed;
+
+	e->count_pct = pct(b->count, n->count);
+	if (over(b->count, n->count, l->count_pct))
+		e->breaks |= DIFF_BREAK_COUNT;
+	e->p99_pct = e->total_pct = e->lock_pct = NAN;
+	e->latency_compared = b->timed >= l->min_count && n->timed >= l->min_count &&
+			      b->timed > 0 && n->timed > 0;
+	if (!e->latency_compared)
+		return;
+	e->p99_pct = pct(b->p99_ns, n->p99_ns);
+	if (over(b->p99_ns, n->p99_ns, l->p99_pct))
+		e->breaks |= DIFF_BREAK_P99;
+	e->total_pct = pct(b->total_ns / bc, n->total_ns / nc);
+	if (over(b->total_ns / bc, n->total_ns / nc, l->total_pct))
+		e->breaks |= DIFF_BREAK_TOTAL;
+	e->lock_pct = pct(b->lock_ns / bc, n->lock_ns / nc);
+	if (over(b->lock_ns / bc, n->lock_ns / nc, l->lock_pct))
+		e->breaks |= DIFF_BREAK_LOCK;
+}
+
+static void compare_new(struct diff_entry *e, const struct diff_limits *l, bool timed)
+{
+	e->count_pct = INFINITY;
+	e->p99_pct = e->total_pct = e->lock_pct = NAN;
+	if (e->new.count >= l->min_count && (!timed || e->new.total_ns >= DIFF_HOT_NS))
+		e->breaks |= DIFF_BREAK_NEW_HOT;
+}
+
+static int64_t signed_delta(uint64_t base, uint64_t new)
+{
+	return new >= base ? (int64_t)(new - base) : -(int64_t)(base - new);
+}
+
+/* Regressions first, then most total time added, then most calls added, then by name. */
+static int by_impact(const void *pa, const void *pb)
+{
+	const struct diff_entry *a = pa, *b = pb;
+	int64_t ta = signed_delta(a->base.total_ns, a->new.total_ns);
+	int64_t tb = signed_delta(b->base.total_ns, b->new.total_ns);
+	int64_t ca = signed_delta(a->base.count, a->new.count);
+	int64_t cb = signed_delta(b->base.count, b->new.count);
+	int c;
+
+	if (!a->breaks != !b->breaks)
+		return a->breaks ? -1 : 1;
+	if (ta != tb)
+		return ta > tb ? -1 : 1;
+	if (ca != cb)
+		return ca > cb ? -1 : 1;
+	c = strcmp(a->owner ? a->owner : "", b->owner ? b->owner : "");
+	return c ? c : strcmp(a->name ? a->name : "", b->name ? b->name : "");
+}
+
+static int check_compatible(const struct profile *base, const struct profile *new,
+			    const struct diff_limits *l, struct diff_result *out)
+{
+	bool latency_limits = l->p99_pct >= 0 || l->total_pct >= 0 || l->lock_pct >= 0;
+
+	if (!str_eq(base->target.runtime, new->target.runtime)) {
+		snprintf(out->err, sizeof(out->err),
+			 "different runtimes: base is '%s', new is '%s'; compare like with like",
+			 base->target.runtime ? base->target.runtime : "?",
+			 new->target.runtime ? new->target.runtime : "?");
+		return -EINVAL;
+	}
+	if (latency_limits && timed_profile(base) != timed_profile(new)) {
+		snprintf(out->err, sizeof(out->err),
+			 "base is %s but new is %s: latency limits need both timed; record both "
+			 "the same way, or set --max-p99-increase, --max-total-increase and "
+			 "--max-lock-wait-increase to off",
+			 base->mode ? base->mode : "?", new->mode ? new->mode : "?");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int diff__compare(const struct profile *base, const struct profile *new,
+		  const struct diff_limits *l, struct diff_result *out)
+{
+	bool *matched = NULL;
+	struct diff_entry *e;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	out->limits = *l;
+	err = check_compatible(base, new, l, out);
+	if (err)
+		return err;
+	/* At most every attribute of both sides, each once. */
+	out->entries = calloc(base->nattrs + new->nattrs + 1, sizeof(*out->entries));
+	matched = calloc(base->nattrs + 1, sizeof(*matched));
+	if (!out->entries || !matched) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+	for (size_t i = 0; i < new->nattrs; i++) {
+		const struct prof_attr *na = &new->attrs[i];
+		size_t j;
+
+		if (!selected(l, na))
+			continue;
+		/* Quadratic, but profiles hold at most MAX_ATTRS attributes. */
+		for (j = 0; j < base->nattrs; j++)
+			if (!matched[j] && same_attr(&base->attrs[j], na))
+				break;
+		e = &out->entries[out->nentries++];
+		*e = (struct diff_entry){
+			.owner = na->owner, .name = na->name, .kind = na->kind, .op = na->op};
+		fill_side(&e->new, na);
+		if (j < base->nattrs) {
+			matched[j] = true;
+			e->status = DIFF_BOTH;
+			fill_side(&e->base, &base->attrs[j]);
+			compare_both(e, l);
+		} else {
+			e->status = DIFF_NEW;
+			compare_new(e, l, timed_profile(new));
+		}
+	}
+	for (size_t j = 0; j < base->nattrs; j++) {
+		const struct prof_attr *ba = &base->attrs[j];
+
+		if (matched[j] || !selected(l, ba))
+			continue;
+		e = &out->entries[out->nentries++];
+		*e = (struct diff_entry){.owner = ba->owner,
+					 .name = ba->name,
+					 .kind = ba->kind,
+					 .op = ba->op,
+					 .status = DIFF_VANISHED};
+		fill_side(&e->base, ba);
+		e->count_pct = -100;
+		e->p99_pct = e->total_pct = e->lock_pct = NAN;
+	}
+	for (size_t i = 0; i < out->nentries; i++)
+		out->nregressions += !!out->entries[i].breaks;
+	qsort(out->entries, out->nentries, sizeof(*out->entries), by_impact);
+	free(matched);
+	return 0;
+
+out_free:
+	free(matched);
+	free(out->entries);
+	out->entries = NULL;
+	return err;
+}
+
+void diff__free(struct diff_result *r)
+{
+	if (!r)
+		return;
+	free(r->entries);
+	memset(r, 0, sizeof(*r));
+}
+
+static const struct {
+	enum diff_break bit;
+	const char *key;
+} break_keys[] = {
+	{DIFF_BREAK_COUNT, "count"},	      {DIFF_BREAK_P99, "p99"},
+	{DIFF_BREAK_TOTAL, "total_per_call"}, {DIFF_BREAK_LOCK, "lock_wait_per_call"},
+	{DIFF_BREAK_NEW_HOT, "new_hot"},
+};
+
+#define NBREAKS (sizeof(break_keys) / sizeof(break_keys[0]))
+
+/* An increase in at most 7 columns: "+10.0%", "-3.5%", "+12.3k%", "-" when not compared. */
+static char *pct_str(char *buf, size_t len, double v)
+{
+	char n[UNITS_BUF];
+
+	if (isnan(v))
+		snprintf(buf, len, "-");
+	else if (isinf(v))
+		snprintf(buf, len, v > 0 ? "+inf" : "-inf");
+	else if (fabs(v) >= 1000)
+		snprintf(buf, len, "%c%s%%", v < 0 ? '-' : '+',
+			 units__count(n, sizeof(n), fabs(v)));
+	else
+		snprintf(buf, len, "%+.1f%%", v);
+	return buf;
+}
+
+/* One broken limit in words: "count +25.0% (1.00k -> 1.25k) > 10%". */
+static void reason(const struct diff_entry *e, const struct diff_limits *l, enum diff_break bit,
+		   char *buf, size_t len)
+{
+	char p[UNITS_BUF], a[UNITS_BUF], b[UNITS_BUF];
+	const struct diff_side *bs = &e->base, *ns = &e->new;
+
+	switch (bit) {
+	case DIFF_BREAK_COUNT:
+		snprintf(buf, len, "count %s (%s -> %s) > %g%%",
+			 pct_str(p, sizeof(p), e->count_pct), units__count(a, sizeof(a), bs->count),
+			 units__count(b, sizeof(b), ns->count), l->count_pct);
+		break;
+	case DIFF_BREAK_P99:
+		snprintf(buf, len, "p99 %s (%s -> %s) > %g%%", pct_str(p, sizeof(p), e->p99_pct),
+			 units__ns(a, sizeof(a), bs->p99_ns), units__ns(b, sizeof(b), ns->p99_ns),
+			 l->p99_pct);
+		break;
+	case DIFF_BREAK_TOTAL:
+		snprintf(buf, len, "total per call %s (%s -> %s) > %g%%",
+			 pct_str(p, sizeof(p), e->total_pct),
+			 units__ns(a, sizeof(a), bs->total_ns / bs->timed),
+			 units__ns(b, sizeof(b), ns->total_ns / ns->timed), l->total_pct);
+		break;
+	case DIFF_BREAK_LOCK:
+		snprintf(buf, len, "lock wait per call %s (%s -> %s) > %g%%",
+			 pct_str(p, sizeof(p), e->lock_pct),
+			 units__ns(a, sizeof(a), bs->lock_ns / bs->timed),
+			 units__ns(b, sizeof(b), ns->lock_ns / ns->timed), l->lock_pct);
+		break;
+	case DIFF_BREAK_NEW_HOT:
+		snprintf(buf, len, "new hot attribute: %s calls (>= %llu), %s total",
+			 units__count(a, sizeof(a), ns->count), (unsigned long long)l->min_count,
+			 units__ns(b, sizeof(b), ns->total_ns));
+		break;
+	}
+}
+
+/* s cut to cols columns, keeping its end (the attribute name) and marking the cut. */
+static void put_cut(FILE *out, const char *s, int cols)
+{
+	int n = strlen(s);
+
+	if (n <= cols)
+		fprintf(out, "%-*s", cols, s);
+	else
+		fprintf(out, ELLIPSIS "%s", s + n - (cols - 1));
+}
+
+static void text_row(FILE *out, const struct diff_entry *e)
+{
+	char attr[512], kind[64], cnt[UNITS_BUF], cp[16], p99[UNITS_BUF], pp[16], tot[UNITS_BUF];
+	char dt[UNITS_BUF + 1], tp[16], lp[16];
+	int64_t d = signed_delta(e->base.total_ns, e->new.total_ns);
+	const struct diff_side *s = e->status == DIFF_VANISHED ? &e->base : &e->new;
+	const char *latency = e->status == DIFF_BOTH && !e->latency_compared ? NOT_COMPARED : NULL;
+
+	snprintf(attr, sizeof(attr), "%s.%s", e->owner, e->name);
+	snprintf(kind, sizeof(kind), "%s/%s", e->kind, e->op);
+	if (e->status == DIFF_NEW)
+		snprintf(cp, sizeof(cp), "new");
+	else if (e->status == DIFF_VANISHED)
+		snprintf(cp, sizeof(cp), "gone");
+	else
+		pct_str(cp, sizeof(cp), e->count_pct);
+	dt[0] = d < 0 ? '-' : '+';
+	units__ns(dt + 1, sizeof(dt) - 1, d < 0 ? -(uint64_t)d : (uint64_t)d);
+	put_cut(out, attr, ATTR_COLS);
+	fputc(' ', out);
+	put_cut(out, kind, KIND_COLS);
+	fprintf(out, " %5s %7s %6s %7s %6s %8s %7s %7s\n", units__count(cnt, sizeof(cnt), s->count),
+		cp, s->timed ? units__ns(p99, sizeof(p99), s->p99_ns) : "-",
+		latency ?: pct_str(pp, sizeof(pp), e->p99_pct),
+		units__ns(tot, sizeof(tot), s->total_ns), dt,
+		latency ?: pct_str(tp, sizeof(tp), e->total_pct),
+		latency ?: pct_str(lp, sizeof(lp), e->lock_pct));
+}
+
+int diff__render_text(FILE *out, const struct diff_result *r)
+{
+	bool few = false;
+	char buf[256];
+
+	if (!r->nregressions)
+		fprintf(out, "PASS: no attribute regressed beyond the limits\n");
+	else
+		fprintf(out, "FAIL: %zu regression%s\n", r->nregressions,
+			r->nregressions == 1 ? "" : "s");
+	for (size_t i = 0; i < r->nentries; i++) {
+		const struct diff_entry *e = &r->entries[i];
+
+		for (size_t k = 0; k < NBREAKS; k++) {
+			if (!(e->breaks & break_keys[k].bit))
+				continue;
+			reason(e, &r->limits, break_keys[k].bit, buf, sizeof(buf));
+			fprintf(out, "  %s.%s (%s/%s): %s\n", e->owner, e->name, e->kind, e->op,
+				buf);
+		}
+	}
+	if (!r->nentries)
+		return ferror(out) ? -EIO : 0;
+	/* COUNT, P99 and TOTAL are the new side's (the base's for a vanished attribute). */
+	fprintf(out, "\n%-*s %-*s %5s %7s %6s %7s %6s %8s %7s %7s\n", ATTR_COLS, "ATTRIBUTE",
+		KIND_COLS, "KIND/OP", "COUNT", "CHANGE", "P99", "CHANGE", "TOTAL", "ADDED",
+		"PERCALL", "LOCK");
+	for (size_t i = 0; i < r->nentries; i++) {
+		const struct diff_entry *e = &r->entries[i];
+
+		text_row(out, e);
+		few |= e->status == DIFF_BOTH && !e->latency_compared;
+	}
+	if (few)
+		fprintf(out,
+			"\n" NOT_COMPARED
+			": latency not compared (too few samples: under %llu timed "
+			"calls on a side)\n",
+			(unsigned long long)r->limits.min_count);
+	return ferror(out) ? -EIO : 0;
+}
+
+static json_t *u64(uint64_t v)
+{
+	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+/* A percentage, or null when not compared or infinite (JSON has no infinity). */
+static json_t *pct_json(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *limit_json(double v)
+{
+	return v < 0 ? json_null() : json_real(v);
+}
+
+static int set_id(json_t *o, const struct diff_entry *e)
+{
+	return json_object_set_new(o, "owner", json_string(e->owner)) |
+	       json_object_set_new(o, "name", json_string(e->name)) |
+	       json_object_set_new(o, "kind", json_string(e->kind)) |
+	       json_object_set_new(o, "op", json_string(e->op));
+}
+
+static json_t *side_json(const struct diff_side *s)
+{
+	json_t *o = json_object();
+	int bad = !o;
+
+	bad |= json_object_set_new(o, "count", u64(s->count));
+	bad |= json_object_set_new(o, "timed", u64(s->timed));
+	bad |= json_object_set_new(o, "p99_ns", s->timed ? u64(s->p99_ns) : json_null());
+	bad |= json_object_set_new(o, "total_ns", u64(s->total_ns));
+	bad |= json_object_set_new(o, "lock_wait_ns", u64(s->lock_ns));
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *entry_json(const struct diff_entry *e)
+{
+	json_t *o = json_object(), *br = json_array();
+	int bad = !o || !br;
+
+	for (size_t k = 0; k < NBREAKS && br; k++)
+		if (e->breaks & break_keys[k].bit)
+			bad |= json_array_append_new(br, json_string(break_keys[k].key));
+	bad |= set_id(o, e);
+	if (e->status != DIFF_NEW)
+		bad |= json_object_set_new(o, "base", side_json(&e->base));
+	if (e->status != DIFF_VANISHED)
+		bad |= json_object_set_new(o, "new", side_json(&e->new));
+	if (e->status == DIFF_BOTH) {
+		bad |= json_object_set_new(o, "count_pct", pct_json(e->count_pct));
+		bad |= json_object_set_new(o, "latency_compared",
+					   json_boolean(e->latency_compared));
+		bad |= json_object_set_new(o, "p99_pct", pct_json(e->p99_pct));
+		bad |= json_object_set_new(o, "total_per_call_pct", pct_json(e->total_pct));
+		bad |= json_object_set_new(o, "lock_wait_per_call_pct", pct_json(e->lock_pct));
+	}
+	bad |= json_object_set_new(o, "breaks", br);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *regression_json(const struct diff_entry *e, const struct diff_limits *l)
+{
+	json_t *o = json_object(), *rs = json_array();
+	int bad = !o || !rs;
+	char buf[256];
+
+	bad |= set_id(o, e);
+	for (size_t k = 0; k < NBREAKS && rs; k++) {
+		json_t *one;
+
+		if (!(e->breaks & break_keys[k].bit))
+			continue;
+		reason(e, l, break_keys[k].bit, buf, sizeof(buf));
+		one = json_pack("{s:s, s:s}", "limit", break_keys[k].key, "message", buf);
+		bad |= json_array_append_new(rs, one);
+	}
+	bad |= json_object_set_new(o, "reasons", rs);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *limits_json(const struct diff_limits *l)
+{
+	return json_pack("{s:o, s:o, s:o, s:o, s:I, s:s?, s:s?}", "max_count_increase_pct",
+			 limit_json(l->count_pct), "max_p99_increase_pct", limit_json(l->p99_pct),
+			 "max_total_per_call_increase_pct", limit_json(l->total_pct),
+			 "max_lock_wait_per_call_increase_pct", limit_json(l->lock_pct),
+			 "min_count", (json_int_t)l->min_count, "only", l->only, "ignore",
+			 l->ignore);
+}
+
+int diff__render_json(FILE *out, const struct diff_result *r)
+{
+	json_t *root = json_object(), *regs = json_array(), *changes = json_array();
+	json_t *news = json_array(), *gone = json_array();
+	int bad = !root || !regs || !changes || !news || !gone;
+	int err = 0;
+
+	for (size_t i = 0; i < r->nentries && !bad; i++) {
+		const struct diff_entry *e = &r->entries[i];
+		json_t *list = e->status == DIFF_NEW	    ? news
+			       : e->status == DIFF_VANISHED ? gone
+							    : changes;
+
+		if (e->breaks)
+			bad |= json_array_append_new(regs, regression_json(e, &r->limits));
+		bad |= json_array_append_new(list, entry_json(e));
+	}
+	bad |= json_object_set_new(root, "schema", json_string(DIFF_SCHEMA));
+	bad |= json_object_set_new(root, "verdict", json_string(r->nregressions ? "fail" : "pass"));
+	bad |= json_object_set_new(root, "limits", limits_json(&r->limits));
+	bad |= json_object_set_new(root, "regressions", regs);
+	bad |= json_object_set_new(root, "changes", changes);
+	bad |= json_object_set_new(root, "new", news);
+	bad |= json_object_set_new(root, "vanished", gone);
+	if (bad)
+		err = -ENOMEM;
+	else if (json_dumpf(root, out, DUMP_FLAGS) || fputc('\n', out) == EOF || ferror(out))
+		err = -EIO;
+	json_decref(root);
+	return err;
+}
