@@ -16,6 +16,8 @@
 #define KIND_COLS 13
 #define NOT_COMPARED "n/c"
 #define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 void diff__default_limits(struct diff_limits *l)
 {
@@ -47,11 +49,19 @@ static bool glob_match(const char *glob, const struct prof_attr *a)
 	return !fnmatch(glob, full, 0) || (a->name && !fnmatch(glob, a->name, 0));
 }
 
+static bool any_match(const char *const *globs, size_t n, const struct prof_attr *a)
+{
+	for (size_t i = 0; i < n; i++)
+		if (glob_match(globs[i], a))
+			return true;
+	return false;
+}
+
 static bool selected(const struct diff_limits *l, const struct prof_attr *a)
 {
-	if (l->only && !glob_match(l->only, a))
+	if (l->nonly && !any_match(l->only, l->nonly, a))
 		return false;
-	return !(l->ignore && glob_match(l->ignore, a));
+	return !any_match(l->ignore, l->nignore, a);
 }
 
 static void fill_side(struct diff_side *s, const struct prof_attr *a)
@@ -329,33 +339,50 @@ static void put_cut(FILE *out, const char *s, int cols)
 		fprintf(out, ELLIPSIS "%s", s + n - (cols - 1));
 }
 
-static void text_row(FILE *out, const struct diff_entry *e)
-{
+/* One row's figures, formatted; the text table and the markdown table both print them. */
+struct row_cells {
 	char attr[512], kind[64], cnt[UNITS_BUF], cp[16], p99[UNITS_BUF], pp[16], tot[UNITS_BUF];
 	char dt[UNITS_BUF + 1], tp[16], lp[16];
+	const char *p99_pct, *total_pct, *lock_pct; /* into the buffers, or NOT_COMPARED */
+};
+
+static void fill_cells(struct row_cells *c, const struct diff_entry *e)
+{
 	int64_t d = signed_delta(e->base.total_ns, e->new.total_ns);
 	const struct diff_side *s = e->status == DIFF_VANISHED ? &e->base : &e->new;
 	const char *latency = e->status == DIFF_BOTH && !e->latency_compared ? NOT_COMPARED : NULL;
 
-	snprintf(attr, sizeof(attr), "%s.%s", e->owner, e->name);
-	snprintf(kind, sizeof(kind), "%s/%s", e->kind, e->op);
+	snprintf(c->attr, sizeof(c->attr), "%s.%s", e->owner, e->name);
+	snprintf(c->kind, sizeof(c->kind), "%s/%s", e->kind, e->op);
+	units__count(c->cnt, sizeof(c->cnt), s->count);
 	if (e->status == DIFF_NEW)
-		snprintf(cp, sizeof(cp), "new");
+		snprintf(c->cp, sizeof(c->cp), "new");
 	else if (e->status == DIFF_VANISHED)
-		snprintf(cp, sizeof(cp), "gone");
+		snprintf(c->cp, sizeof(c->cp), "gone");
 	else
-		pct_str(cp, sizeof(cp), e->count_pct);
-	dt[0] = d < 0 ? '-' : '+';
-	units__ns(dt + 1, sizeof(dt) - 1, d < 0 ? -(uint64_t)d : (uint64_t)d);
-	put_cut(out, attr, ATTR_COLS);
+		pct_str(c->cp, sizeof(c->cp), e->count_pct);
+	if (s->timed)
+		units__ns(c->p99, sizeof(c->p99), s->p99_ns);
+	else
+		snprintf(c->p99, sizeof(c->p99), "-");
+	units__ns(c->tot, sizeof(c->tot), s->total_ns);
+	c->dt[0] = d < 0 ? '-' : '+';
+	units__ns(c->dt + 1, sizeof(c->dt) - 1, d < 0 ? -(uint64_t)d : (uint64_t)d);
+	c->p99_pct = latency ?: pct_str(c->pp, sizeof(c->pp), e->p99_pct);
+	c->total_pct = latency ?: pct_str(c->tp, sizeof(c->tp), e->total_pct);
+	c->lock_pct = latency ?: pct_str(c->lp, sizeof(c->lp), e->lock_pct);
+}
+
+static void text_row(FILE *out, const struct diff_entry *e)
+{
+	struct row_cells c;
+
+	fill_cells(&c, e);
+	put_cut(out, c.attr, ATTR_COLS);
 	fputc(' ', out);
-	put_cut(out, kind, KIND_COLS);
-	fprintf(out, " %5s %7s %6s %7s %6s %8s %7s %7s\n", units__count(cnt, sizeof(cnt), s->count),
-		cp, s->timed ? units__ns(p99, sizeof(p99), s->p99_ns) : "-",
-		latency ?: pct_str(pp, sizeof(pp), e->p99_pct),
-		units__ns(tot, sizeof(tot), s->total_ns), dt,
-		latency ?: pct_str(tp, sizeof(tp), e->total_pct),
-		latency ?: pct_str(lp, sizeof(lp), e->lock_pct));
+	put_cut(out, c.kind, KIND_COLS);
+	fprintf(out, " %5s %7s %6s %7s %6s %8s %7s %7s\n", c.cnt, c.cp, c.p99, c.p99_pct, c.tot,
+		c.dt, c.total_pct, c.lock_pct);
 }
 
 int diff__render_text(FILE *out, const struct diff_result *r)
@@ -494,14 +521,31 @@ static json_t *regression_json(const struct diff_entry *e, const struct diff_lim
 	return o;
 }
 
+/* The globs as an array, or null when there are none. */
+static json_t *globs_json(const char *const *globs, size_t n)
+{
+	json_t *a;
+
+	if (!n)
+		return json_null();
+	a = json_array();
+	for (size_t i = 0; i < n && a; i++)
+		if (json_array_append_new(a, json_string(globs[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
 static json_t *limits_json(const struct diff_limits *l)
 {
-	return json_pack("{s:o, s:o, s:o, s:o, s:I, s:s?, s:s?}", "max_count_increase_pct",
+	return json_pack("{s:o, s:o, s:o, s:o, s:I, s:o, s:o}", "max_count_increase_pct",
 			 limit_json(l->count_pct), "max_p99_increase_pct", limit_json(l->p99_pct),
 			 "max_total_per_call_increase_pct", limit_json(l->total_pct),
 			 "max_lock_wait_per_call_increase_pct", limit_json(l->lock_pct),
-			 "min_count", (json_int_t)l->min_count, "only", l->only, "ignore",
-			 l->ignore);
+			 "min_count", (json_int_t)l->min_count, "only",
+			 globs_json(l->only, l->nonly), "ignore",
+			 globs_json(l->ignore, l->nignore));
 }
 
 int diff__render_json(FILE *out, const struct diff_result *r)
@@ -534,4 +578,271 @@ int diff__render_json(FILE *out, const struct diff_result *r)
 		err = -EIO;
 	json_decref(root);
 	return err;
+}
+
+/* A percentage limit: a number >= 0, or "off". */
+static int config_pct(json_t *v, double *out)
+{
+	if (json_is_string(v) && !strcmp(json_string_value(v), "off")) {
+		*out = DIFF_NO_LIMIT;
+		return 0;
+	}
+	if (!json_is_number(v) || !(json_number_value(v) >= 0) || !isfinite(json_number_value(v)))
+		return -EINVAL;
+	*out = json_number_value(v);
+	return 0;
+}
+
+/* A glob or an array of globs, borrowed from v. */
+static int config_globs(json_t *v, const char **globs, size_t *n)
+{
+	json_t *g;
+	size_t i;
+
+	if (json_is_string(v)) {
+		globs[0] = json_string_value(v);
+		*n = 1;
+		return 0;
+	}
+	if (!json_is_array(v) || json_array_size(v) > DIFF_MAX_GLOBS)
+		return -EINVAL;
+	json_array_foreach(v, i, g)
+	{
+		if (!json_is_string(g))
+			return -EINVAL;
+		globs[i] = json_string_value(g);
+	}
+	*n = json_array_size(v);
+	return 0;
+}
+
+static const char config_keys[] = "max_count_increase, max_p99_increase, max_total_increase, "
+				  "max_lock_wait_increase, min_count, only, ignore";
+
+static int apply_config_key(const char *key, json_t *v, struct diff_limits *l, const char **why)
+{
+	static const char pct_why[] = "expected a percentage (0 or more) or \"off\"";
+	static const char glob_why[] =
+		"expected a glob or an array of globs (at most " STR(DIFF_MAX_GLOBS) ")";
+
+	*why = pct_why;
+	if (!strcmp(key, "max_count_increase"))
+		return config_pct(v, &l->count_pct);
+	if (!strcmp(key, "max_p99_increase"))
+		return config_pct(v, &l->p99_pct);
+	if (!strcmp(key, "max_total_increase"))
+		return config_pct(v, &l->total_pct);
+	if (!strcmp(key, "max_lock_wait_increase"))
+		return config_pct(v, &l->lock_pct);
+	if (!strcmp(key, "min_count")) {
+		*why = "expected a whole number (0 or more)";
+		if (!json_is_integer(v) || json_integer_value(v) < 0)
+			return -EINVAL;
+		l->min_count = json_integer_value(v);
+		return 0;
+	}
+	*why = glob_why;
+	if (!strcmp(key, "only"))
+		return config_globs(v, l->only, &l->nonly);
+	if (!strcmp(key, "ignore"))
+		return config_globs(v, l->ignore, &l->nignore);
+	*why = NULL;
+	return -ENOENT;
+}
+
+int diff__read_config(const char *path, struct diff_limits *l, json_t **doc, char *err, size_t len)
+{
+	json_error_t jerr;
+	const char *key, *why;
+	json_t *root, *v;
+	int ret;
+
+	*doc = NULL;
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		/* jansson reports a file it cannot open at line -1, its text naming the file. */
+		if (jerr.line > 0)
+			snprintf(err, len, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+		else
+			snprintf(err, len, "%s", jerr.text);
+		return -EINVAL;
+	}
+	if (!json_is_object(root)) {
+		snprintf(err, len, "%s: expected a JSON object of thresholds", path);
+		json_decref(root);
+		return -EINVAL;
+	}
+	json_object_foreach(root, key, v)
+	{
+		ret = apply_config_key(key, v, l, &why);
+		if (ret == -ENOENT) {
+			snprintf(err, len, "%s: unknown key '%s' (known: %s)", path, key,
+				 config_keys);
+			json_decref(root);
+			return -EINVAL;
+		}
+		if (ret) {
+			snprintf(err, len, "%s: key '%s': %s", path, key, why);
+			json_decref(root);
+			return -EINVAL;
+		}
+	}
+	*doc = root;
+	return 0;
+}
+
+/* s inside a code span: a backtick would end it, and in a table a pipe would end the cell. */
+static void put_md_code(FILE *out, const char *s, bool in_table)
+{
+	fputc('`', out);
+	for (; *s; s++) {
+		if (*s == '`')
+			fputc('\'', out);
+		else if (*s == '|' && in_table)
+			fputs("\\|", out);
+		else if (*s == '\n' || *s == '\r')
+			fputc(' ', out);
+		else
+			fputc(*s, out);
+	}
+	fputc('`', out);
+}
+
+int diff__render_markdown(FILE *out, const struct diff_result *r)
+{
+	size_t rows = r->nentries < DIFF_MD_ROWS ? r->nentries : DIFF_MD_ROWS;
+	bool few = false;
+	char buf[256], attr[512];
+
+	if (!r->nregressions)
+		fprintf(out, "**PASS**: no attribute regressed beyond the limits\n");
+	else
+		fprintf(out, "**FAIL**: %zu regression%s\n\n", r->nregressions,
+			r->nregressions == 1 ? "" : "s");
+	for (size_t i = 0; i < r->nentries; i++) {
+		const struct diff_entry *e = &r->entries[i];
+
+		for (size_t k = 0; k < NBREAKS; k++) {
+			if (!(e->breaks & break_keys[k].bit))
+				continue;
+			reason(e, &r->limits, break_keys[k].bit, buf, sizeof(buf));
+			snprintf(attr, sizeof(attr), "%s.%s", e->owner, e->name);
+			fputs("- ", out);
+			put_md_code(out, attr, false);
+			fprintf(out, " (%s/%s): %s\n", e->kind, e->op, buf);
+		}
+	}
+	if (!rows)
+		return ferror(out) ? -EIO : 0;
+	fprintf(out, "\n| Attribute | Kind/op | Count | Change | p99 | Change | Total | Added "
+		     "| Per call | Lock wait |\n"
+		     "|:--|:--|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+	for (size_t i = 0; i < rows; i++) {
+		const struct diff_entry *e = &r->entries[i];
+		struct row_cells c;
+
+		fill_cells(&c, e);
+		few |= e->status == DIFF_BOTH && !e->latency_compared;
+		fputs("| ", out);
+		put_md_code(out, c.attr, true);
+		fputs(" | ", out);
+		put_md_code(out, c.kind, true);
+		fprintf(out, " | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.cnt, c.cp, c.p99,
+			c.p99_pct, c.tot, c.dt, c.total_pct, c.lock_pct);
+	}
+	if (r->nentries > rows)
+		fprintf(out, "\n%zu more change%s not shown: `attrprof diff` lists them all.\n",
+			r->nentries - rows, r->nentries - rows == 1 ? "" : "s");
+	if (few)
+		fprintf(out,
+			"\n" NOT_COMPARED ": latency not compared (under %llu timed calls on a "
+			"side)\n",
+			(unsigned long long)r->limits.min_count);
+	return ferror(out) ? -EIO : 0;
+}
+
+/*
+ * s escaped for XML text and attribute values alike. Control characters
+ * XML 1.0 forbids become '?'; tab and newlines become character references
+ * so that an attribute value keeps them.
+ */
+static void put_xml(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = *s;
+
+		switch (ch) {
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		case '\'':
+			fputs("&apos;", out);
+			break;
+		case '\t':
+		case '\n':
+		case '\r':
+			fprintf(out, "&#%d;", ch);
+			break;
+		default:
+			fputc(ch < 0x20 || ch == 0x7f ? '?' : ch, out);
+		}
+	}
+}
+
+static void junit_case(FILE *out, const struct diff_entry *e, const struct diff_limits *l)
+{
+	char buf[256], name[512];
+	bool first = true;
+
+	snprintf(name, sizeof(name), "%s %s/%s", e->name, e->kind, e->op);
+	fputs("  <testcase classname=\"", out);
+	put_xml(out, e->owner);
+	fputs("\" name=\"", out);
+	put_xml(out, name);
+	if (!e->breaks && e->status != DIFF_VANISHED) {
+		fputs("\"/>\n", out);
+		return;
+	}
+	fputs("\">\n", out);
+	if (e->status == DIFF_VANISHED) {
+		fprintf(out,
+			"    <system-out>vanished: %llu calls in the base profile, none in the "
+			"new one</system-out>\n",
+			(unsigned long long)e->base.count);
+		fputs("  </testcase>\n", out);
+		return;
+	}
+	/* The message holds every reason: CI summaries often show only the message. */
+	fputs("    <failure message=\"", out);
+	for (size_t k = 0; k < NBREAKS; k++) {
+		if (!(e->breaks & break_keys[k].bit))
+			continue;
+		reason(e, l, break_keys[k].bit, buf, sizeof(buf));
+		fputs(first ? "" : "; ", out);
+		put_xml(out, buf);
+		first = false;
+	}
+	fputs("\" type=\"regression\"/>\n  </testcase>\n", out);
+}
+
+int diff__render_junit(FILE *out, const struct diff_result *r)
+{
+	fprintf(out,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<testsuite name=\"attrprof diff\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+		"skipped=\"0\">\n",
+		r->nentries, r->nregressions);
+	for (size_t i = 0; i < r->nentries; i++)
+		junit_case(out, &r->entries[i], &r->limits);
+	fputs("</testsuite>\n", out);
+	return ferror(out) ? -EIO : 0;
 }

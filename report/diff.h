@@ -6,7 +6,8 @@
  *
  * The rules:
  * - An attribute is (owner, name, kind, op). --only/--ignore globs match
- *   "owner.name" or the name alone.
+ *   "owner.name" or the name alone; with several --only globs, any one
+ *   selects, with several --ignore globs, any one leaves out.
  * - Count: the increase (new - base) / base is exact and always compared.
  * - Latency: p99 and total time per call, compared only when both sides
  *   have at least min_count timed calls; lock wait per call under the same
@@ -23,12 +24,17 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <jansson.h>
 #include "../collector/profile.h"
 
 #define DIFF_SCHEMA "attrprof.diff/1"
 #define DIFF_NO_LIMIT (-1.0)
 /* Total time from which a new attribute is hot: 1 ms, above timer and probe noise. */
 #define DIFF_HOT_NS 1000000ULL
+/* --only and --ignore globs each. */
+#define DIFF_MAX_GLOBS 16
+/* Changes in the markdown table: a PR comment stays short. */
+#define DIFF_MD_ROWS 10
 
 /* Percentages (10 means +10%); a negative one means no limit. */
 struct diff_limits {
@@ -37,8 +43,10 @@ struct diff_limits {
 	double total_pct; /* total time per call */
 	double lock_pct;  /* lock wait per call */
 	uint64_t min_count;
-	const char *only;   /* glob; NULL: every attribute */
-	const char *ignore; /* glob; NULL: none */
+	const char *only[DIFF_MAX_GLOBS]; /* borrowed; none: every attribute */
+	size_t nonly;
+	const char *ignore[DIFF_MAX_GLOBS]; /* borrowed; none: leave out none */
+	size_t nignore;
 };
 
 /* Limits an attribute broke (bits of diff_entry.breaks). */
@@ -90,6 +98,19 @@ struct diff_result {
 void diff__default_limits(struct diff_limits *l);
 
 /*
+ * Reads thresholds from the JSON object in the file path onto *l; keys the
+ * file leaves out keep their value. Keys: max_count_increase,
+ * max_p99_increase, max_total_increase, max_lock_wait_increase (a
+ * percentage >= 0 or "off"), min_count (a whole number >= 0), only and
+ * ignore (a glob or an array of at most DIFF_MAX_GLOBS globs).
+ * The globs borrow from *doc (NULL on failure): json_decref it after the
+ * last use of *l. Returns 0; -EINVAL with err set, "FILE:LINE:COL: why" for
+ * malformed JSON or "FILE: key 'KEY': why" for an unknown or bad key (*l
+ * may then be half-applied); -ENOMEM.
+ */
+int diff__read_config(const char *path, struct diff_limits *l, json_t **doc, char *err, size_t len);
+
+/*
  * Compares new against base into *out (zeroed first; free with diff__free).
  * out borrows strings from both profiles: keep them until diff__free.
  * Returns 0; -EINVAL with out->err set when the profiles cannot be compared
@@ -112,5 +133,19 @@ int diff__render_text(FILE *out, const struct diff_result *r);
 
 /* The result as JSON, schema DIFF_SCHEMA. Returns 0, -ENOMEM or -EIO. */
 int diff__render_json(FILE *out, const struct diff_result *r);
+
+/*
+ * A pull-request comment in Markdown: "**PASS**" or "**FAIL**" with the
+ * reasons as a list, then a table of the DIFF_MD_ROWS changes with most
+ * impact. Returns 0 or -EIO.
+ */
+int diff__render_markdown(FILE *out, const struct diff_result *r);
+
+/*
+ * JUnit XML: one testsuite "attrprof diff", one testcase per attribute
+ * compared, new or vanished (classname the owner, name "NAME KIND/OP"),
+ * with a failure element for each regression. Returns 0 or -EIO.
+ */
+int diff__render_junit(FILE *out, const struct diff_result *r);
 
 #endif /* ATTRPROF_DIFF_H */

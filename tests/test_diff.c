@@ -60,16 +60,31 @@ static const struct diff_entry *entry(const struct diff_result *r, const char *n
 	return NULL;
 }
 
-static char *render(const struct diff_result *r, bool json)
+static char *render_with(const struct diff_result *r, int (*fn)(FILE *, const struct diff_result *))
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	cr_assert_not_null(f);
-	cr_assert_eq(json ? diff__render_json(f, r) : diff__render_text(f, r), 0);
+	cr_assert_eq(fn(f, r), 0);
 	cr_assert_eq(fclose(f), 0);
 	return buf;
+}
+
+static char *render(const struct diff_result *r, bool json)
+{
+	return render_with(r, json ? diff__render_json : diff__render_text);
+}
+
+/* How many times needle occurs in s. */
+static int count_of(const char *s, const char *needle)
+{
+	int n = 0;
+
+	for (s = strstr(s, needle); s; s = strstr(s + 1, needle))
+		n++;
+	return n;
 }
 
 Test(diff, count_at_limit_passes_just_above_fails)
@@ -252,20 +267,29 @@ Test(diff, only_and_ignore)
 	add(&n, "get_a", 2000, 1024);
 	add(&n, "get_b", 1000, 1024);
 	diff__default_limits(&l);
-	l.ignore = "shop.get_a";
+	l.ignore[0] = "shop.get_a";
+	l.nignore = 1;
 	compare(&b, &n, &l, &r);
 	cr_assert_eq(r.nregressions, 0);
 	cr_assert_eq(r.nentries, 1);
 	diff__free(&r);
-	l.ignore = NULL;
-	l.only = "*_b";
+	l.nignore = 0;
+	l.only[0] = "*_b";
+	l.nonly = 1;
 	compare(&b, &n, &l, &r);
 	cr_assert_eq(r.nregressions, 0);
 	cr_assert_str_eq(r.entries[0].name, "get_b");
 	diff__free(&r);
-	l.only = "get_?";
+	l.only[0] = "get_?";
 	compare(&b, &n, &l, &r);
 	cr_assert_eq(r.nregressions, 1);
+	diff__free(&r);
+	l.only[0] = "nothing";
+	l.only[1] = "*_a";
+	l.nonly = 2;
+	compare(&b, &n, &l, &r);
+	cr_assert_eq(r.nentries, 1, "any --only glob selects");
+	cr_assert_str_eq(r.entries[0].name, "get_a");
 	diff__free(&r);
 	profile__free(&b);
 	profile__free(&n);
@@ -401,4 +425,187 @@ Test(diff, cli_exit_codes)
 	write_pair(bpath, npath, sizeof(bpath), "python", 1000);
 	cr_assert_eq(run_cmd(plain, out, sizeof(out), err, sizeof(err), 10000), 2, "%s", err);
 	cr_assert_not_null(strstr(err, "different runtimes"), "%s", err);
+}
+
+Test(diff, markdown_verdict_reasons_top_table)
+{
+	struct profile b, n;
+	struct diff_result r;
+	char *md, name[32];
+
+	init(&b, "c", "timed");
+	init(&n, "c", "timed");
+	add(&b, "get", 1000, 1024);
+	add(&n, "get", 2000, 1024);
+	/* 12 unchanged attributes: the table shows 10 rows of 13. */
+	for (int i = 0; i < 12; i++) {
+		snprintf(name, sizeof(name), "same_%02d", i);
+		add(&b, name, 1000, 1024);
+		add(&n, name, 1000, 1024);
+	}
+	compare(&b, &n, NULL, &r);
+	md = render_with(&r, diff__render_markdown);
+	cr_assert(!strncmp(md,
+			   "**FAIL**: 1 regression\n\n- `shop.get` (function/call): count "
+			   "+100.0% (1.00k -> 2.00k) > 10%\n",
+			   86),
+		  "%s", md);
+	cr_assert_not_null(strstr(md, "\n| Attribute | Kind/op | Count | Change |"), "%s", md);
+	cr_assert_not_null(strstr(md, "\n| `shop.get` | `function/call` | 2.00k | +100.0% |"), "%s",
+			   md);
+	/* Header, alignment row and 10 rows. */
+	cr_assert_eq(count_of(md, "\n|"), 12, "%s", md);
+	cr_assert_not_null(strstr(md, "\n3 more changes not shown"), "%s", md);
+	free(md);
+	diff__free(&r);
+	compare(&b, &b, NULL, &r);
+	md = render_with(&r, diff__render_markdown);
+	cr_assert(!strncmp(md, "**PASS**: no attribute regressed beyond the limits\n", 51), "%s",
+		  md);
+	free(md);
+	diff__free(&r);
+	profile__free(&b);
+	profile__free(&n);
+}
+
+Test(diff, junit_balanced_counted_escaped)
+{
+	struct profile b, n;
+	struct diff_result r;
+	char *x;
+	struct prof_attr *a;
+
+	init(&b, "c", "timed");
+	init(&n, "c", "timed");
+	add(&b, "get", 1000, 1024);
+	add(&b, "gone", 1000, 1024);
+	add(&b, "same", 1000, 1024);
+	add(&n, "get", 2000, 1024);
+	add(&n, "same", 1000, 1024);
+	a = add(&n, "hot", 1000, 4096);
+	free(a->owner);
+	a->owner = strdup("Shop<\"T\"&U>");
+	compare(&b, &n, NULL, &r);
+	cr_assert_eq(r.nentries, 4);
+	cr_assert_eq(r.nregressions, 2);
+	x = render_with(&r, diff__render_junit);
+	cr_assert(!strncmp(x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", 39), "%s", x);
+	cr_assert_not_null(
+		strstr(x, "<testsuite name=\"attrprof diff\" tests=\"4\" failures=\"2\""), "%s", x);
+	cr_assert_eq(count_of(x, "<testsuite "), 1, "%s", x);
+	cr_assert_eq(count_of(x, "</testsuite>"), 1, "%s", x);
+	/* Each testcase closes itself or has a closing tag. */
+	cr_assert_eq(count_of(x, "<testcase "), 4, "%s", x);
+	cr_assert_eq(count_of(x, "</testcase>") + count_of(x, "\"/>\n  <testcase") +
+			     (strstr(x, "\"/>\n</testsuite>") != NULL),
+		     4, "%s", x);
+	cr_assert_eq(count_of(x, "<failure "), 2, "%s", x);
+	cr_assert_not_null(
+		strstr(x, "<testcase classname=\"shop\" name=\"get function/call\">\n    <failure "
+			  "message=\"count +100.0% (1.00k -&gt; 2.00k) &gt; 10%\""),
+		"%s", x);
+	cr_assert_not_null(strstr(x, "classname=\"Shop&lt;&quot;T&quot;&amp;U&gt;\" name=\"hot "),
+			   "%s", x);
+	cr_assert_not_null(strstr(x, "name=\"gone function/call\">\n    <system-out>vanished"),
+			   "%s", x);
+	/* Nothing unescaped: every '<' opens a tag, every '&' an entity. */
+	for (const char *c = strchr(x, '&'); c; c = strchr(c + 1, '&'))
+		cr_assert(!strncmp(c, "&lt;", 4) || !strncmp(c, "&gt;", 4) ||
+				  !strncmp(c, "&amp;", 5) || !strncmp(c, "&quot;", 6),
+			  "%.20s", c);
+	for (const char *c = strchr(x, '<'); c; c = strchr(c + 1, '<'))
+		cr_assert(c[1] == '?' || c[1] == '/' || !strncmp(c + 1, "test", 4) ||
+				  !strncmp(c + 1, "failure", 7) ||
+				  !strncmp(c + 1, "system-out", 10),
+			  "%.20s", c);
+	free(x);
+	diff__free(&r);
+	profile__free(&b);
+	profile__free(&n);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f, "%s", path);
+	cr_assert_geq(fputs(text, f), 0);
+	cr_assert_eq(fclose(f), 0);
+}
+
+static char *slurp(const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = fopen(path, "r");
+
+	cr_assert_not_null(f, "%s", path);
+	cr_assert_geq(getdelim(&buf, &len, '\0', f), 0);
+	fclose(f);
+	return buf;
+}
+
+Test(diff, cli_output_file)
+{
+	char bpath[256], npath[256], opath[256], out[8192], err[4096];
+	char *junit[] = {ATTRPROF, "diff", bpath, npath, "--format", "junit", "-o", opath, NULL};
+	char *bad_dir[] = {ATTRPROF, "diff", bpath, npath, "-o", "/nonexistent/x.md", NULL};
+	char *text;
+
+	write_pair(bpath, npath, sizeof(bpath), "c", 1200);
+	temp_path(opath, sizeof(opath), "junit.xml");
+	cr_assert_eq(run_cmd(junit, out, sizeof(out), err, sizeof(err), 10000), 1, "%s", err);
+	cr_assert_str_eq(out, "", "the report goes to the file, not stdout");
+	text = slurp(opath);
+	cr_assert_not_null(strstr(text, "tests=\"1\" failures=\"1\""), "%s", text);
+	cr_assert_not_null(strstr(text, "</testsuite>\n"), "%s", text);
+	free(text);
+	cr_assert_eq(run_cmd(bad_dir, out, sizeof(out), err, sizeof(err), 10000), 1, "%s", err);
+	cr_assert_not_null(strstr(err, "/nonexistent/x.md"), "%s", err);
+}
+
+Test(diff, cli_config_file)
+{
+	char bpath[256], npath[256], cpath[256], out[8192], err[4096];
+	char *with[] = {ATTRPROF, "diff", bpath, npath, "--config", cpath, NULL};
+	/* The flag wins whether it comes before or after --config. */
+	char *flag[] = {ATTRPROF, "diff", "--max-count-increase", "10", bpath, npath, "--config",
+			cpath,	  NULL};
+	char *ignored[] = {ATTRPROF, "diff",   bpath,	   npath, "--config",
+			   cpath,    "--only", "nothing*", NULL};
+
+	write_pair(bpath, npath, sizeof(bpath), "c", 1200); /* +20% calls */
+	temp_path(cpath, sizeof(cpath), "limits.json");
+	write_file(cpath, "{\"max_count_increase\": 25, \"max_p99_increase\": \"off\",\n"
+			  " \"min_count\": 100, \"ignore\": [\"*.__dict__\"]}\n");
+	cr_assert_eq(run_cmd(with, out, sizeof(out), err, sizeof(err), 10000), 0, "%s", err);
+	cr_assert(!strncmp(out, "PASS", 4), "%s", out);
+	cr_assert_eq(run_cmd(flag, out, sizeof(out), err, sizeof(err), 10000), 1, "%s", err);
+	cr_assert(!strncmp(out, "FAIL: 1 regression", 18), "%s", out);
+	write_file(cpath, "{\"max_count_increase\": 5, \"only\": \"*.get\"}");
+	cr_assert_eq(run_cmd(with, out, sizeof(out), err, sizeof(err), 10000), 1, "%s", err);
+	cr_assert_eq(run_cmd(ignored, out, sizeof(out), err, sizeof(err), 10000), 0, "%s", err);
+	cr_assert(!strncmp(out, "PASS", 4), "%s", out);
+}
+
+Test(diff, cli_bad_config_exits_2)
+{
+	char bpath[256], npath[256], cpath[256], out[8192], err[4096], want[512];
+	char *with[] = {ATTRPROF, "diff", bpath, npath, "--config", cpath, NULL};
+
+	write_pair(bpath, npath, sizeof(bpath), "c", 1000);
+	temp_path(cpath, sizeof(cpath), "limits.json");
+	write_file(cpath, "{\"max_count_increase\": 10,\n \"min_count\" 100}\n");
+	cr_assert_eq(run_cmd(with, out, sizeof(out), err, sizeof(err), 10000), 2, "%s", err);
+	snprintf(want, sizeof(want), "attrprof diff: %s:2:", cpath);
+	cr_assert_not_null(strstr(err, want), "%s", err);
+	write_file(cpath, "{\"max_count_increse\": 10}");
+	cr_assert_eq(run_cmd(with, out, sizeof(out), err, sizeof(err), 10000), 2, "%s", err);
+	cr_assert_not_null(strstr(err, "unknown key 'max_count_increse'"), "%s", err);
+	write_file(cpath, "{\"max_p99_increase\": \"of\"}");
+	cr_assert_eq(run_cmd(with, out, sizeof(out), err, sizeof(err), 10000), 2, "%s", err);
+	cr_assert_not_null(strstr(err, "key 'max_p99_increase': expected a percentage"), "%s", err);
+	write_file(cpath, "{\"min_count\": -1}");
+	cr_assert_eq(run_cmd(with, out, sizeof(out), err, sizeof(err), 10000), 2, "%s", err);
+	cr_assert_str_eq(out, "");
 }
