@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,13 +43,31 @@ static uint64_t now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The median time of one call of fn, clock reads included (they cancel out
+ * between the configurations compared). A median, not a mean: one call
+ * preempted on a busy machine would otherwise shift every cost derived
+ * from it, and those costs are subtracted from every latency.
+ */
 static uint64_t ns_per_call(void (*fn)(void))
 {
-	uint64_t start = now_ns();
+	uint64_t samples[CALIBRATION_CALLS];
 
-	for (int i = 0; i < CALIBRATION_CALLS; i++)
+	for (int i = 0; i < CALIBRATION_CALLS; i++) {
+		uint64_t start = now_ns();
+
 		fn();
-	return (now_ns() - start) / CALIBRATION_CALLS;
+		samples[i] = now_ns() - start;
+	}
+	qsort(samples, CALIBRATION_CALLS, sizeof(samples[0]), cmp_u64);
+	return samples[CALIBRATION_CALLS / 2];
 }
 
 /* Where fn lies in our own executable, from where it is mapped. */
