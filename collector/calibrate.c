@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,31 +42,26 @@ static uint64_t now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /*
- * The median time of one call of fn, clock reads included (they cancel out
- * between the configurations compared). A median, not a mean: one call
- * preempted on a busy machine would otherwise shift every cost derived
- * from it, and those costs are subtracted from every latency.
+ * The shortest time of one call of fn, clock reads included (they cancel
+ * out between the configurations compared). The shortest, not a mean or a
+ * median: on a loaded machine most calls wait for a CPU, and a cost taken
+ * from them would be subtracted, too large, from every latency. What is
+ * subtracted must be the probes' own cost, which the fastest call shows.
  */
 static uint64_t ns_per_call(void (*fn)(void))
 {
-	uint64_t samples[CALIBRATION_CALLS];
+	uint64_t shortest = UINT64_MAX;
 
 	for (int i = 0; i < CALIBRATION_CALLS; i++) {
-		uint64_t start = now_ns();
+		uint64_t start = now_ns(), took;
 
 		fn();
-		samples[i] = now_ns() - start;
+		took = now_ns() - start;
+		if (took < shortest)
+			shortest = took;
 	}
-	qsort(samples, CALIBRATION_CALLS, sizeof(samples[0]), cmp_u64);
-	return samples[CALIBRATION_CALLS / 2];
+	return shortest;
 }
 
 /* Where fn lies in our own executable, from where it is mapped. */
@@ -134,7 +128,9 @@ static int measure(struct attrprof_bpf *skel, struct links *l, void (*fn)(void),
 		goto fail;
 	for (int i = 0; i < HIST_SLOTS; i++)
 		hist[i] = sum.hist[i];
-	*frame = hist__percentile(hist, 50, sum.max_ns);
+	/* A low percentile for the same reason as ns_per_call's minimum; slots are too coarse for a
+	 * minimum. */
+	*frame = hist__percentile(hist, 10, sum.max_ns);
 	return 0;
 fail:
 	snprintf(err, errlen, "calibration: reading the stats map: %s", strerror(-ret));
