@@ -10,7 +10,7 @@
 #include "hist.h"
 #include "snapshot.h"
 
-/* Enough for a stable median; each single-stepped timed call costs over 10 us. */
+/* Enough for a clean fastest call; each single-stepped timed call costs over 10 us. */
 #define CALIBRATION_CALLS 200
 
 /*
@@ -90,7 +90,7 @@ static int own_offset(void (*fn)(void), char *path, size_t len, uint64_t *offset
 
 /*
  * Probes fn in timed or count-only mode and returns the wall time per call
- * in *wall and, timed, the median duration the probes measured in *frame.
+ * in *wall and, timed, the low (10th percentile) duration the probes measured in *frame.
  */
 static int measure(struct attrprof_bpf *skel, struct links *l, void (*fn)(void), uint32_t attr,
 		   bool sstep, bool timed, uint64_t *wall, uint64_t *frame, char *err,
