@@ -5,8 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/stat.h>
+#include "atomic_file.h"
 #include "commands.h"
 #include "diff.h"
 #include "options.h"
@@ -231,42 +230,16 @@ static int render(FILE *out, enum diff_format format, const struct diff_result *
 	}
 }
 
-/*
- * Renders into path through a temporary file renamed over it, so that a CI
- * step reading path never sees half a report. Returns 0 or a negative errno.
- */
-static int render_to_file(const char *path, enum diff_format format, const struct diff_result *r)
-{
-	char *tmp;
-	FILE *f;
-	int fd, err;
+struct rendering {
+	enum diff_format format;
+	const struct diff_result *r;
+};
 
-	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
-		return -ENOMEM;
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		err = -errno;
-		goto out_free;
-	}
-	/* mkstemp creates the file 0600; a report is for everyone who can read the folder. */
-	if (fchmod(fd, 0644) || !(f = fdopen(fd, "w"))) {
-		err = -errno;
-		close(fd);
-		goto out_unlink;
-	}
-	err = render(f, format, r);
-	if (!err && fflush(f))
-		err = -errno;
-	if (fclose(f) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-out_unlink:
-	if (err)
-		unlink(tmp);
-out_free:
-	free(tmp);
-	return err;
+static int render_to(FILE *f, const void *arg)
+{
+	const struct rendering *how = arg;
+
+	return render(f, how->format, how->r);
 }
 
 int cmd_diff(int argc, char **argv)
@@ -297,7 +270,7 @@ int cmd_diff(int argc, char **argv)
 		goto out_free_profiles;
 	}
 	if (a.output) {
-		ret = render_to_file(a.output, a.format, &r);
+		ret = atomic_file__write(a.output, render_to, &(struct rendering){a.format, &r});
 	} else {
 		ret = render(stdout, a.format, &r);
 		if (!ret && fflush(stdout))

@@ -9,9 +9,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/stat.h>
 #include <jansson.h>
+#include "atomic_file.h"
 #include "profile.h"
 #include "hist.h"
 
@@ -420,41 +419,14 @@ int profile__dump(const struct profile *p, FILE *out)
 	return err;
 }
 
+static int dump_to(FILE *f, const void *p)
+{
+	return profile__dump(p, f);
+}
+
 int profile__write(const struct profile *p, const char *path)
 {
-	char *tmp;
-	FILE *f;
-	int fd, err;
-
-	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
-		return -ENOMEM;
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		err = -errno;
-		goto out_free;
-	}
-	/*
-	 * mkstemp creates the file 0600; `attrprof report` needs no root and is
-	 * often run by another user than the root that recorded.
-	 */
-	if (fchmod(fd, 0644) || !(f = fdopen(fd, "w"))) {
-		err = -errno;
-		close(fd);
-		goto out_unlink;
-	}
-	err = profile__dump(p, f);
-	if (!err && fsync(fileno(f)))
-		err = -errno;
-	if (fclose(f) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-out_unlink:
-	if (err)
-		unlink(tmp);
-out_free:
-	free(tmp);
-	return err;
+	return atomic_file__write(path, dump_to, p);
 }
 
 /*
