@@ -7,6 +7,7 @@
 #include <string.h>
 #include <jansson.h>
 #include "diff.h"
+#include "markup.h"
 #include "hist.h"
 #include "units.h"
 
@@ -761,43 +762,6 @@ int diff__render_markdown(FILE *out, const struct diff_result *r)
 	return ferror(out) ? -EIO : 0;
 }
 
-/*
- * s escaped for XML text and attribute values alike. Control characters
- * XML 1.0 forbids become '?'; tab and newlines become character references
- * so that an attribute value keeps them.
- */
-static void put_xml(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char ch = *s;
-
-		switch (ch) {
-		case '&':
-			fputs("&amp;", out);
-			break;
-		case '<':
-			fputs("&lt;", out);
-			break;
-		case '>':
-			fputs("&gt;", out);
-			break;
-		case '"':
-			fputs("&quot;", out);
-			break;
-		case '\'':
-			fputs("&apos;", out);
-			break;
-		case '\t':
-		case '\n':
-		case '\r':
-			fprintf(out, "&#%d;", ch);
-			break;
-		default:
-			fputc(ch < 0x20 || ch == 0x7f ? '?' : ch, out);
-		}
-	}
-}
-
 static void junit_case(FILE *out, const struct diff_entry *e, const struct diff_limits *l)
 {
 	char buf[256], name[512];
@@ -805,9 +769,9 @@ static void junit_case(FILE *out, const struct diff_entry *e, const struct diff_
 
 	snprintf(name, sizeof(name), "%s %s/%s", e->name, e->kind, e->op);
 	fputs("  <testcase classname=\"", out);
-	put_xml(out, e->owner);
+	markup__escape(out, e->owner);
 	fputs("\" name=\"", out);
-	put_xml(out, name);
+	markup__escape(out, name);
 	if (!e->breaks && e->status != DIFF_VANISHED) {
 		fputs("\"/>\n", out);
 		return;
@@ -828,7 +792,7 @@ static void junit_case(FILE *out, const struct diff_entry *e, const struct diff_
 			continue;
 		reason(e, l, break_keys[k].bit, buf, sizeof(buf));
 		fputs(first ? "" : "; ", out);
-		put_xml(out, buf);
+		markup__escape(out, buf);
 		first = false;
 	}
 	fputs("\" type=\"regression\"/>\n  </testcase>\n", out);

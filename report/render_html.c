@@ -20,6 +20,7 @@
 #include <string.h>
 #include "advise.h"
 #include "hist.h"
+#include "markup.h"
 #include "report.h"
 #include "units.h"
 
@@ -106,40 +107,6 @@ static const char script[] =
 	"\t});\n"
 	"})();\n";
 
-static const char *or_empty(const char *s)
-{
-	return s ? s : "";
-}
-
-/*
- * Writes s as HTML text or attribute value: &<>"' escaped. Names come from
- * the target's binaries; control characters are shown as '?'.
- */
-static void put_esc(FILE *out, const char *s)
-{
-	for (const unsigned char *c = (const unsigned char *)or_empty(s); *c; c++) {
-		switch (*c) {
-		case '&':
-			fputs("&amp;", out);
-			break;
-		case '<':
-			fputs("&lt;", out);
-			break;
-		case '>':
-			fputs("&gt;", out);
-			break;
-		case '"':
-			fputs("&quot;", out);
-			break;
-		case '\'':
-			fputs("&#39;", out);
-			break;
-		default:
-			fputc(*c < 0x20 || *c == 0x7f ? '?' : *c, out);
-		}
-	}
-}
-
 static const char *owner_of(const struct prof_attr *a)
 {
 	return a->qualname ? a->qualname : a->owner;
@@ -149,17 +116,17 @@ static const char *owner_of(const struct prof_attr *a)
 static void put_attr(FILE *out, const struct prof_attr *a)
 {
 	if (owner_of(a) && *owner_of(a)) {
-		put_esc(out, owner_of(a));
+		markup__escape(out, owner_of(a));
 		fputc('.', out);
 	}
-	put_esc(out, a->name);
+	markup__escape(out, a->name);
 }
 
 static void put_kind_op(FILE *out, const struct prof_attr *a)
 {
-	put_esc(out, a->kind);
+	markup__escape(out, a->kind);
 	fputc('/', out);
-	put_esc(out, a->op);
+	markup__escape(out, a->op);
 }
 
 static void put_header(FILE *out, const struct profile *p)
@@ -170,24 +137,24 @@ static void put_header(FILE *out, const struct profile *p)
 	unsigned int i;
 
 	fputs("<header id=\"target\">\n<h1>attrprof report: <code>", out);
-	put_esc(out, p->target.exe ? p->target.exe : "?");
+	markup__escape(out, p->target.exe ? p->target.exe : "?");
 	fputs("</code></h1>\n<dl>\n<dt>target</dt><dd><code>", out);
-	put_esc(out, p->target.exe ? p->target.exe : "?");
+	markup__escape(out, p->target.exe ? p->target.exe : "?");
 	fprintf(out, "</code> (pid %" PRId64 ")</dd>\n<dt>runtime</dt><dd>", p->target.pid);
-	put_esc(out, p->target.runtime ? p->target.runtime : "?");
+	markup__escape(out, p->target.runtime ? p->target.runtime : "?");
 	if (p->target.version) {
 		fputc(' ', out);
-		put_esc(out, p->target.version);
+		markup__escape(out, p->target.version);
 	}
 	fputs("</dd>\n", out);
 	if (p->target.build_id) {
 		fputs("<dt>build id</dt><dd><code>", out);
-		put_esc(out, p->target.build_id);
+		markup__escape(out, p->target.build_id);
 		fputs("</code></dd>\n", out);
 	}
 	units__ns(dur, sizeof(dur), p->duration_ns);
 	fputs("<dt>mode</dt><dd>", out);
-	put_esc(out, p->mode ? p->mode : "?");
+	markup__escape(out, p->mode ? p->mode : "?");
 	if (report__count_only(p))
 		fprintf(out, " for %s; latency not measured (entry probes only)</dd>\n", dur);
 	else
@@ -195,7 +162,7 @@ static void put_header(FILE *out, const struct profile *p)
 			units__ns(cost, sizeof(cost), p->probe_cost_ns));
 	if (p->end) {
 		fputs("<dt>end</dt><dd>", out);
-		put_esc(out, p->end);
+		markup__escape(out, p->end);
 		if (p->exit_status >= 0)
 			fprintf(out, ", exit status %" PRId64, p->exit_status);
 		fputs("</dd>\n", out);
@@ -233,7 +200,7 @@ static void put_subject(FILE *out, const struct profile *p, const struct advice 
 	} else if (ad->cls < p->nclasses) {
 		c = &p->classes[ad->cls];
 		fputs("<code>", out);
-		put_esc(out, c->qualname ? c->qualname : c->owner);
+		markup__escape(out, c->qualname ? c->qualname : c->owner);
 		fprintf(out, "</code> (class, %" PRIu64 " instances)", c->allocs);
 	} else {
 		fputs("(unknown)", out);
@@ -267,7 +234,7 @@ static void put_advice(FILE *out, const struct profile *p, const struct advice *
 			const struct advice_evidence *ev = &ad->evidence[e];
 
 			fputs("<li>", out);
-			put_esc(out, ev->name);
+			markup__escape(out, ev->name);
 			fprintf(out, ": %s", units__figure(val, sizeof(val), ev->value, ev->unit));
 			/* NAN: a figure given for information, with no bound. */
 			if (!isnan(ev->threshold))
@@ -276,9 +243,9 @@ static void put_advice(FILE *out, const struct profile *p, const struct advice *
 			fputs("</li>\n", out);
 		}
 		fputs("</ul>\n<p class=\"how\">", out);
-		put_esc(out, ad->how_to);
+		markup__escape(out, ad->how_to);
 		fputs("</p>\n<p class=\"estimate\">Estimate: ", out);
-		put_esc(out, ad->estimate);
+		markup__escape(out, ad->estimate);
 		fputs("</p></li>\n", out);
 	}
 	fputs("</ol>\n</section>\n", out);
@@ -532,11 +499,11 @@ static void put_coverage(FILE *out, const struct profile *p)
 		if (c->status && !strcmp(c->status, "exact"))
 			continue;
 		fputs("<li><strong>", out);
-		put_esc(out, c->kind);
+		markup__escape(out, c->kind);
 		fputs("</strong> (", out);
-		put_esc(out, c->status);
+		markup__escape(out, c->status);
 		fputs("): ", out);
-		put_esc(out, c->why);
+		markup__escape(out, c->why);
 		fputs("</li>\n", out);
 		any = true;
 	}
@@ -576,7 +543,7 @@ int report__render_html(FILE *out, const struct profile *p)
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	      "<title>attrprof: ",
 	      out);
-	put_esc(out, p->target.exe ? p->target.exe : "?");
+	markup__escape(out, p->target.exe ? p->target.exe : "?");
 	fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", style);
 	put_header(out, p);
 	put_advice(out, p, ads, nads, rank_of);
