@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include "caps.h"
 
@@ -17,29 +20,130 @@
 #define CAP_BPF 39
 #endif
 
+/* Where libbpf 1.1 reads tracepoint ids: debugfs's copy when it is there, else tracefs. */
+#define DEBUGFS_TRACING "/sys/kernel/debug/tracing"
+#define TRACEFS "/sys/kernel/tracing"
+#define FUTEX_TP_ID "/events/syscalls/sys_enter_futex/id"
+
+struct cap_use {
+	int cap;
+	const char *name;
+	const char *setcap; /* its name for setcap(8) */
+	const char *why;
+};
+
 static bool has_cap(const struct __user_cap_data_struct data[2], int cap)
 {
 	return data[cap / 32].effective & (1U << (cap % 32));
 }
 
-int caps__check(char *err, size_t errlen)
+/*
+ * Whether the futex tracepoint's id, where libbpf will read it, is closed to
+ * this user without capabilities (needed), and with ours (missing). A file
+ * that is not there is no capability's business: attaching reports it.
+ */
+static void check_tracefs(bool *needed, bool *missing)
+{
+	const char *dir =
+		faccessat(AT_FDCWD, DEBUGFS_TRACING, F_OK, AT_EACCESS) ? TRACEFS : DEBUGFS_TRACING;
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s%s", dir, FUTEX_TP_ID);
+	/* Without AT_EACCESS, a non-root real user is checked without capabilities. */
+	*needed = faccessat(AT_FDCWD, path, R_OK, 0) && (errno == EACCES || errno == EPERM);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	*missing = fd < 0 && (errno == EACCES || errno == EPERM);
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * Whether pid's /proc files are another user's (needed), and whether
+ * /proc/PID/exe is refused to us (missing): /proc/PID belongs to the
+ * process's effective user, or to root when it is not dumpable.
+ */
+static void check_proc(pid_t pid, bool *needed, bool *missing)
+{
+	char path[64], target[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	*needed = !stat(path, &st) && st.st_uid != geteuid();
+	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+	*missing =
+		readlink(path, target, sizeof(target)) < 0 && (errno == EACCES || errno == EPERM);
+	*needed = *needed || *missing;
+}
+
+/* What CAP_SYS_PTRACE is for: reading the /proc files of pid, which its owner keeps. */
+static void describe_owner(pid_t pid, char *buf, size_t len)
+{
+	char dir[32];
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "/proc/%d", pid);
+	if (stat(dir, &st))
+		snprintf(buf, len, "to read /proc/%d/{exe,maps,root}", pid);
+	else
+		snprintf(buf, len, "to read /proc/%d/{exe,maps,root} of a process of uid %u", pid,
+			 (unsigned int)st.st_uid);
+}
+
+int caps__check_need(const struct caps_need *need, char *err, size_t errlen)
 {
 	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
 	struct __user_cap_data_struct data[2] = {};
-	bool admin, bpf, perfmon;
+	char ptrace_why[128] = "";
+	const struct cap_use uses[] = {
+		{CAP_BPF, "CAP_BPF", "cap_bpf", "to load the BPF programs and create their maps"},
+		{CAP_PERFMON, "CAP_PERFMON", "cap_perfmon",
+		 "to open uprobes and tracepoints and read the target's memory from BPF"},
+		{CAP_DAC_READ_SEARCH, "CAP_DAC_READ_SEARCH", "cap_dac_read_search",
+		 "to read the futex tracepoint ids in tracefs; --no-locks needs none"},
+		{CAP_SYS_PTRACE, "CAP_SYS_PTRACE", "cap_sys_ptrace", ptrace_why},
+	};
+	bool needed[4] = {true, true, false, false}, missing[4] = {};
+	size_t used = 0, nmissing = 0;
+	bool admin;
 
 	if (syscall(SYS_capget, &hdr, data)) {
 		snprintf(err, errlen, "cannot read own capabilities: %s", strerror(errno));
 		return -errno;
 	}
 	admin = has_cap(data, CAP_SYS_ADMIN);
-	bpf = admin || has_cap(data, CAP_BPF);
-	perfmon = admin || has_cap(data, CAP_PERFMON);
-	if (bpf && perfmon)
+	missing[0] = !admin && !has_cap(data, CAP_BPF);
+	missing[1] = !admin && !has_cap(data, CAP_PERFMON);
+	/* Tried rather than assumed: tracefs may be mounted readable, CAP_DAC_OVERRIDE may do. */
+	if (need->tracefs)
+		check_tracefs(&needed[2], &missing[2]);
+	if (need->pid > 0)
+		check_proc(need->pid, &needed[3], &missing[3]);
+	for (size_t i = 0; i < 4; i++)
+		nmissing += missing[i];
+	if (!nmissing)
 		return 0;
-	snprintf(err, errlen,
-		 "missing capabilities:%s%s (run as root, or grant them: "
-		 "setcap cap_bpf,cap_perfmon,cap_sys_ptrace,cap_dac_read_search+ep attrprof)",
-		 bpf ? "" : " CAP_BPF", perfmon ? "" : " CAP_PERFMON");
+	if (missing[3])
+		describe_owner(need->pid, ptrace_why, sizeof(ptrace_why));
+	used = snprintf(err, errlen, "missing capabilit%s:", nmissing > 1 ? "ies" : "y");
+	for (size_t i = 0, n = 0; i < 4 && used < errlen; i++)
+		if (missing[i])
+			used += snprintf(err + used, errlen - used, "%s %s (%s)", n++ ? "," : "",
+					 uses[i].name, uses[i].why);
+	if (used < errlen)
+		used += snprintf(err + used, errlen - used, "; run as root, or grant: setcap ");
+	for (size_t i = 0, n = 0; i < 4 && used < errlen; i++)
+		if (needed[i])
+			used += snprintf(err + used, errlen - used, "%s%s", n++ ? "," : "",
+					 uses[i].setcap);
+	if (used < errlen)
+		snprintf(err + used, errlen - used, "+ep attrprof");
 	return -EPERM;
+}
+
+int caps__check(char *err, size_t errlen)
+{
+	const struct caps_need need = {.tracefs = true};
+
+	return caps__check_need(&need, err, errlen);
 }

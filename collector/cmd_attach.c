@@ -63,6 +63,7 @@ int cmd_attach(int argc, char **argv)
 	static const struct argp argp = {attach_options, parse_attach, NULL, doc,
 					 children,	 NULL,	       NULL};
 	struct attach_args a = {};
+	struct caps_need need = {};
 	struct target_objects objs = {};
 	struct session s = {};
 	int sigfd = -1, pidfd = -1, ret, code = EXIT_RUNTIME;
@@ -83,7 +84,9 @@ int cmd_attach(int argc, char **argv)
 		goto cleanup;
 	}
 
-	ret = caps__check(err, sizeof(err));
+	need.tracefs = !a.opts.no_locks;
+	need.pid = a.pid;
+	ret = caps__check_need(&need, err, sizeof(err));
 	if (!ret)
 		ret = target__check_pid(a.pid, err, sizeof(err));
 	if (ret) {

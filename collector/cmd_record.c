@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -104,6 +105,13 @@ static void run_child(char **argv, int gate, int errpipe, const sigset_t *mask, 
 	 */
 	if (trampoline && setenv("PYTHONPERFSUPPORT", "1", 1))
 		_exit(127);
+	/*
+	 * Capabilities we were given as ambient ones (setpriv, systemd's
+	 * AmbientCapabilities) would pass to the command through exec: it
+	 * runs with the user's own privileges, not with the tracer's.
+	 */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL)
+		_exit(127);
 	if (read(gate, &go, 1) != 1)
 		_exit(127); /* the parent gave up before attaching */
 	close(gate);
@@ -155,6 +163,7 @@ int cmd_record(int argc, char **argv)
 		record_options, parse_record, "[OPTION...] -- COMMAND [ARG...]", doc, children,
 		NULL,		NULL};
 	struct record_args a = {};
+	struct caps_need need = {};
 	struct target_objects objs = {};
 	struct session s = {};
 	int gate[2] = {-1, -1}, errpipe[2] = {-1, -1};
@@ -174,7 +183,8 @@ int cmd_record(int argc, char **argv)
 		goto cleanup;
 	}
 
-	ret = caps__check(err, sizeof(err));
+	need.tracefs = !a.opts.no_locks;
+	ret = caps__check_need(&need, err, sizeof(err));
 	if (!ret)
 		ret = target__command_objects(a.argv[0], &exe, &objs, err, sizeof(err));
 	if (!ret)
