@@ -366,7 +366,8 @@ static json_t *profile_json(const struct profile *p, int *err)
 	/* clang-format off */
 	return pack(err, "{s:s, s:{s:s, s:s}, s:{s:I, s:s, s:s?, s:s, s:s*},"
 			 " s:s, s:s, s:I, s:o, s:o, s:{s:[o, o], s:[o, o], s:o},"
-			 " s:{s:o, s:o, s:o, s:o, s:o, s:o}, s:o, s:o, s:o, s:o, s:o}",
+			 " s:{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}, s:{s:o, s:o},"
+			 " s:o, s:o, s:o, s:o, s:o}",
 		    "schema", PROFILE_SCHEMA,
 		    "tool",
 			"name", "attrprof",
@@ -395,6 +396,12 @@ static json_t *profile_json(const struct profile *p, int *err)
 			"unmatched_returns", u64(p->dropped.unmatched_returns, err),
 			"attrs_over_limit", u64(p->dropped.attrs_over_limit, err),
 			"unprobeable", u64(p->dropped.unprobeable, err),
+			"accesses_over_limit", u64(p->dropped.accesses_over_limit, err),
+			"allocs_over_limit", u64(p->dropped.allocs_over_limit, err),
+			"lock_waits_over_limit", u64(p->dropped.lock_waits_over_limit, err),
+		    "resources",
+			"map_bytes", u64(p->resources.map_bytes, err),
+			"peak_rss_bytes", u64(p->resources.peak_rss_bytes, err),
 		    "unattributed_lock_wait_ns", locks_json(p->unattributed, err),
 		    "attributes", attrs,
 		    "classes", classes,
@@ -492,6 +499,14 @@ static int get_u64(struct reader *r, json_t *obj, const char *path, const char *
 		return bad(r, path, key, "expected a non-negative integer");
 	*out = json_integer_value(v);
 	return 0;
+}
+
+/* A member newer schemas added: absent reads as 0. */
+static int get_opt_u64(struct reader *r, json_t *obj, const char *path, const char *key,
+		       uint64_t *out)
+{
+	*out = 0;
+	return json_object_get(obj, key) ? get_u64(r, obj, path, key, out) : 0;
 }
 
 static int get_i64(struct reader *r, json_t *obj, const char *path, const char *key, int64_t *out)
@@ -608,6 +623,21 @@ static int get_calibration(struct reader *r, json_t *root, struct prof_calibrati
 	return get_pair(r, obj, path, "frame_ns", c->frame_ns) ?:
 	       get_pair(r, obj, path, "entry_ns", c->entry_ns) ?:
 	       get_u64(r, obj, path, "return_ns", &c->return_ns);
+}
+
+/* Optional (schema 3): absent reads as zeros. */
+static int get_resources(struct reader *r, json_t *root, struct prof_resources *res)
+{
+	char path[JPATH_LEN];
+	json_t *obj;
+
+	if (!json_object_get(root, "resources"))
+		return 0;
+	obj = object(r, root, "", "resources", path);
+	if (!obj)
+		return -EINVAL;
+	return get_opt_u64(r, obj, path, "map_bytes", &res->map_bytes)
+		       ?: get_opt_u64(r, obj, path, "peak_rss_bytes", &res->peak_rss_bytes);
 }
 
 static int get_attr(struct reader *r, json_t *obj, const char *path, struct profile *p)
@@ -757,9 +787,10 @@ static int get_profile(struct reader *r, json_t *root, struct profile *p)
 	size_t i;
 	int err;
 
-	if (!schema || (strcmp(schema, PROFILE_SCHEMA) && strcmp(schema, PROFILE_SCHEMA_V1))) {
-		snprintf(r->err, r->errlen, "%s: expected schema %s (or %s), found %s", r->file,
-			 PROFILE_SCHEMA, PROFILE_SCHEMA_V1, schema ?: "none");
+	if (!schema || (strcmp(schema, PROFILE_SCHEMA) && strcmp(schema, PROFILE_SCHEMA_V2) &&
+			strcmp(schema, PROFILE_SCHEMA_V1))) {
+		snprintf(r->err, r->errlen, "%s: expected schema %s (or %s, %s), found %s", r->file,
+			 PROFILE_SCHEMA, PROFILE_SCHEMA_V2, PROFILE_SCHEMA_V1, schema ?: "none");
 		return -EINVAL;
 	}
 	r->v1 = !strcmp(schema, PROFILE_SCHEMA_V1);
@@ -787,6 +818,12 @@ static int get_profile(struct reader *r, json_t *root, struct profile *p)
 	      get_u64(r, dropped, dpath, "unmatched_returns", &p->dropped.unmatched_returns) ?:
 	      get_u64(r, dropped, dpath, "attrs_over_limit", &p->dropped.attrs_over_limit) ?:
 	      get_u64(r, dropped, dpath, "unprobeable", &p->dropped.unprobeable) ?:
+	      get_opt_u64(r, dropped, dpath, "accesses_over_limit",
+			  &p->dropped.accesses_over_limit) ?:
+	      get_opt_u64(r, dropped, dpath, "allocs_over_limit", &p->dropped.allocs_over_limit) ?:
+	      get_opt_u64(r, dropped, dpath, "lock_waits_over_limit",
+			  &p->dropped.lock_waits_over_limit) ?:
+	      get_resources(r, root, &p->resources) ?:
 	      get_locks(r, root, "", "unattributed_lock_wait_ns", p->unattributed);
 	for (i = 0; !err && i < json_array_size(attrs); i++) {
 		a = json_array_get(attrs, i);

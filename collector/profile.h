@@ -14,8 +14,12 @@
 #include <linux/types.h>
 #include "../probe/attrprof.h"
 
-/* Written: version 2 adds per-attribute signals. Read: versions 1 and 2. */
-#define PROFILE_SCHEMA "attrprof.profile/2"
+/*
+ * Written: version 2 adds per-attribute signals; version 3 adds optional
+ * fields (the bounds' drops, resources). Read: versions 1 to 3.
+ */
+#define PROFILE_SCHEMA "attrprof.profile/3"
+#define PROFILE_SCHEMA_V2 "attrprof.profile/2"
 #define PROFILE_SCHEMA_V1 "attrprof.profile/1"
 
 struct prof_lock {
@@ -71,6 +75,16 @@ struct prof_dropped {
 	uint64_t unmatched_returns;
 	uint64_t attrs_over_limit; /* matched functions left unprobed by --max-attrs */
 	uint64_t unprobeable;	   /* matched functions whose first instruction uprobes refuse */
+	/* Schema 3; 0 when read from an older profile. */
+	uint64_t accesses_over_limit;	/* Python accesses of attributes beyond --max-attrs */
+	uint64_t allocs_over_limit;	/* instances of classes beyond --max-classes */
+	uint64_t lock_waits_over_limit; /* blocked waits beyond --max-lock-entries */
+};
+
+/* What the session cost this machine (schema 3; 0 when not measured). */
+struct prof_resources {
+	uint64_t map_bytes;	 /* the BPF maps' memory, as the kernel accounts it, at the end */
+	uint64_t peak_rss_bytes; /* the collector's peak resident set */
 };
 
 /* One attribute's blocked waits on a shared lock. */
@@ -122,6 +136,7 @@ struct profile {
 	uint64_t probe_cost_ns; /* calibration.frame_ns of the common (emulated) class */
 	struct prof_calibration calibration;
 	struct prof_dropped dropped;
+	struct prof_resources resources;
 	struct prof_lock unattributed[LOCK_KINDS]; /* lock waits outside any access */
 	struct prof_attr *attrs;
 	size_t nattrs;

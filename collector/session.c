@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <bpf/libbpf.h>
@@ -15,6 +17,7 @@
 #include "coverage.h"
 #include "elfread.h"
 #include "profile.h"
+#include "report.h"
 #include "session.h"
 #include "snapshot.h"
 
@@ -271,6 +274,55 @@ void session__detach(struct session *s)
 	debug_step("detached");
 }
 
+/*
+ * The maps' memory as the kernel accounts it (fdinfo's memlock: for maps
+ * that allocate on demand, what they hold now). Returns bytes, 0 if unknown.
+ */
+static uint64_t map_bytes(struct attrprof_bpf *skel)
+{
+	struct bpf_map *map;
+	uint64_t total = 0;
+
+	bpf_object__for_each_map(map, skel->obj)
+	{
+		unsigned long long bytes;
+		char path[64], line[128];
+		int fd = bpf_map__fd(map);
+		FILE *f;
+
+		if (fd < 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "memlock: %llu", &bytes) == 1)
+				total += bytes;
+		fclose(f);
+	}
+	return total;
+}
+
+static uint64_t peak_rss_bytes(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) ? 0 : (uint64_t)ru.ru_maxrss * 1024;
+}
+
+/* One warning per drop counter that is not zero: nothing is dropped silently. */
+static void warn_drops(const struct profile *p)
+{
+	struct report_drop drops[REPORT_DROPS];
+
+	report__drops(p, drops);
+	for (size_t i = 0; i < REPORT_DROPS; i++)
+		if (drops[i].count)
+			fprintf(stderr, "attrprof: warning: dropped %" PRIu64 " %s: %s\n",
+				drops[i].count, drops[i].name, drops[i].why);
+}
+
 static const char *end_name(enum session_end end)
 {
 	switch (end) {
@@ -328,6 +380,9 @@ int session__write_profile(struct session *s, const char *exe, enum session_end 
 		snprintf(err, errlen, "collect the profile: %s", strerror(-ret));
 		goto cleanup;
 	}
+	p.resources.map_bytes = map_bytes(s->skel);
+	p.resources.peak_rss_bytes = peak_rss_bytes();
+	warn_drops(&p);
 	ret = profile__write(&p, s->opts.output);
 	if (ret)
 		snprintf(err, errlen, "write %s: %s", s->opts.output, strerror(-ret));

@@ -181,6 +181,9 @@ static int collect_drops(struct attrprof_bpf *skel, struct profile *p)
 	p->dropped.stack_depth = total[DROP_STACK_DEPTH];
 	p->dropped.read_errors = total[DROP_READ_ERROR];
 	p->dropped.unmatched_returns = total[DROP_UNMATCHED_RET];
+	p->dropped.accesses_over_limit = total[DROP_ATTR_LIMIT];
+	p->dropped.allocs_over_limit = total[DROP_CLASS_LIMIT];
+	p->dropped.lock_waits_over_limit = total[DROP_LOCK_LIMIT];
 	return 0;
 }
 

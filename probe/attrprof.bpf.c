@@ -238,7 +238,7 @@ static __always_inline struct lock_stats *lock_stats_of(__u32 attr, __u32 kind, 
 	bpf_map_update_elem(&lock_waits, &key, &zero_lock_stats, BPF_NOEXIST);
 	l = bpf_map_lookup_elem(&lock_waits, &key);
 	if (!l)
-		drop(DROP_MAP_FULL);
+		drop(DROP_LOCK_LIMIT);
 	return l;
 }
 
@@ -399,10 +399,18 @@ static __always_inline __u32 py_attr_id(const struct py_key *k)
 	known = bpf_map_lookup_elem(&py_attrs, k);
 	if (known)
 		return *known;
+	/*
+	 * Past the limit, each access of an unnamed attribute is counted
+	 * as dropped, and next_attr no longer moves: it cannot wrap around.
+	 */
+	if (next_attr >= attr_limit) {
+		drop(DROP_ATTR_LIMIT);
+		return 0;
+	}
 	id = __sync_fetch_and_add(&next_attr, 1);
 	info = id < attr_limit ? bpf_map_lookup_elem(&attr_info, &id) : NULL;
 	if (!info) {
-		drop(DROP_MAP_FULL);
+		drop(DROP_ATTR_LIMIT);
 		return 0;
 	}
 	py_describe(k, info);
@@ -549,7 +557,7 @@ int py_alloc(struct pt_regs *ctx)
 		bpf_map_update_elem(&classes, &type, &zero_class_info, BPF_NOEXIST);
 		c = bpf_map_lookup_elem(&classes, &type);
 		if (!c) {
-			drop(DROP_MAP_FULL);
+			drop(DROP_CLASS_LIMIT);
 			return 0;
 		}
 		if (!c->name[0]) {

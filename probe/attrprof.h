@@ -49,11 +49,14 @@ enum lock_kind {
 
 /* Why an event could not be recorded in full; indexes the `drops` map. */
 enum drop_reason {
-	DROP_MAP_FULL = 0,    /* a bounded map had no room (task storage, lock_waits) */
+	DROP_MAP_FULL = 0,    /* a bounded map had no room (task storage, py_attrs) */
 	DROP_STACK_DEPTH = 1, /* an access nested deeper than MAX_STACK_DEPTH: counted, not timed */
 	DROP_READ_ERROR = 2,  /* reading target memory failed */
 	DROP_UNMATCHED_RET = 3, /* a return with no matching entry (longjmp, exit inside a call) */
-	DROP_REASONS = 4,
+	DROP_ATTR_LIMIT = 4,	/* a Python access of an attribute beyond --max-attrs */
+	DROP_CLASS_LIMIT = 5,	/* an instance of a class beyond --max-classes */
+	DROP_LOCK_LIMIT = 6,	/* a blocked wait with no room left in lock_waits */
+	DROP_REASONS = 7,
 };
 
 /*

@@ -85,6 +85,14 @@ void report__drops(const struct profile *p, struct report_drop out[REPORT_DROPS]
 		 d->attrs_over_limit},
 		{"unprobeable", "matched functions whose first instruction uprobes refuse",
 		 d->unprobeable},
+		{"accesses_over_limit",
+		 "Python accesses of attributes beyond --max-attrs, counted nowhere",
+		 d->accesses_over_limit},
+		{"allocs_over_limit", "instances of classes beyond --max-classes, counted nowhere",
+		 d->allocs_over_limit},
+		{"lock_waits_over_limit",
+		 "blocked lock waits beyond --max-lock-entries, timed nowhere",
+		 d->lock_waits_over_limit},
 	};
 
 	memcpy(out, drops, sizeof(drops));

@@ -72,7 +72,7 @@ struct report_drop {
 	uint64_t count;
 };
 
-#define REPORT_DROPS 6
+#define REPORT_DROPS 9
 
 /* Fills out[] with p's drop counters, always in the same order (the JSON key order). */
 void report__drops(const struct profile *p, struct report_drop out[REPORT_DROPS]);

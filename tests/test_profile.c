@@ -177,13 +177,15 @@ Test(profile, dump_matches_golden)
 		.max_ns = 12,
 	};
 	const char *golden =
-		"{\"schema\":\"attrprof.profile/2\",\"tool\":{\"name\":\"attrprof\","
+		"{\"schema\":\"attrprof.profile/3\",\"tool\":{\"name\":\"attrprof\","
 		"\"version\":\"0.1.0\"},\"target\":{\"pid\":7,\"exe\":\"/bin/t\",\"build_id\":null,"
 		"\"runtime\":\"c\"},\"mode\":\"count\",\"end\":\"duration\",\"exit_status\":-1,"
 		"\"duration_ns\":1000,\"probe_cost_ns\":0,\"calibration\":{\"frame_ns\":[0,0],"
 		"\"entry_ns\":[0,0],\"return_ns\":0},\"dropped\":{"
 		"\"map_full\":0,\"stack_depth\":0,\"read_errors\":0,\"unmatched_returns\":0,"
-		"\"attrs_over_limit\":2,\"unprobeable\":0},\"unattributed_lock_wait_ns\":{"
+		"\"attrs_over_limit\":2,\"unprobeable\":0,\"accesses_over_limit\":0,"
+		"\"allocs_over_limit\":0,\"lock_waits_over_limit\":0},\"resources\":{"
+		"\"map_bytes\":0,\"peak_rss_bytes\":0},\"unattributed_lock_wait_ns\":{"
 		"\"count\":0,\"total\":0,"
 		"\"p50\":0,\"p99\":0,\"max\":0,\"histogram\":[],\"by_kind\":{}},\"attributes\":[{"
 		"\"owner\":\"t\",\"name\":\"get\",\"kind\":\"function\",\"op\":\"call\",\"count\":"
@@ -194,7 +196,7 @@ Test(profile, dump_matches_golden)
 		"\"by_kind\":{\"pthread\":{\"count\":1,\"total\":5,\"p50\":5,\"p99\":5,\"max\":5,"
 		"\"histogram\":[[5,1]]}}},\"signals\":{\"repeat_reads\":0,\"concurrent\":0,"
 		"\"off_cpu_ns\":0}}],\"classes\":[],\"coverage\":[],\"locks\":[]}";
-	const char *head = "{\n \"schema\": \"attrprof.profile/2\",\n \"tool\": {\n  \"name\"";
+	const char *head = "{\n \"schema\": \"attrprof.profile/3\",\n \"tool\": {\n  \"name\"";
 	char *buf = NULL, *compact;
 	size_t len;
 	json_t *root;
@@ -389,12 +391,12 @@ Test(profile, malformed_json_names_line_and_column)
 
 Test(profile, wrong_schema)
 {
-	write_text("{\"schema\": \"attrprof.profile/3\"}");
-	expect_error(": ", "expected schema attrprof.profile/2 (or attrprof.profile/1), found "
-			   "attrprof.profile/3");
+	write_text("{\"schema\": \"attrprof.profile/4\"}");
+	expect_error(": ", "expected schema attrprof.profile/3 (or attrprof.profile/2, "
+			   "attrprof.profile/1), found attrprof.profile/4");
 	write_text("[1, 2]");
-	expect_error(": ",
-		     "expected schema attrprof.profile/2 (or attrprof.profile/1), found none");
+	expect_error(": ", "expected schema attrprof.profile/3 (or attrprof.profile/2, "
+			   "attrprof.profile/1), found none");
 }
 
 /* A valid profile as a JSON tree, for tests to break one member of. */

@@ -394,7 +394,7 @@ Test(report, json_schema_and_ranked_order)
 	cr_assert_eq(i, sizeof(want_keys) / sizeof(want_keys[0]));
 	cr_assert_str_eq(json_string_value(json_object_get(root, "schema")), "attrprof.report/1");
 	cr_assert_str_eq(json_string_value(json_object_get(root, "profile_schema")),
-			 "attrprof.profile/2");
+			 "attrprof.profile/3");
 	cr_assert_eq(int_at(json_object_get(root, "target"), "pid"), 4242);
 	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(root, "target"), "exe")),
 			 "/opt/demo/bin/shop");
