@@ -520,16 +520,17 @@ int py_enter(struct pt_regs *ctx)
 			count_call(ts, id);
 		return 0;
 	}
-	if (id & PY_ATTR_IGNORED) {
-		/* Timed like the rest so its return pairs up, charged to nobody. */
+	if (!id || (id & PY_ATTR_IGNORED)) {
+		/*
+		 * Timed like the rest so its return pairs up, charged to nobody:
+		 * an ignored access, or one dropped for want of an id.
+		 */
 		push_frame(sp, ts,
 			   ts->depth ? ts->stack[(ts->depth - 1) & (MAX_STACK_DEPTH - 1)].attr
 				     : ATTR_UNATTRIBUTED,
 			   cookie | ((__u64)FRAME_IGNORED << COOKIE_FLAGS_SHIFT));
 		return 0;
 	}
-	if (!id)
-		return 0;
 	s = count_call(ts, id);
 	obj = py_instance_of(k.func, a0, a1);
 	if (s && obj)
