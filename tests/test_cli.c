@@ -137,5 +137,7 @@ Test(cli, without_capabilities_says_which_are_missing)
 		cr_skip_test("setpriv (util-linux) is not installed");
 	if (geteuid() != 0)
 		cr_skip_test("needs root to drop to another user");
-	expect_error(argv, 2, "missing capabilities: CAP_BPF CAP_PERFMON");
+	expect_error(argv, 2,
+		     "missing capabilities: CAP_BPF (to load the BPF programs and create their "
+		     "maps), CAP_PERFMON (");
 }
