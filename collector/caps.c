@@ -25,8 +25,10 @@
 #define TRACEFS "/sys/kernel/tracing"
 #define FUTEX_TP_ID "/events/syscalls/sys_enter_futex/id"
 
+/* The capabilities a command may need, in the order messages name them. */
+enum { NEED_BPF, NEED_PERFMON, NEED_DAC_READ_SEARCH, NEED_SYS_PTRACE, NEEDS };
+
 struct cap_use {
-	int cap;
 	const char *name;
 	const char *setcap; /* its name for setcap(8) */
 	const char *why;
@@ -95,44 +97,50 @@ int caps__check_need(const struct caps_need *need, char *err, size_t errlen)
 	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
 	struct __user_cap_data_struct data[2] = {};
 	char ptrace_why[128] = "";
-	const struct cap_use uses[] = {
-		{CAP_BPF, "CAP_BPF", "cap_bpf", "to load the BPF programs and create their maps"},
-		{CAP_PERFMON, "CAP_PERFMON", "cap_perfmon",
-		 "to open uprobes and tracepoints and read the target's memory from BPF"},
-		{CAP_DAC_READ_SEARCH, "CAP_DAC_READ_SEARCH", "cap_dac_read_search",
-		 "to read the futex tracepoint ids in tracefs; --no-locks needs none"},
-		{CAP_SYS_PTRACE, "CAP_SYS_PTRACE", "cap_sys_ptrace", ptrace_why},
+	const struct cap_use uses[NEEDS] = {
+		[NEED_BPF] = {"CAP_BPF", "cap_bpf",
+			      "to load the BPF programs and create their maps"},
+		[NEED_PERFMON] = {"CAP_PERFMON", "cap_perfmon",
+				  "to open uprobes and tracepoints and read the target's memory "
+				  "from BPF"},
+		[NEED_DAC_READ_SEARCH] = {"CAP_DAC_READ_SEARCH", "cap_dac_read_search",
+					  "to read the futex tracepoint ids in tracefs; --no-locks "
+					  "needs none"},
+		[NEED_SYS_PTRACE] = {"CAP_SYS_PTRACE", "cap_sys_ptrace", ptrace_why},
 	};
-	bool needed[4] = {true, true, false, false}, missing[4] = {};
+	bool needed[NEEDS] = {[NEED_BPF] = true, [NEED_PERFMON] = true}, missing[NEEDS] = {};
 	size_t used = 0, nmissing = 0;
 	bool admin;
+	int ret;
 
 	if (syscall(SYS_capget, &hdr, data)) {
-		snprintf(err, errlen, "cannot read own capabilities: %s", strerror(errno));
-		return -errno;
+		ret = -errno;
+		snprintf(err, errlen, "cannot read own capabilities: %s", strerror(-ret));
+		return ret;
 	}
+	/* CAP_SYS_ADMIN stands in for both, as bpf_capable() and perfmon_capable() allow. */
 	admin = has_cap(data, CAP_SYS_ADMIN);
-	missing[0] = !admin && !has_cap(data, CAP_BPF);
-	missing[1] = !admin && !has_cap(data, CAP_PERFMON);
+	missing[NEED_BPF] = !admin && !has_cap(data, CAP_BPF);
+	missing[NEED_PERFMON] = !admin && !has_cap(data, CAP_PERFMON);
 	/* Tried rather than assumed: tracefs may be mounted readable, CAP_DAC_OVERRIDE may do. */
 	if (need->tracefs)
-		check_tracefs(&needed[2], &missing[2]);
+		check_tracefs(&needed[NEED_DAC_READ_SEARCH], &missing[NEED_DAC_READ_SEARCH]);
 	if (need->pid > 0)
-		check_proc(need->pid, &needed[3], &missing[3]);
-	for (size_t i = 0; i < 4; i++)
+		check_proc(need->pid, &needed[NEED_SYS_PTRACE], &missing[NEED_SYS_PTRACE]);
+	for (size_t i = 0; i < NEEDS; i++)
 		nmissing += missing[i];
 	if (!nmissing)
 		return 0;
-	if (missing[3])
+	if (missing[NEED_SYS_PTRACE])
 		describe_owner(need->pid, ptrace_why, sizeof(ptrace_why));
 	used = snprintf(err, errlen, "missing capabilit%s:", nmissing > 1 ? "ies" : "y");
-	for (size_t i = 0, n = 0; i < 4 && used < errlen; i++)
+	for (size_t i = 0, n = 0; i < NEEDS && used < errlen; i++)
 		if (missing[i])
 			used += snprintf(err + used, errlen - used, "%s %s (%s)", n++ ? "," : "",
 					 uses[i].name, uses[i].why);
 	if (used < errlen)
 		used += snprintf(err + used, errlen - used, "; run as root, or grant: setcap ");
-	for (size_t i = 0, n = 0; i < 4 && used < errlen; i++)
+	for (size_t i = 0, n = 0; i < NEEDS && used < errlen; i++)
 		if (needed[i])
 			used += snprintf(err + used, errlen - used, "%s%s", n++ ? "," : "",
 					 uses[i].setcap);
