@@ -1,7 +1,7 @@
 """Many classes and attributes, for the bounds tests (--max-attrs, --max-classes).
 
-    python py_bounds.py [--classes N] [--attrs M]
-        prints "ready", then reads commands on stdin:
+    python py_bounds.py [--classes N] [--attrs M] [--once 1]
+        prints "ready", then reads commands on stdin (with --once 1: runs once):
         run     for each class C0..C(N-1) in turn: create c + 1 instances of Cc,
                 then read each of its M descriptors f0..f(M-1) 10 + 3c + a times;
                 prints "allocs Cc n" and "count Cc fa n" lines, then "done"
@@ -34,13 +34,13 @@ class Field:
 
 
 def parse(argv):
-    opts = {"--classes": 4, "--attrs": 3}
+    opts = {"--classes": 4, "--attrs": 3, "--once": 0}
     for flag, value in zip(argv[1::2], argv[2::2]):
         opts[flag] = int(value)
-    return opts["--classes"], opts["--attrs"]
+    return opts["--classes"], opts["--attrs"], opts["--once"]
 
 
-nclasses, nattrs = parse(sys.argv)
+nclasses, nattrs, once = parse(sys.argv)
 hits = [0] * (nclasses * nattrs)
 classes = [
     type("C%d" % c, (), {"f%d" % a: Field(c * nattrs + a) for a in range(nattrs)})
@@ -89,7 +89,7 @@ def commands():
 
 
 say("ready")
-for command in commands():
+for command in ["run"] if once else commands():
     if command == "run":
         say(run())
     elif command == "quit":
