@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "elfread.h"
@@ -47,6 +48,18 @@ int target__check_pid(pid_t pid, char *err, size_t errlen)
 	return 0;
 }
 
+/* The kernel's mark on a mapped file unlinked since (also in /proc/PID/exe). */
+#define DELETED_MARK " (deleted)"
+
+/* Drops a trailing DELETED_MARK from path. */
+static void strip_deleted(char *path)
+{
+	size_t n = strlen(path), m = strlen(DELETED_MARK);
+
+	if (n > m && !strcmp(path + n - m, DELETED_MARK))
+		path[n - m] = '\0';
+}
+
 int target__exe(pid_t pid, char *buf, size_t len)
 {
 	char link[64];
@@ -57,10 +70,72 @@ int target__exe(pid_t pid, char *buf, size_t len)
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';
+	strip_deleted(buf);
 	return 0;
 }
 
-static int objects_add(struct target_objects *o, const char *path, const char *host_path)
+pid_t target__ns_pid(pid_t pid)
+{
+	char path[64], *line = NULL;
+	size_t cap = 0;
+	pid_t ns_pid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	while (f && getline(&line, &cap, f) > 0) {
+		char *p = line + 6, *end;
+
+		if (strncmp(line, "NSpid:", 6))
+			continue;
+		/* Outermost first: the last one is the PID the process sees itself as. */
+		for (long v = strtol(p, &end, 10); end != p; v = strtol(p, &end, 10)) {
+			ns_pid = v;
+			p = end;
+		}
+		break;
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	return ns_pid;
+}
+
+/* Device and inode of path (following links), false when it cannot be stat'ed. */
+static bool file_id(const char *path, dev_t *dev, ino_t *ino)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return false;
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return true;
+}
+
+bool target__is_unlaunched_child(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	dev_t dev, self_dev;
+	ino_t ino, self_ino;
+	int ppid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1 || ppid != getpid())
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+	return file_id(path, &dev, &ino) && file_id("/proc/self/exe", &self_dev, &self_ino) &&
+	       dev == self_dev && ino == self_ino;
+}
+
+static int objects_add(struct target_objects *o, const char *path, const char *host_path,
+		       const char *on_disk)
 {
 	struct target_object *v;
 
@@ -78,22 +153,64 @@ static int objects_add(struct target_objects *o, const char *path, const char *h
 		free(v[o->n].host_path);
 		return -ENOMEM;
 	}
+	v[o->n].on_disk = on_disk;
 	o->n++;
 	return 0;
 }
 
-static int add_under_root(struct target_objects *o, pid_t pid, const char *path)
+/*
+ * What became of a mapped file on disk: NULL when host (the path as the
+ * process sees it) still is the mapped file (dev:ino as maps shows it, or
+ * as the mapping itself stats: overlayfs shows the lower file in maps),
+ * "deleted" when nothing is there, "replaced" when another file is.
+ */
+static const char *on_disk_state(const char *host, const char *mapping, unsigned int maj,
+				 unsigned int min, unsigned long ino)
 {
-	char host[PATH_MAX + 32];
+	dev_t dev, mdev;
+	ino_t i, mi;
 
-	snprintf(host, sizeof(host), "/proc/%d/root%s", pid, path);
-	return objects_add(o, path, host);
+	if (!file_id(host, &dev, &i))
+		return "deleted";
+	if (major(dev) == maj && minor(dev) == min && i == ino)
+		return NULL;
+	if (file_id(mapping, &mdev, &mi) && mdev == dev && mi == i)
+		return NULL;
+	return "replaced";
+}
+
+/*
+ * Adds the file of one executable mapping: "START-END perms offset MAJ:MIN
+ * inode path" from /proc/PID/maps. Opened under /proc/PID/root (the
+ * process's mount namespace), or through the mapping when that file is
+ * no longer the one mapped.
+ */
+static int add_mapping(struct target_objects *o, pid_t pid, char *line)
+{
+	char range[64], perms[8], host[PATH_MAX + 32], mapping[128], *file;
+	unsigned int maj, min;
+	unsigned long ino;
+	const char *on_disk;
+	int off = 0;
+
+	if (sscanf(line, "%63s %7s %*s %x:%x %lu %n", range, perms, &maj, &min, &ino, &off) != 5 ||
+	    !off)
+		return 0;
+	file = line + off;
+	file[strcspn(file, "\n")] = '\0';
+	if (perms[2] != 'x' || file[0] != '/')
+		return 0;
+	strip_deleted(file);
+	snprintf(host, sizeof(host), "/proc/%d/root%s", pid, file);
+	snprintf(mapping, sizeof(mapping), "/proc/%d/map_files/%s", pid, range);
+	on_disk = on_disk_state(host, mapping, maj, min, ino);
+	return objects_add(o, file, on_disk ? mapping : host, on_disk);
 }
 
 int target__pid_objects(pid_t pid, struct target_objects *out, char *err, size_t errlen)
 {
-	char path[64], exe[PATH_MAX], *line = NULL;
-	size_t cap = 0;
+	char path[64], exe[PATH_MAX], host[PATH_MAX + 32], *line = NULL;
+	size_t cap = 0, i;
 	FILE *f = NULL;
 	int err_ = 0;
 
@@ -104,9 +221,6 @@ int target__pid_objects(pid_t pid, struct target_objects *out, char *err, size_t
 			 strerror(-err_));
 		goto cleanup;
 	}
-	err_ = add_under_root(out, pid, exe);
-	if (err_)
-		goto cleanup;
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 	f = fopen(path, "re");
 	if (!f) {
@@ -114,20 +228,24 @@ int target__pid_objects(pid_t pid, struct target_objects *out, char *err, size_t
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto cleanup;
 	}
-	while (getline(&line, &cap, f) > 0) {
-		char perms[8], *file;
-		int off = 0;
-
-		/* start-end perms offset dev inode path */
-		if (sscanf(line, "%*s %7s %*s %*s %*s %n", perms, &off) != 1 || !off)
-			continue;
-		file = line + off;
-		file[strcspn(file, "\n")] = '\0';
-		if (perms[2] != 'x' || file[0] != '/')
-			continue;
-		err_ = add_under_root(out, pid, file);
+	while (!err_ && getline(&line, &cap, f) > 0)
+		err_ = add_mapping(out, pid, line);
+	if (err_)
+		goto cleanup;
+	/* The executable first; a process that maps it no more (a loader) gets its path. */
+	for (i = 0; i < out->n && strcmp(out->v[i].path, exe); i++)
+		;
+	if (i == out->n) {
+		snprintf(host, sizeof(host), "/proc/%d/root%s", pid, exe);
+		err_ = objects_add(out, exe, host, NULL);
 		if (err_)
 			goto cleanup;
+	}
+	if (i) {
+		struct target_object first = out->v[i];
+
+		memmove(&out->v[1], &out->v[0], i * sizeof(out->v[0]));
+		out->v[0] = first;
 	}
 cleanup:
 	free(line);
@@ -193,7 +311,7 @@ static int add_loader_list(struct target_objects *o, const char *interp, const c
 			continue;
 		p[strcspn(p, " \t\n")] = '\0';
 		if (!err)
-			err = objects_add(o, p, p);
+			err = objects_add(o, p, p, NULL);
 	}
 	free(line);
 	if (f)
@@ -221,7 +339,7 @@ int target__command_objects(const char *argv0, char **exe, struct target_objects
 	err_ = elf__check(*exe, err, errlen);
 	if (err_)
 		goto cleanup;
-	err_ = objects_add(out, *exe, *exe);
+	err_ = objects_add(out, *exe, *exe, NULL);
 	if (err_)
 		goto cleanup;
 	err_ = elf__interp(*exe, interp, sizeof(interp));

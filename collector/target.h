@@ -3,12 +3,19 @@
 #ifndef ATTRPROF_TARGET_H
 #define ATTRPROF_TARGET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
 struct target_object {
 	char *path;	 /* as the target names it (/proc/PID/maps, the loader's list) */
 	char *host_path; /* where this process opens it: under /proc/PID/root for a PID */
+	/*
+	 * NULL when the file at path is the one mapped; else "deleted" or
+	 * "replaced" (a deploy in place), and host_path is the process's own
+	 * mapping, /proc/PID/map_files/START-END.
+	 */
+	const char *on_disk;
 };
 
 struct target_objects {
@@ -23,11 +30,25 @@ struct target_objects {
  */
 int target__check_pid(pid_t pid, char *err, size_t errlen);
 
-/* The target's executable as it names it (readlink of /proc/PID/exe). Returns 0 or -errno. */
+/*
+ * The target's executable as it names it (readlink of /proc/PID/exe, less
+ * the " (deleted)" the kernel adds once the file is gone). Returns 0 or -errno.
+ */
 int target__exe(pid_t pid, char *buf, size_t len);
 
+/* pid's PID in its own PID namespace (the last NSpid of /proc/PID/status), or 0. */
+pid_t target__ns_pid(pid_t pid);
+
 /*
- * The files pid maps executable, main executable first, each once.
+ * Whether pid is a child of this process still running this process's own
+ * program: record's command, forked but not yet exec'd.
+ */
+bool target__is_unlaunched_child(pid_t pid);
+
+/*
+ * The files pid maps executable, main executable first, each once. A file
+ * deleted or replaced on disk since it was mapped is read through the
+ * mapping itself (see on_disk).
  * Returns 0, or a negative errno with a message in err. Free with target__objects_free.
  */
 int target__pid_objects(pid_t pid, struct target_objects *out, char *err, size_t errlen);
