@@ -165,7 +165,9 @@ static int attach_one(const struct site_prog *sp, pid_t pid, const struct probe_
 	struct bpf_link *link;
 	int ret;
 
-	link = bpf_program__attach_uprobe_opts(sp->prog, pid, site->host_path, site->offset, &opts);
+	/* libbpf's "every process" is -1 (0 is the caller). */
+	link = bpf_program__attach_uprobe_opts(sp->prog, pid ? pid : -1, site->host_path,
+					       site->offset, &opts);
 	if (!link) {
 		ret = -errno;
 		snprintf(err, errlen, "attach %s %s (offset 0x%llx): %s", site->host_path,
@@ -268,13 +270,13 @@ int attach__sites(struct attrprof_bpf *skel, pid_t pid, const struct probe_site 
 	return ret;
 }
 
-int attach__lock_waits(struct attrprof_bpf *skel, struct links *l, char *err, size_t errlen)
+/* Attaches each of progs[0..n), all tracepoints. */
+static int attach_tracepoints(struct bpf_program *const *progs, size_t n, struct links *l,
+			      char *err, size_t errlen)
 {
-	struct bpf_program *progs[] = {skel->progs.futex_exit, skel->progs.futex_enter,
-				       skel->progs.on_switch};
 	int ret;
 
-	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct bpf_link *link = bpf_program__attach(progs[i]);
 
 		if (!link) {
@@ -288,6 +290,22 @@ int attach__lock_waits(struct attrprof_bpf *skel, struct links *l, char *err, si
 			return ret;
 	}
 	return 0;
+}
+
+int attach__lock_waits(struct attrprof_bpf *skel, struct links *l, char *err, size_t errlen)
+{
+	struct bpf_program *progs[] = {skel->progs.futex_exit, skel->progs.futex_enter,
+				       skel->progs.on_switch};
+
+	return attach_tracepoints(progs, sizeof(progs) / sizeof(progs[0]), l, err, errlen);
+}
+
+int attach__process_events(struct attrprof_bpf *skel, struct links *l, char *err, size_t errlen)
+{
+	struct bpf_program *progs[] = {skel->progs.on_fork, skel->progs.on_exec,
+				       skel->progs.on_exit};
+
+	return attach_tracepoints(progs, sizeof(progs) / sizeof(progs[0]), l, err, errlen);
 }
 
 void attach__destroy(struct links *l)

@@ -37,7 +37,8 @@ bool attach__multi_supported(void);
 void attach__prepare(struct attrprof_bpf *skel, bool multi);
 
 /*
- * Attaches sites[0..n) in process pid: access_enter and access_return
+ * Attaches sites[0..n) in process pid (0: in every process that maps
+ * them, for the programs to filter): access_enter and access_return
  * (timed) or access_count (count-only) for SITE_ACCESS, lock_enter for
  * SITE_LOCK. Links are added to l. Returns 0, or a negative errno with a
  * message naming the file, the symbol when there is one, and the cause.
@@ -50,6 +51,12 @@ int attach__sites(struct attrprof_bpf *skel, pid_t pid, const struct probe_site 
  * that times off-CPU spells inside accesses. Returns 0 or -errno with a message.
  */
 int attach__lock_waits(struct attrprof_bpf *skel, struct links *l, char *err, size_t errlen);
+
+/*
+ * Attaches the scheduler tracepoints that see traced processes fork, exec
+ * and exit. Returns 0 or -errno with a message.
+ */
+int attach__process_events(struct attrprof_bpf *skel, struct links *l, char *err, size_t errlen);
 
 /* Destroys every link and empties l; returns when the kernel has let go. NULL-safe. */
 void attach__destroy(struct links *l);

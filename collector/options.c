@@ -11,6 +11,7 @@ enum {
 	OPT_NO_LOCKS,
 	OPT_COUNT_ONLY,
 	OPT_MAX_CLASSES,
+	OPT_FOLLOW_FORKS,
 };
 
 static const struct argp_option tracing_options[] = {
@@ -31,6 +32,11 @@ static const struct argp_option tracing_options[] = {
 	 "Python: count instances of at most N classes (default 4096)", 0},
 	{"max-lock-entries", OPT_MAX_LOCK_ENTRIES, "N", 0,
 	 "Room for N (function, lock kind) wait records (default 4096)", 0},
+	{"follow-forks", OPT_FOLLOW_FORKS, NULL, 0,
+	 "Also trace the processes the target forks that keep running its program, counted "
+	 "together with it; a child that execs another program stops being traced there. The "
+	 "probes then trap in every process mapping the probed files, and count only these",
+	 0},
 	{},
 };
 
@@ -77,6 +83,9 @@ static error_t parse_tracing(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_NO_LOCKS:
 		o->no_locks = true;
+		break;
+	case OPT_FOLLOW_FORKS:
+		o->follow_forks = true;
 		break;
 	case OPT_MAX_ATTRS:
 		if (options__parse_number(arg, MAX_ATTRS - ATTR_FIRST_USER, false, &v))

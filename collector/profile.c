@@ -147,6 +147,84 @@ int profile__add_coverage(struct profile *p, const char *kind, const char *statu
 	return 0;
 }
 
+struct prof_proc_event *profile__add_proc_event(struct profile *p, const char *event,
+						const char *filename)
+{
+	struct prof_process *pr = &p->process;
+	struct prof_proc_event *v, *e;
+
+	v = realloc(pr->events, (pr->nevents + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	pr->events = v;
+	e = memset(&v[pr->nevents], 0, sizeof(*e));
+	e->event = strdup(event);
+	e->filename = filename ? strdup(filename) : NULL;
+	if (!e->event || (filename && !e->filename)) {
+		free(e->event);
+		free(e->filename);
+		return NULL;
+	}
+	pr->nevents++;
+	return e;
+}
+
+int profile__add_pid(struct profile *p, int64_t pid)
+{
+	struct prof_process *pr = &p->process;
+	int64_t *v;
+
+	for (size_t i = 0; i < pr->npids; i++)
+		if (pr->pids[i] == pid)
+			return 0;
+	v = realloc(pr->pids, (pr->npids + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	pr->pids = v;
+	v[pr->npids++] = pid;
+	return 0;
+}
+
+int profile__add_changed_file(struct profile *p, const char *path, const char *on_disk,
+			      const char *read_via)
+{
+	struct prof_process *pr = &p->process;
+	struct prof_changed_file *v, *f;
+
+	v = realloc(pr->changed_files, (pr->nchanged_files + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	pr->changed_files = v;
+	f = &v[pr->nchanged_files];
+	f->path = strdup(path);
+	f->on_disk = strdup(on_disk);
+	f->read_via = strdup(read_via);
+	if (!f->path || !f->on_disk || !f->read_via) {
+		free(f->path);
+		free(f->on_disk);
+		free(f->read_via);
+		return -ENOMEM;
+	}
+	pr->nchanged_files++;
+	return 0;
+}
+
+static void process_free(struct prof_process *pr)
+{
+	for (size_t i = 0; i < pr->nevents; i++) {
+		free(pr->events[i].event);
+		free(pr->events[i].filename);
+	}
+	for (size_t i = 0; i < pr->nchanged_files; i++) {
+		free(pr->changed_files[i].path);
+		free(pr->changed_files[i].on_disk);
+		free(pr->changed_files[i].read_via);
+	}
+	free(pr->events);
+	free(pr->changed_files);
+	free(pr->pids);
+}
+
 void profile__free(struct profile *p)
 {
 	size_t i;
@@ -176,6 +254,7 @@ void profile__free(struct profile *p)
 	free(p->target.runtime);
 	free(p->mode);
 	free(p->end);
+	process_free(&p->process);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -356,6 +435,71 @@ static json_t *coverage_json(const struct prof_coverage *c, int *err)
 	return pack(err, "{s:s, s:s, s:s}", "kind", c->kind, "status", c->status, "why", c->why);
 }
 
+static json_t *proc_event_json(const struct prof_proc_event *e, int *err)
+{
+	json_t *j = pack(err, "{s:s, s:o, s:I}", "event", e->event, "at_ns", u64(e->at_ns, err),
+			 "pid", (json_int_t)e->pid);
+	int set = 0;
+
+	if (!j)
+		return NULL;
+	if (!strcmp(e->event, "fork"))
+		set = json_object_set_new(j, "child", json_integer(e->child)) ||
+		      json_object_set_new(j, "followed", json_boolean(e->followed));
+	else if (!strcmp(e->event, "exec"))
+		set = json_object_set_new(j, "filename",
+					  pack(err, "s", e->filename ? e->filename : ""));
+	else if (!strcmp(e->event, "exit"))
+		set = json_object_set_new(j, "status", json_integer(e->status));
+	if (set) {
+		json_decref(j);
+		return nomem(err);
+	}
+	return j;
+}
+
+static json_t *changed_file_json(const struct prof_changed_file *f, int *err)
+{
+	return pack(err, "{s:s, s:s, s:s}", "path", f->path, "on_disk", f->on_disk, "read_via",
+		    f->read_via);
+}
+
+static json_t *pid_json(const int64_t *pid, int *err)
+{
+	return json_integer(*pid) ?: nomem(err);
+}
+
+/* Schema 3: the traced processes, what they did, and files changed under them. */
+static json_t *process_json(const struct prof_process *pr, int *err)
+{
+	/* clang-format off */
+	return pack(err, "{s:b, s:o, s:o, s:o, s:o}",
+		    "follow_forks", pr->follow_forks,
+		    "pids", ARRAY_JSON(pr->pids, pr->npids, pid_json, err),
+		    "events", ARRAY_JSON(pr->events, pr->nevents, proc_event_json, err),
+		    "dropped_events", u64(pr->dropped_events, err),
+		    "changed_files", ARRAY_JSON(pr->changed_files, pr->nchanged_files,
+						changed_file_json, err));
+	/* clang-format on */
+}
+
+/* Adds the schema 3 members to the tree profile_json built. */
+static json_t *add_v3_json(json_t *root, const struct profile *p, int *err)
+{
+	if (!root)
+		return NULL;
+	if (p->target.ns_pid && json_object_set_new(json_object_get(root, "target"), "ns_pid",
+						    json_integer(p->target.ns_pid)))
+		goto nomem;
+	if (p->process.present &&
+	    json_object_set_new(root, "process", process_json(&p->process, err)))
+		goto nomem;
+	return root;
+nomem:
+	json_decref(root);
+	return nomem(err);
+}
+
 static json_t *profile_json(const struct profile *p, int *err)
 {
 	json_t *attrs = ARRAY_JSON(p->attrs, p->nattrs, attr_json, err);
@@ -415,7 +559,7 @@ int profile__dump(const struct profile *p, FILE *out)
 	json_t *root;
 	int err = 0;
 
-	root = profile_json(p, &err);
+	root = add_v3_json(profile_json(p, &err), p, &err);
 	if (!root)
 		return err;
 	/* Flush here: a full disk only shows when the buffer goes out. */
@@ -779,6 +923,86 @@ static int get_shared_lock(struct reader *r, json_t *obj, const char *path, stru
 	return 0;
 }
 
+static int get_proc_event(struct reader *r, json_t *obj, const char *path, struct profile *p)
+{
+	json_t *event = member(r, obj, path, "event", JSON_STRING, "a string");
+	struct prof_proc_event *e;
+	const char *name;
+
+	if (!event)
+		return -EINVAL;
+	name = json_string_value(event);
+	if (strcmp(name, "fork") && strcmp(name, "exec") && strcmp(name, "exit"))
+		return bad(r, path, "event", "expected fork, exec or exit");
+	e = profile__add_proc_event(p, name, NULL);
+	if (!e)
+		return no_memory(r);
+	if (get_u64(r, obj, path, "at_ns", &e->at_ns) || get_i64(r, obj, path, "pid", &e->pid))
+		return -EINVAL;
+	if (!strcmp(name, "fork")) {
+		json_t *followed = json_object_get(obj, "followed");
+
+		if (!json_is_boolean(followed))
+			return bad(r, path, "followed",
+				   followed ? "expected true or false" : "missing");
+		e->followed = json_is_true(followed);
+		return get_i64(r, obj, path, "child", &e->child);
+	}
+	if (!strcmp(name, "exec"))
+		return get_str(r, obj, path, "filename", &e->filename, 0);
+	return get_i64(r, obj, path, "status", &e->status);
+}
+
+static int get_changed_file(struct reader *r, json_t *obj, const char *path, struct profile *p)
+{
+	const char *keys[3] = {"path", "on_disk", "read_via"};
+	json_t *v[3];
+
+	for (int i = 0; i < 3; i++) {
+		v[i] = member(r, obj, path, keys[i], JSON_STRING, "a string");
+		if (!v[i])
+			return -EINVAL;
+	}
+	if (profile__add_changed_file(p, json_string_value(v[0]), json_string_value(v[1]),
+				      json_string_value(v[2])))
+		return no_memory(r);
+	return 0;
+}
+
+/* Schema 3's optional "process" section. */
+static int get_process(struct reader *r, json_t *root, struct profile *p)
+{
+	char path[JPATH_LEN], ipath[JPATH_LEN];
+	json_t *obj, *pids, *follow;
+	int err;
+
+	if (!json_object_get(root, "process"))
+		return 0;
+	obj = object(r, root, "", "process", path);
+	pids = obj ? member(r, obj, path, "pids", JSON_ARRAY, "an array of PIDs") : NULL;
+	if (!pids)
+		return -EINVAL;
+	p->process.present = 1;
+	follow = json_object_get(obj, "follow_forks");
+	if (!json_is_boolean(follow))
+		return bad(r, path, "follow_forks", follow ? "expected true or false" : "missing");
+	p->process.follow_forks = json_is_true(follow);
+	for (size_t i = 0; i < json_array_size(pids); i++) {
+		json_t *pid = json_array_get(pids, i);
+
+		if (!json_is_integer(pid) || json_integer_value(pid) <= 0) {
+			snprintf(ipath, sizeof(ipath), "pids[%zu]", i);
+			return bad(r, path, ipath, "expected a PID");
+		}
+		if (profile__add_pid(p, json_integer_value(pid)))
+			return no_memory(r);
+	}
+	err = get_u64(r, obj, path, "dropped_events", &p->process.dropped_events);
+	/* Messages name these "events[i]" and "changed_files[i]": they only live under process. */
+	return err ?: get_array(r, obj, "events", get_proc_event, p) ?:
+		      get_array(r, obj, "changed_files", get_changed_file, p);
+}
+
 static int get_profile(struct reader *r, json_t *root, struct profile *p)
 {
 	const char *schema = json_string_value(json_object_get(root, "schema"));
@@ -805,6 +1029,9 @@ static int get_profile(struct reader *r, json_t *root, struct profile *p)
 	      get_str(r, target, tpath, "runtime", &p->target.runtime, 0) ?:
 	      (json_object_get(target, "version")
 		       ? get_str(r, target, tpath, "version", &p->target.version, 1)
+		       : 0) ?:
+	      (json_object_get(target, "ns_pid")
+		       ? get_i64(r, target, tpath, "ns_pid", &p->target.ns_pid)
 		       : 0) ?:
 	      get_str(r, root, "", "mode", &p->mode, 0) ?:
 	      get_str(r, root, "", "end", &p->end, 0) ?:
@@ -833,7 +1060,7 @@ static int get_profile(struct reader *r, json_t *root, struct profile *p)
 	}
 	return err ?: get_array(r, root, "classes", get_class, p) ?:
 		       get_array(r, root, "coverage", get_coverage, p) ?:
-		       get_array(r, root, "locks", get_shared_lock, p);
+		       get_array(r, root, "locks", get_shared_lock, p) ?: get_process(r, root, p);
 }
 
 int profile__read(const char *path, struct profile *p, char *err, size_t errlen)

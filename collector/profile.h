@@ -16,7 +16,8 @@
 
 /*
  * Written: version 2 adds per-attribute signals; version 3 adds optional
- * fields (the bounds' drops, resources). Read: versions 1 to 3.
+ * fields (the bounds' drops, resources, the target's namespace PID, the
+ * "process" section). Read: versions 1 to 3.
  */
 #define PROFILE_SCHEMA "attrprof.profile/3"
 #define PROFILE_SCHEMA_V2 "attrprof.profile/2"
@@ -121,9 +122,41 @@ struct prof_coverage {
 	char *why;    /* what is or is not seen, and how to see more */
 };
 
+/* Something a traced process did mid-trace (schema 3). */
+struct prof_proc_event {
+	char *event;	/* "fork", "exec" or "exit" */
+	uint64_t at_ns; /* since tracing started */
+	int64_t pid;	/* the traced process, by its host PID */
+	int64_t child;	/* fork: the new process; else 0 */
+	int followed;	/* fork: the child was traced too (--follow-forks) */
+	char *filename; /* exec: the program exec'd, as given to exec; else NULL */
+	int64_t status; /* exit: its wait(2) status; else 0 */
+};
+
+/* A file the target maps whose copy at that path is not the one it runs (deploy in place). */
+struct prof_changed_file {
+	char *path;	/* as the target maps it */
+	char *on_disk;	/* "deleted" or "replaced" */
+	char *read_via; /* what attrprof read and probed instead: the process's own mapping */
+};
+
+/* The traced processes and what they did (schema 3; present == 0 when absent). */
+struct prof_process {
+	int present;
+	int follow_forks;
+	int64_t *pids; /* the processes whose calls count: the target, then followed children */
+	size_t npids;
+	struct prof_proc_event *events;
+	size_t nevents;
+	uint64_t dropped_events; /* events past the probes' bound, not listed */
+	struct prof_changed_file *changed_files;
+	size_t nchanged_files;
+};
+
 struct profile {
 	struct {
 		int64_t pid;
+		int64_t ns_pid; /* the PID inside its own PID namespace (schema 3), else 0 */
 		char *exe;
 		char *build_id; /* hex, or NULL when the binary has none */
 		char *runtime;	/* "c" or "python" */
@@ -146,6 +179,7 @@ struct profile {
 	size_t ncoverage;
 	struct prof_shared_lock *locks;
 	size_t nlocks;
+	struct prof_process process;
 };
 
 /* Name of a lock kind in profiles and reports ("pthread", "python", "gil"). */
@@ -171,6 +205,20 @@ void profile__pop_attr(struct profile *p);
 
 /* Appends a class with copies of the strings (qualname may be NULL). NULL on ENOMEM. */
 struct prof_class *profile__add_class(struct profile *p, const char *owner, const char *qualname);
+
+/*
+ * Appends a process event with a copy of event and filename (NULL allowed);
+ * the caller sets the numbers. NULL on ENOMEM.
+ */
+struct prof_proc_event *profile__add_proc_event(struct profile *p, const char *event,
+						const char *filename);
+
+/* Adds pid to p->process.pids unless listed. Returns 0 or -ENOMEM. */
+int profile__add_pid(struct profile *p, int64_t pid);
+
+/* Appends a changed file with copies of the strings. Returns 0 or -ENOMEM. */
+int profile__add_changed_file(struct profile *p, const char *path, const char *on_disk,
+			      const char *read_via);
 
 /* Appends a coverage entry with copies of the strings. Returns 0 or -ENOMEM. */
 int profile__add_coverage(struct profile *p, const char *kind, const char *status, const char *why);

@@ -16,6 +16,7 @@
 #include "attrprof.skel.h"
 #include "coverage.h"
 #include "elfread.h"
+#include "process.h"
 #include "profile.h"
 #include "report.h"
 #include "session.h"
@@ -80,6 +81,7 @@ static int load(struct session *s, char *err, size_t errlen)
 	if (s->python)
 		skel->rodata->py = s->py.layout;
 	skel->rodata->count_only = s->opts.count_only;
+	skel->rodata->follow_forks = s->opts.follow_forks;
 	/*
 	 * Size the bounded maps: a stats slot per attribute id, native ones
 	 * first, then room for max_attrs Python attributes named in the probe.
@@ -174,8 +176,20 @@ int session__attach(struct session *s, pid_t pid, char *err, size_t errlen)
 	int ret;
 
 	s->pid = pid;
+	s->ns_pid = target__ns_pid(pid);
+	s->skel->bss->launch_exec_pending = target__is_unlaunched_child(pid);
 	s->skel->bss->target_tgid = pid;
-	ret = attach__sites(s->skel, pid, s->sites.v, s->sites.n, timed, &s->links, err, errlen);
+	s->skel->bss->following = 1;
+	/* Before the probes: a fork or exec in between must not go unseen. */
+	ret = attach__process_events(s->skel, &s->links, err, errlen);
+	if (ret)
+		return ret;
+	/*
+	 * A forked child's copy of the breakpoints reaches the programs only
+	 * through probes on every process (0); is_target() keeps the rest out.
+	 */
+	ret = attach__sites(s->skel, s->opts.follow_forks ? 0 : pid, s->sites.v, s->sites.n, timed,
+			    &s->links, err, errlen);
 	if (ret)
 		return ret;
 	if (!s->opts.no_locks) {
@@ -263,6 +277,7 @@ void session__stop(struct session *s)
 	if (s->stop_ns)
 		return;
 	s->skel->bss->target_tgid = 0;
+	s->skel->bss->following = 0;
 	s->stop_ns = session__now_ns();
 }
 
@@ -376,6 +391,8 @@ int session__write_profile(struct session *s, const char *exe, enum session_end 
 	ret = describe(s, &p, exe, end, exit_status);
 	if (!ret)
 		ret = snapshot__collect(s->skel, &s->sites, s->python ? s->first_py_attr : 0, &p);
+	if (!ret)
+		ret = process__collect(s, &p);
 	if (ret) {
 		snprintf(err, errlen, "collect the profile: %s", strerror(-ret));
 		goto cleanup;

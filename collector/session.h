@@ -32,6 +32,7 @@ struct session_opts {
 	unsigned int max_lock_entries;
 	unsigned int max_classes;
 	bool frame_evaluator; /* record started CPython 3.12+ with its perf trampoline */
+	bool follow_forks;    /* children that keep the program are traced too */
 };
 
 enum session_end { END_SIGNAL, END_DURATION, END_TARGET_EXITED };
@@ -47,6 +48,7 @@ struct session {
 	bool python;		/* py holds the target's interpreter */
 	uint32_t first_py_attr; /* Python attribute ids start here */
 	pid_t pid;
+	pid_t ns_pid; /* pid in its own PID namespace, read at attach */
 	uint64_t start_ns;
 	uint64_t stop_ns;
 };
@@ -68,7 +70,12 @@ int session__open(struct session *s, const struct session_opts *opts, struct tar
 /* What the session probes, for a one-line message: "5 functions, CPython 3.12.1, 12 locks". */
 void session__describe(const struct session *s, char *buf, size_t len);
 
-/* Attaches every site to pid and starts the clock. Returns 0 or -errno with a message. */
+/*
+ * Attaches every site to pid, and the tracepoints that see it fork, exec
+ * and exit, and starts the clock. A pid that is our own child not yet
+ * exec'd (record) has its first exec taken as the launch, not as news.
+ * Returns 0 or -errno with a message.
+ */
 int session__attach(struct session *s, pid_t pid, char *err, size_t errlen);
 
 /*

@@ -20,6 +20,7 @@
 #include "state.bpf.h"
 #include "py_func.h"
 #include "python.bpf.h"
+#include "process.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -575,18 +576,19 @@ int py_alloc(struct pt_regs *ctx)
 SEC("tp_btf/sched_switch")
 int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
+	bool prev_traced = is_target_tgid(prev->tgid), next_traced = is_target_tgid(next->tgid);
 	struct thread_state *ts;
 	__u64 now;
 
-	if (prev->tgid != target_tgid && next->tgid != target_tgid)
+	if (!prev_traced && !next_traced)
 		return 0;
 	now = bpf_ktime_get_ns();
-	if (prev->tgid == target_tgid) {
+	if (prev_traced) {
 		ts = bpf_task_storage_get(&threads, prev, NULL, 0);
 		if (ts && ts->depth)
 			ts->switched_out = now;
 	}
-	if (next->tgid == target_tgid) {
+	if (next_traced) {
 		ts = bpf_task_storage_get(&threads, next, NULL, 0);
 		if (ts && ts->switched_out) {
 			ts->off_cpu_ns += now - ts->switched_out;

@@ -206,4 +206,31 @@ enum py_dict_mode {
 	PY_DICT_INLINE = 3,    /* 3.13: dict at obj-24, else values inline after the object */
 };
 
+/*
+ * What a traced process did (`proc_events`, filled in order up to
+ * PROC_EVENTS; `proc_nevents` keeps counting past it, so the rest are
+ * known as dropped).
+ */
+#define PROC_EVENTS 256
+#define PROC_FILENAME_LEN 128
+/* Room for the processes --follow-forks traces besides the target (`followed`). */
+#define MAX_FOLLOWED 1024
+
+enum proc_event_kind {
+	PROC_FORK = 0, /* a new process (not a thread) forked by a traced one */
+	PROC_EXEC = 1, /* a traced process exec'd: from here on it is not counted */
+	PROC_EXIT = 2, /* a traced process exited (its last thread) */
+};
+
+struct process_event {
+	__u64 ns;	/* CLOCK_MONOTONIC */
+	__u32 kind;	/* enum proc_event_kind */
+	__u32 pid;	/* the traced process (tgid) */
+	__u32 child;	/* fork: the new process */
+	__u32 followed; /* fork: the child is traced too (--follow-forks, room left) */
+	__s32 status;	/* exit: the wait(2) status */
+	__u32 pad;
+	char filename[PROC_FILENAME_LEN]; /* exec: the program, as exec was given it */
+};
+
 #endif /* ATTRPROF_H */

@@ -8,8 +8,16 @@
 
 #include "attrprof.h"
 
-/* Set by the collector through the mmapped .bss; 0 means "nobody". */
+/*
+ * Set by the collector through the mmapped .bss; 0 means "nobody". The
+ * exec tracepoint clears it when the target execs mid-trace: the new
+ * program's addresses mean nothing to the state gathered so far.
+ */
 __u32 target_tgid;
+/* --follow-forks: children of traced processes are traced too, listed in `followed`. */
+const volatile bool follow_forks;
+/* 1 while the session runs: followed processes count only then. */
+__u32 following;
 /*
  * Calibrated probe costs, by probe class (COOKIE_SSTEP): the probe time
  * that lands inside a frame's own measurement, and the wall time one entry
@@ -102,9 +110,38 @@ static __always_inline __u32 probe_class(__u64 cookie)
 	return (cookie >> COOKIE_FLAGS_SHIFT) & COOKIE_SSTEP ? 1 : 0;
 }
 
+/* Processes traced besides the target, by tgid (--follow-forks only). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_FOLLOWED);
+	__type(key, __u32);
+	__type(value, __u32);
+} followed SEC(".maps");
+
+static __always_inline bool is_followed(__u32 tgid)
+{
+	return following && bpf_map_lookup_elem(&followed, &tgid);
+}
+
+/*
+ * The per-hit filter. Without --follow-forks (a constant the verifier
+ * prunes on) it stays one compare; only children pay for the map lookup.
+ */
 static __always_inline bool is_target(void)
 {
-	return (bpf_get_current_pid_tgid() >> 32) == target_tgid;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	if (tgid == target_tgid)
+		return true;
+	return follow_forks && is_followed(tgid);
+}
+
+/* is_target for a task other than the current one (the scheduler's prev and next). */
+static __always_inline bool is_target_tgid(__u32 tgid)
+{
+	if (tgid && tgid == target_tgid)
+		return true;
+	return follow_forks && tgid && is_followed(tgid);
 }
 
 static __always_inline void drop(__u32 reason)

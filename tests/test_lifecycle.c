@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * End to end: targets that fork, exec and exit mid-trace (with and without
+ * --follow-forks), binaries deleted or replaced on disk under a running
+ * target (a deploy in place), and a target in its own PID and mount
+ * namespace. Counts are compared with what the targets counted themselves.
+ */
+#include <criterion/criterion.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include "harness.h"
+
+#define LIFECYCLE build_path("targets/lifecycle")
+#define READY "attrprof: tracing PID"
+#define FUNC "life_get_value"
+
+static void skip_unless_tracing(void)
+{
+	if (!can_trace())
+		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
+}
+
+/*
+ * Sends cmd and appends what the target prints up to "done" to log
+ * (LOG_LEN bytes), less "child PID" lines: returns that PID, else 0.
+ */
+#define LOG_LEN 4096
+static pid_t command(struct proc *t, const char *cmd, char *log)
+{
+	char line[256];
+	pid_t child = 0;
+
+	proc_send(t, cmd);
+	for (;;) {
+		cr_assert(proc_read_line(t, line, sizeof(line), 60000), "target stopped at '%s'",
+			  cmd);
+		if (!strcmp(line, "done"))
+			return child;
+		if (sscanf(line, "child %d", &child) == 1)
+			continue;
+		snprintf(log + strlen(log), LOG_LEN - strlen(log), "%s\n", line);
+	}
+}
+
+/* Sum of the N of every "calls NAME N" line in log, of the target's own lines or its children's. */
+static long sum_calls(const char *log, const char *prefix)
+{
+	char needle[128];
+	long sum = 0;
+
+	snprintf(needle, sizeof(needle), "%scalls %s ", prefix, FUNC);
+	for (const char *p = log; (p = strstr(p, needle)); p += strlen(needle))
+		if (p == log || p[-1] == '\n')
+			sum += atol(p + strlen(needle));
+	return sum;
+}
+
+static void start_control(struct proc *t, char *const argv[])
+{
+	char line[64];
+
+	proc_start(t, argv);
+	cr_assert(proc_read_line(t, line, sizeof(line), 10000) && !strcmp(line, "ready"),
+		  "target never got ready");
+}
+
+/* attach -p pid -o prof -f glob [extra], ready to trace. */
+static void start_attach(struct proc *a, pid_t pid, const char *prof, const char *glob,
+			 const char *extra)
+{
+	char pidbuf[16];
+	char *argv[] = {ATTRPROF,     "attach", "-p",	      pidbuf,	     "-o",
+			(char *)prof, "--func", (char *)glob, (char *)extra, NULL};
+
+	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
+	proc_start(a, argv);
+	cr_assert(proc_wait_err(a, READY, 30000), "attach never got ready: %s", a->err);
+}
+
+static const struct prof_proc_event *find_event(const struct profile *p, const char *event,
+						pid_t pid)
+{
+	for (size_t i = 0; i < p->process.nevents; i++)
+		if (!strcmp(p->process.events[i].event, event) && p->process.events[i].pid == pid)
+			return &p->process.events[i];
+	return NULL;
+}
+
+static bool traced_pid(const struct profile *p, pid_t pid)
+{
+	for (size_t i = 0; i < p->process.npids; i++)
+		if (p->process.pids[i] == pid)
+			return true;
+	return false;
+}
+
+/* What the lifecycle target and its children say they did in fork_scenario. */
+#define FORK_SCENARIO_LOG                                                                          \
+	"calls " FUNC " 100\n"                                                                     \
+	"child calls " FUNC " 300\n"                                                               \
+	"child calls " FUNC " 50\n"                                                                \
+	"calls " FUNC " 70\n"
+
+/*
+ * The lifecycle target under attach: runs some calls itself, forks a child
+ * that calls and exits, forks one that calls and then execs this same
+ * program (whose calls in the new program must never count), and quits.
+ */
+static void fork_scenario(bool follow, struct profile *p, char *log, pid_t *target, pid_t *forked,
+			  pid_t *spawned)
+{
+	char *targv[] = {LIFECYCLE, "--control", NULL};
+	struct proc t, a;
+	char prof[256];
+	int code;
+
+	temp_path(prof, sizeof(prof), follow ? "follow.json" : "nofollow.json");
+	start_control(&t, targv);
+	start_attach(&a, t.pid, prof, "life_get_*", follow ? "--follow-forks" : NULL);
+	log[0] = '\0';
+	command(&t, "run 100", log);
+	*forked = command(&t, "fork 300", log);
+	*spawned = command(&t, "spawn 50 70", log);
+	proc_send(&t, "quit");
+	cr_assert_eq(proc_wait(&t, 10000), 0);
+	code = proc_wait(&a, 60000);
+	cr_assert_eq(code, 0, "attach exit %d: %s", code, a.err);
+	*target = t.pid;
+	read_profile(prof, p);
+	cr_assert(p->process.present, "no process section");
+	cr_assert_str_eq(p->end, "target-exited");
+	cr_assert(*forked > 0 && *spawned > 0, "no child PIDs");
+	/* The target's 100, the forked child's 300, the spawned one's 50, then 70 after its exec.
+	 */
+	cr_assert_str_eq(log, FORK_SCENARIO_LOG);
+}
+
+Test(lifecycle, children_are_never_counted_without_follow_forks, .timeout = 120)
+{
+	pid_t target, forked, spawned;
+	const struct prof_proc_event *e;
+	char log[LOG_LEN];
+	struct profile p = {};
+
+	skip_unless_tracing();
+	fork_scenario(false, &p, log, &target, &forked, &spawned);
+	cr_assert_eq(find_attr(&p, FUNC)->count, 100);
+	cr_assert(!p.process.follow_forks);
+	cr_assert_eq(p.process.npids, 1);
+	cr_assert_eq(p.process.pids[0], target);
+	/* Both forks are reported, neither followed; the children's exits are not ours. */
+	for (size_t i = 0; i < p.process.nevents; i++) {
+		e = &p.process.events[i];
+		cr_assert_eq(e->pid, target, "an event of PID %ld", (long)e->pid);
+		if (!strcmp(e->event, "fork"))
+			cr_assert(!e->followed && (e->child == forked || e->child == spawned));
+	}
+	e = find_event(&p, "exit", target);
+	cr_assert_not_null(e, "the target's exit is not in the profile");
+	cr_assert_eq(e->status, 0);
+	cr_assert_eq(p.process.nevents, 3, "%zu events", p.process.nevents);
+	profile__free(&p);
+}
+
+Test(lifecycle, follow_forks_counts_children_until_they_exec, .timeout = 120)
+{
+	pid_t target, forked, spawned;
+	const struct prof_proc_event *e;
+	char log[LOG_LEN];
+	struct profile p = {};
+
+	skip_unless_tracing();
+	fork_scenario(true, &p, log, &target, &forked, &spawned);
+	/* The target's own calls and its children's before any exec; not the exec'd program's. */
+	cr_assert_eq(find_attr(&p, FUNC)->count, 100 + 300 + 50);
+	cr_assert(p.process.follow_forks);
+	cr_assert_eq(p.process.npids, 3);
+	cr_assert_eq(p.process.pids[0], target);
+	cr_assert(traced_pid(&p, forked) && traced_pid(&p, spawned));
+	e = find_event(&p, "exit", forked);
+	cr_assert(e && e->status == 0, "the followed child's exit");
+	e = find_event(&p, "exec", spawned);
+	cr_assert_not_null(e, "the followed child's exec");
+	cr_assert_str_eq(e->filename, "/proc/self/exe");
+	cr_assert_null(find_event(&p, "exit", spawned), "traced past its exec");
+	profile__free(&p);
+}
+
+Test(lifecycle, exec_mid_trace_stops_counting_and_is_reported, .timeout = 120)
+{
+	char *targv[] = {LIFECYCLE, "--control", NULL};
+	char prof[256], log[LOG_LEN] = "", line[256];
+	const struct prof_proc_event *e;
+	struct proc t, a;
+	struct profile p = {};
+	int code;
+
+	skip_unless_tracing();
+	temp_path(prof, sizeof(prof), "exec.json");
+	start_control(&t, targv);
+	start_attach(&a, t.pid, prof, "life_get_*", NULL);
+	command(&t, "run 100", log);
+	/* The same program again, in the same process: its probes would fire, its calls must not
+	 * count. */
+	proc_send(&t, "exec 40");
+	cr_assert(proc_read_line(&t, line, sizeof(line), 60000));
+	cr_assert_str_eq(line, "calls " FUNC " 40");
+	cr_assert_eq(proc_wait(&t, 10000), 0);
+	code = proc_wait(&a, 60000);
+	cr_assert_eq(code, 0, "attach exit %d: %s", code, a.err);
+	read_profile(prof, &p);
+	cr_assert_str_eq(p.end, "target-exited");
+	cr_assert_eq(find_attr(&p, FUNC)->count, 100);
+	e = find_event(&p, "exec", t.pid);
+	cr_assert_not_null(e, "no exec event");
+	cr_assert_str_eq(e->filename, "/proc/self/exe");
+	cr_assert_gt(e->at_ns, 0);
+	cr_assert_leq(e->at_ns, p.duration_ns);
+	profile__free(&p);
+}
+
+/* record runs lifecycle --iters 500 --fork: the launch exec is no news, the child counts when
+ * followed. */
+static void record_fork(bool follow)
+{
+	char prof[256], out[1024] = "", err[8192];
+	char *argv[] = {ATTRPROF,  "record",  "-o",  prof,     "-f", "life_get_*", "--",
+			LIFECYCLE, "--iters", "500", "--fork", NULL, NULL};
+	struct profile p = {};
+	int code;
+
+	if (follow) {
+		/* Options go before "--": shift the command right by one. */
+		memmove(&argv[7], &argv[6], 5 * sizeof(argv[0]));
+		argv[6] = "--follow-forks";
+	}
+	temp_path(prof, sizeof(prof), "record-fork.json");
+	code = run_cmd(argv, out, sizeof(out), err, sizeof(err), 60000);
+	cr_assert_eq(code, 0, "exit %d: %s", code, err);
+	read_profile(prof, &p);
+	cr_assert_eq(sum_calls(out, ""), 500, "%s", out);
+	cr_assert_eq(sum_calls(out, "child "), 500, "%s", out);
+	cr_assert_eq(find_attr(&p, FUNC)->count, follow ? 1000 : 500);
+	cr_assert_null(find_event(&p, "exec", p.target.pid), "the launch exec reported as news");
+	cr_assert_not_null(find_event(&p, "fork", p.target.pid));
+	cr_assert_eq(find_event(&p, "fork", p.target.pid)->followed, follow);
+	cr_assert_eq(p.process.npids, follow ? 2 : 1);
+	cr_assert_eq(p.exit_status, 0);
+	profile__free(&p);
+}
+
+Test(lifecycle, record_does_not_report_its_own_launch_exec, .timeout = 120)
+{
+	skip_unless_tracing();
+	record_fork(false);
+}
+
+Test(lifecycle, record_follow_forks_counts_the_child, .timeout = 120)
+{
+	skip_unless_tracing();
+	record_fork(true);
+}
+
+/*
+ * A copy of accessors runs from dir; then the file at its path is deleted,
+ * or replaced by another program (rename, as deploy tools do). Attach must
+ * probe the program the process runs, through its own mapping.
+ */
+static void deploy_in_place(bool replace)
+{
+	static const char *const funcs[] = {"model_get_plain", "model_get_locked",
+					    "model_get_outer", "model_get_inner", "model_get_tree"};
+	char dir[256], bin[300], next[310], prof[256], log[LOG_LEN] = "";
+	char *targv[] = {bin, "--control", "--threads", "2", NULL};
+	const struct prof_changed_file *f;
+	struct proc t, a;
+	struct profile p = {};
+	int code;
+
+	temp_path(dir, sizeof(dir), "deploy");
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	snprintf(bin, sizeof(bin), "%s/server", dir);
+	snprintf(next, sizeof(next), "%s/server.new", dir);
+	free(sh("cp %s %s", ACCESSORS, bin));
+	start_control(&t, targv);
+	if (replace) {
+		free(sh("cp %s %s", LIFECYCLE, next));
+		cr_assert_eq(rename(next, bin), 0);
+	} else {
+		cr_assert_eq(unlink(bin), 0);
+	}
+	temp_path(prof, sizeof(prof), "deploy.json");
+	start_attach(&a, t.pid, prof, "model_get_*", NULL);
+	command(&t, "run 200", log);
+	kill(a.pid, SIGINT);
+	code = proc_wait(&a, 60000);
+	cr_assert_eq(code, 0, "attach exit %d: %s", code, a.err);
+	proc_send(&t, "quit");
+	cr_assert_eq(proc_wait(&t, 10000), 0);
+
+	read_profile(prof, &p);
+	for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
+		const struct prof_attr *at = find_attr(&p, funcs[i]);
+
+		cr_assert_not_null(at, "%s", funcs[i]);
+		cr_assert_eq(at->count, (uint64_t)target_count(log, funcs[i]), "%s: %lu vs %ld",
+			     funcs[i], (unsigned long)at->count, target_count(log, funcs[i]));
+	}
+	cr_assert_gt(find_attr(&p, "model_get_plain")->count, 0);
+	cr_assert_eq(p.process.nchanged_files, 1);
+	f = &p.process.changed_files[0];
+	cr_assert(strstr(f->path, "/server") && !strstr(f->path, "deleted"), "%s", f->path);
+	cr_assert_str_eq(f->on_disk, replace ? "replaced" : "deleted");
+	cr_assert(strstr(f->read_via, "/map_files/"), "read via %s", f->read_via);
+	cr_assert_str_eq(p.target.exe, f->path);
+	profile__free(&p);
+}
+
+Test(lifecycle, binary_deleted_under_the_target_is_probed_through_its_mapping, .timeout = 120)
+{
+	skip_unless_tracing();
+	deploy_in_place(false);
+}
+
+Test(lifecycle, binary_replaced_under_the_target_is_probed_through_its_mapping, .timeout = 120)
+{
+	skip_unless_tracing();
+	deploy_in_place(true);
+}
+
+/* The PID of the only child of pid, from /proc/PID/task/PID/children; 0 if none yet. */
+static pid_t only_child(pid_t pid)
+{
+	char path[96];
+	pid_t child = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
+	f = fopen(path, "r");
+	if (f && fscanf(f, "%d", &child) != 1)
+		child = 0;
+	if (f)
+		fclose(f);
+	return child;
+}
+
+Test(lifecycle, container_target_is_attached_by_host_pid, .timeout = 120)
+{
+	static const char *const funcs[] = {"model_get_plain", "model_get_outer", "model_get_tree"};
+	char dir[256], abs_dir[PATH_MAX], script[4 * PATH_MAX], prof[256], log[LOG_LEN] = "";
+	char *targv[] = {"/usr/bin/unshare",
+			 "--pid",
+			 "--mount",
+			 "--fork",
+			 "--mount-proc",
+			 "sh",
+			 "-c",
+			 script,
+			 NULL};
+	struct proc t, a;
+	struct profile p = {};
+	pid_t host_pid;
+	int code;
+
+	skip_unless_tracing();
+	temp_path(dir, sizeof(dir), "container");
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	cr_assert_not_null(realpath(dir, abs_dir));
+	/* The binary's path exists only in the new mount namespace: a tmpfs over an empty dir. */
+	snprintf(script, sizeof(script),
+		 "mount -t tmpfs none %s && cp %s %s/server && exec %s/server --control "
+		 "--threads 2",
+		 abs_dir, ACCESSORS, abs_dir, abs_dir);
+	start_control(&t, targv);
+	host_pid = only_child(t.pid);
+	cr_assert_gt(host_pid, 0, "no process inside the namespace");
+	temp_path(prof, sizeof(prof), "container.json");
+	start_attach(&a, host_pid, prof, "model_get_*", NULL);
+	command(&t, "run 150", log);
+	kill(a.pid, SIGINT);
+	code = proc_wait(&a, 60000);
+	cr_assert_eq(code, 0, "attach exit %d: %s", code, a.err);
+	proc_send(&t, "quit");
+	cr_assert_eq(proc_wait(&t, 10000), 0);
+
+	read_profile(prof, &p);
+	cr_assert_eq(p.target.pid, host_pid);
+	cr_assert_eq(p.target.ns_pid, 1, "ns_pid %ld", (long)p.target.ns_pid);
+	cr_assert(strstr(p.target.exe, "/server"), "%s", p.target.exe);
+	cr_assert_eq(p.process.nchanged_files, 0, "%s is no deploy in place",
+		     p.process.nchanged_files ? p.process.changed_files[0].path : "");
+	for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
+		const struct prof_attr *at = find_attr(&p, funcs[i]);
+
+		cr_assert_not_null(at, "%s", funcs[i]);
+		cr_assert_gt(at->count, 0);
+		cr_assert_eq(at->count, (uint64_t)target_count(log, funcs[i]), "%s", funcs[i]);
+	}
+	profile__free(&p);
+}
