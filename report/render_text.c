@@ -327,15 +327,60 @@ static void put_table(FILE *out, const struct profile *p, const size_t *order, s
 	}
 }
 
+/*
+ * What the traced processes did that changes what the counts cover: execs
+ * (counting stopped), children (followed or not), files changed on disk.
+ */
+static void put_process(FILE *out, const struct prof_process *pr)
+{
+	size_t forks = 0, followed = 0;
+	char at[UNITS_BUF], msg[80];
+
+	for (size_t i = 0; i < pr->nevents; i++) {
+		const struct prof_proc_event *e = &pr->events[i];
+
+		if (!strcmp(e->event, "fork")) {
+			forks++;
+			followed += e->followed;
+		} else if (!strcmp(e->event, "exec")) {
+			units__ns(at, sizeof(at), e->at_ns);
+			fprintf(out,
+				"process: pid %" PRId64
+				" exec'd at %s: its calls after that are not "
+				"counted\n",
+				e->pid, at);
+		}
+	}
+	if (followed)
+		fprintf(out, "process: followed %zu child%s, counted with the target\n", followed,
+			followed == 1 ? "" : "ren");
+	if (forks > followed)
+		fprintf(out, "process: %zu child%s forked, not traced%s\n", forks - followed,
+			forks - followed == 1 ? "" : "ren",
+			pr->follow_forks ? "" : " (--follow-forks traces them)");
+	if (pr->dropped_events)
+		fprintf(out, "process: %" PRIu64 " more events were not kept\n",
+			pr->dropped_events);
+	for (size_t i = 0; i < pr->nchanged_files; i++) {
+		snprintf(msg, sizeof(msg), " was %.16s on disk: probed through its mapping",
+			 pr->changed_files[i].on_disk);
+		fputs("process: ", out);
+		put_tail(out, pr->changed_files[i].path, LINE_COLS - 9 - cols(msg));
+		fprintf(out, "%s\n", msg);
+	}
+}
+
 static void put_header(FILE *out, const struct profile *p)
 {
-	char dur[UNITS_BUF], cost[UNITS_BUF], tail[48];
+	char dur[UNITS_BUF], cost[UNITS_BUF], tail[96], ns[48] = "";
 	struct report_drop drops[REPORT_DROPS];
 	bool dropped = false;
 	unsigned int i;
 
 	/* tail is short, so the path is what gets cut: from the left, keeping the file name. */
-	snprintf(tail, sizeof(tail), " (pid %" PRId64 ", runtime %s%s%s)", p->target.pid,
+	if (p->target.ns_pid && p->target.ns_pid != p->target.pid)
+		snprintf(ns, sizeof(ns), ", %" PRId64 " in its namespace", p->target.ns_pid);
+	snprintf(tail, sizeof(tail), " (pid %" PRId64 "%s, runtime %s%s%s)", p->target.pid, ns,
 		 p->target.runtime ? p->target.runtime : "?", p->target.version ? " " : "",
 		 p->target.version ? p->target.version : "");
 	fputs("target:  ", out);
@@ -371,6 +416,7 @@ static void put_header(FILE *out, const struct profile *p)
 	}
 	if (!dropped)
 		fputs("dropped: none\n", out);
+	put_process(out, &p->process);
 }
 
 /*

@@ -555,3 +555,134 @@ Test(profile, version_2_needs_signals)
 	json_object_del(attr(root, 1), "signals");
 	expect_json_error(root, "attributes[1].signals: missing");
 }
+
+/* fill() plus a schema 3 "process" section with one event of each kind and a changed file. */
+static void fill_process(struct profile *p)
+{
+	struct prof_proc_event *e;
+
+	fill(p);
+	p->target.ns_pid = 12;
+	p->process.present = 1;
+	p->process.follow_forks = 1;
+	p->process.dropped_events = 9;
+	cr_assert_eq(profile__add_pid(p, 4242), 0);
+	cr_assert_eq(profile__add_pid(p, 4300), 0);
+	cr_assert_eq(profile__add_pid(p, 4242), 0, "listed once");
+	e = profile__add_proc_event(p, "fork", NULL);
+	*e = (struct prof_proc_event){e->event, 1000, 4242, 4300, 1, NULL, 0};
+	e = profile__add_proc_event(p, "exec", "/usr/bin/env");
+	e->at_ns = 2000;
+	e->pid = 4300;
+	e = profile__add_proc_event(p, "exit", NULL);
+	*e = (struct prof_proc_event){e->event, 3000, 4242, 0, 0, NULL, 139};
+	cr_assert_eq(profile__add_changed_file(p, "/srv/server", "replaced",
+					       "/proc/4242/map_files/1000-2000"),
+		     0);
+}
+
+Test(profile, process_section_round_trips)
+{
+	struct profile p, q;
+	char err[256] = "";
+
+	fill_process(&p);
+	cr_assert_eq(p.process.npids, 2);
+	cr_assert_eq(profile__write(&p, file), 0);
+	cr_assert_eq(profile__read(file, &q, err, sizeof(err)), 0, "%s", err);
+	assert_same(&p, &q);
+	cr_assert_eq(q.target.ns_pid, 12);
+	cr_assert(q.process.present && q.process.follow_forks);
+	cr_assert_eq(q.process.dropped_events, 9);
+	cr_assert_eq(q.process.npids, 2);
+	cr_assert(q.process.pids[0] == 4242 && q.process.pids[1] == 4300);
+	cr_assert_eq(q.process.nevents, 3);
+	for (size_t i = 0; i < 3; i++) {
+		const struct prof_proc_event *x = &p.process.events[i], *y = &q.process.events[i];
+
+		cr_assert_str_eq(x->event, y->event);
+		cr_assert_eq(x->at_ns, y->at_ns);
+		cr_assert_eq(x->pid, y->pid);
+		cr_assert_eq(x->child, y->child);
+		cr_assert_eq(x->followed, y->followed);
+		cr_assert_eq(x->status, y->status);
+		if (x->filename)
+			cr_assert_str_eq(x->filename, y->filename);
+		else
+			cr_assert_null(y->filename);
+	}
+	cr_assert_eq(q.process.nchanged_files, 1);
+	cr_assert_str_eq(q.process.changed_files[0].path, "/srv/server");
+	cr_assert_str_eq(q.process.changed_files[0].on_disk, "replaced");
+	cr_assert_str_eq(q.process.changed_files[0].read_via, "/proc/4242/map_files/1000-2000");
+	profile__free(&q);
+	profile__free(&p);
+}
+
+Test(profile, process_section_and_ns_pid_are_optional)
+{
+	struct profile p;
+	char err[256] = "";
+	json_t *root = valid_json();
+
+	cr_assert_null(json_object_get(root, "process"), "written only when collected");
+	cr_assert_null(json_object_get(json_object_get(root, "target"), "ns_pid"));
+	cr_assert_eq(json_dump_file(root, file, 0), 0);
+	json_decref(root);
+	cr_assert_eq(profile__read(file, &p, err, sizeof(err)), 0, "%s", err);
+	cr_assert(!p.process.present);
+	cr_assert_eq(p.target.ns_pid, 0);
+	profile__free(&p);
+}
+
+/* valid_json() of fill_process(). */
+static json_t *process_json(void)
+{
+	struct profile p;
+	char *buf = NULL;
+	size_t len;
+	json_t *root;
+	FILE *out = open_memstream(&buf, &len);
+
+	fill_process(&p);
+	cr_assert_eq(profile__dump(&p, out), 0);
+	fclose(out);
+	profile__free(&p);
+	root = json_loads(buf, 0, NULL);
+	free(buf);
+	return root;
+}
+
+static json_t *process_member(json_t *root, const char *key)
+{
+	return json_object_get(json_object_get(root, "process"), key);
+}
+
+Test(profile, process_section_errors_name_the_member)
+{
+	json_t *root = process_json();
+
+	json_object_set_new(json_array_get(process_member(root, "events"), 0), "event",
+			    json_string("clone"));
+	expect_json_error(root, "events[0].event: expected fork, exec or exit");
+
+	root = process_json();
+	json_object_del(json_array_get(process_member(root, "events"), 0), "followed");
+	expect_json_error(root, "events[0].followed: missing");
+
+	root = process_json();
+	json_object_del(json_array_get(process_member(root, "events"), 1), "filename");
+	expect_json_error(root, "events[1].filename: missing");
+
+	root = process_json();
+	json_array_set_new(process_member(root, "pids"), 1, json_integer(-3));
+	expect_json_error(root, "process.pids[1]: expected a PID");
+
+	root = process_json();
+	json_object_del(json_array_get(process_member(root, "changed_files"), 0), "read_via");
+	expect_json_error(root, "changed_files[0].read_via: missing");
+
+	root = process_json();
+	json_object_set_new(json_object_get(root, "target"), "ns_pid", json_string("1"));
+	expect_json_error(root, "target.ns_pid: expected an integer");
+}

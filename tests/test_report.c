@@ -615,3 +615,39 @@ Test(report, json_recommendations)
 	free(got);
 	profile__free(&p);
 }
+
+Test(report, text_says_what_the_processes_did)
+{
+	struct profile p = {0};
+	struct prof_proc_event *e;
+	char long_path[201], *got;
+
+	memset(long_path, 'd', 200);
+	long_path[0] = '/';
+	long_path[200] = '\0';
+	set_target(&p, "/opt/demo/bin/shop", "timed");
+	p.target.ns_pid = 7;
+	p.process.present = 1;
+	e = profile__add_proc_event(&p, "fork", NULL);
+	e->pid = 4242;
+	e->child = 4300;
+	e->followed = 1;
+	profile__add_proc_event(&p, "fork", NULL)->pid = 4242;
+	e = profile__add_proc_event(&p, "exec", "/bin/sh");
+	e->pid = 4242;
+	e->at_ns = 1200000000;
+	profile__add_changed_file(&p, long_path, "deleted", "/proc/4242/map_files/1-2");
+	timed_at(add(&p, "shop", "get_user"), 3, 1000);
+
+	got = render(&p, REPORT_TEXT, false);
+	assert_lines_fit(got, 100);
+	cr_assert_not_null(strstr(got, "(pid 4242, 7 in its namespace, runtime c)"), "%s", got);
+	cr_assert_not_null(strstr(got, "process: pid 4242 exec'd at 1.20s"), "%s", got);
+	cr_assert_not_null(strstr(got, "process: followed 1 child, counted with the target\n"));
+	cr_assert_not_null(
+		strstr(got, "process: 1 child forked, not traced (--follow-forks traces them)\n"));
+	cr_assert_not_null(strstr(got, "ddd was deleted on disk: probed through its mapping\n"),
+			   "%s", got);
+	free(got);
+	profile__free(&p);
+}
