@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "harness.h"
+#include "workloads.h"
 
 #define LIFECYCLE build_path("targets/lifecycle")
 #define READY "attrprof: tracing PID"
@@ -401,5 +402,47 @@ Test(lifecycle, container_target_is_attached_by_host_pid, .timeout = 120)
 		cr_assert_gt(at->count, 0);
 		cr_assert_eq(at->count, (uint64_t)target_count(log, funcs[i]), "%s", funcs[i]);
 	}
+	profile__free(&p);
+}
+
+/* Box.value descriptor gets in p, or 0. */
+static uint64_t box_value_gets(const struct profile *p)
+{
+	for (size_t i = 0; i < p->nattrs; i++)
+		if (!strcmp(p->attrs[i].owner, "Box") && !strcmp(p->attrs[i].name, "value") &&
+		    !strcmp(p->attrs[i].op, "get"))
+			return p->attrs[i].count;
+	return 0;
+}
+
+/*
+ * CPython forks (os.fork, no exec): its per-thread state starts afresh in
+ * the child and its attribute ids, keyed by type addresses the child shares,
+ * stay right, so followed gets count under the same attribute.
+ */
+Test(lifecycle, python_follow_forks_counts_the_child_under_the_same_attribute, .timeout = 120)
+{
+	char prof[256], out[1024] = "", err[8192], *python = (char *)workloads__python();
+	char *argv[] = {ATTRPROF,
+			"record",
+			"-o",
+			prof,
+			"--follow-forks",
+			"--",
+			python,
+			"tests/targets/py_fork.py",
+			NULL};
+	struct profile p = {};
+	int code;
+
+	skip_unless_tracing();
+	temp_path(prof, sizeof(prof), "py-fork.json");
+	code = run_cmd(argv, out, sizeof(out), err, sizeof(err), 60000);
+	cr_assert_eq(code, 0, "exit %d: %s", code, err);
+	cr_assert_str_eq(out, "child Box value descriptor get 500\n"
+			      "parent Box value descriptor get 300\n");
+	read_profile(prof, &p);
+	cr_assert_eq(box_value_gets(&p), 800);
+	cr_assert_eq(p.process.npids, 2);
 	profile__free(&p);
 }
