@@ -350,44 +350,88 @@ static pid_t only_child(pid_t pid)
 	return child;
 }
 
-Test(lifecycle, container_target_is_attached_by_host_pid, .timeout = 120)
+/* A fresh empty directory under the test tree, its absolute path in abs (PATH_MAX bytes). */
+static void container_dir(const char *name, char *abs)
 {
-	static const char *const funcs[] = {"model_get_plain", "model_get_outer", "model_get_tree"};
-	char dir[256], abs_dir[PATH_MAX], script[4 * PATH_MAX], prof[256], log[LOG_LEN] = "";
-	char *targv[] = {"/usr/bin/unshare",
-			 "--pid",
-			 "--mount",
-			 "--fork",
-			 "--mount-proc",
-			 "sh",
-			 "-c",
-			 script,
-			 NULL};
-	struct proc t, a;
-	struct profile p = {};
+	char dir[256];
+
+	temp_path(dir, sizeof(dir), name);
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	cr_assert_not_null(realpath(dir, abs));
+}
+
+/*
+ * Runs sh -c "mount a tmpfs over dir && cmd" in new PID and mount
+ * namespaces (what a container runtime does, less the image): files cmd
+ * puts under dir exist only in there. Waits for "ready"; returns the host
+ * PID of the process inside.
+ */
+static pid_t start_in_container(struct proc *t, const char *dir, const char *cmd)
+{
+	char script[4 * PATH_MAX];
+	char *argv[] = {"/usr/bin/unshare",
+			"--pid",
+			"--mount",
+			"--fork",
+			"--mount-proc",
+			"sh",
+			"-c",
+			script,
+			NULL};
 	pid_t host_pid;
+
+	snprintf(script, sizeof(script), "mount -t tmpfs none %s && %s", dir, cmd);
+	start_control(t, argv);
+	host_pid = only_child(t->pid);
+	cr_assert_gt(host_pid, 0, "no process inside the namespace");
+	return host_pid;
+}
+
+/* Attaches to host_pid (with --func glob unless NULL), runs cmd, stops with SIGINT. */
+static void attach_around(pid_t host_pid, struct proc *t, const char *prof, const char *glob,
+			  const char *cmd, char *log)
+{
+	char pidbuf[16], line[256];
+	char *argv[] = {ATTRPROF,     "attach", "-p",	      pidbuf, "-o",
+			(char *)prof, "-f",	(char *)glob, NULL};
+	struct proc a;
 	int code;
 
-	skip_unless_tracing();
-	temp_path(dir, sizeof(dir), "container");
-	cr_assert_eq(mkdir(dir, 0755), 0);
-	cr_assert_not_null(realpath(dir, abs_dir));
-	/* The binary's path exists only in the new mount namespace: a tmpfs over an empty dir. */
-	snprintf(script, sizeof(script),
-		 "mount -t tmpfs none %s && cp %s %s/server && exec %s/server --control "
-		 "--threads 2",
-		 abs_dir, ACCESSORS, abs_dir, abs_dir);
-	start_control(&t, targv);
-	host_pid = only_child(t.pid);
-	cr_assert_gt(host_pid, 0, "no process inside the namespace");
-	temp_path(prof, sizeof(prof), "container.json");
-	start_attach(&a, host_pid, prof, "model_get_*", NULL);
-	command(&t, "run 150", log);
+	snprintf(pidbuf, sizeof(pidbuf), "%d", host_pid);
+	if (!glob)
+		argv[6] = NULL;
+	proc_start(&a, argv);
+	cr_assert(proc_wait_err(&a, READY, 60000), "attach never got ready: %s", a.err);
+	proc_send(t, cmd);
+	for (;;) {
+		cr_assert(proc_read_line(t, line, sizeof(line), 120000), "target stopped at %s",
+			  cmd);
+		if (!strcmp(line, "done"))
+			break;
+		snprintf(log + strlen(log), LOG_LEN - strlen(log), "%s\n", line);
+	}
 	kill(a.pid, SIGINT);
 	code = proc_wait(&a, 60000);
 	cr_assert_eq(code, 0, "attach exit %d: %s", code, a.err);
-	proc_send(&t, "quit");
-	cr_assert_eq(proc_wait(&t, 10000), 0);
+	proc_send(t, "quit");
+	cr_assert_eq(proc_wait(t, 30000), 0);
+}
+
+Test(lifecycle, container_target_is_attached_by_host_pid, .timeout = 120)
+{
+	static const char *const funcs[] = {"model_get_plain", "model_get_outer", "model_get_tree"};
+	char dir[PATH_MAX], cmd[3 * PATH_MAX], prof[256], log[LOG_LEN] = "";
+	struct proc t;
+	struct profile p = {};
+	pid_t host_pid;
+
+	skip_unless_tracing();
+	container_dir("container", dir);
+	snprintf(cmd, sizeof(cmd), "cp %s %s/server && exec %s/server --control --threads 2",
+		 ACCESSORS, dir, dir);
+	host_pid = start_in_container(&t, dir, cmd);
+	temp_path(prof, sizeof(prof), "container.json");
+	attach_around(host_pid, &t, prof, "model_get_*", "run 150", log);
 
 	read_profile(prof, &p);
 	cr_assert_eq(p.target.pid, host_pid);
@@ -405,14 +449,15 @@ Test(lifecycle, container_target_is_attached_by_host_pid, .timeout = 120)
 	profile__free(&p);
 }
 
-/* Box.value descriptor gets in p, or 0. */
-static uint64_t box_value_gets(const struct profile *p)
+/* The count of owner.name's op accesses in p, or -1 when it is not there. */
+static long long attr_count(const struct profile *p, const char *owner, const char *name,
+			    const char *op)
 {
 	for (size_t i = 0; i < p->nattrs; i++)
-		if (!strcmp(p->attrs[i].owner, "Box") && !strcmp(p->attrs[i].name, "value") &&
-		    !strcmp(p->attrs[i].op, "get"))
+		if (!strcmp(p->attrs[i].owner, owner) && !strcmp(p->attrs[i].name, name) &&
+		    !strcmp(p->attrs[i].op, op))
 			return p->attrs[i].count;
-	return 0;
+	return -1;
 }
 
 /*
@@ -442,7 +487,89 @@ Test(lifecycle, python_follow_forks_counts_the_child_under_the_same_attribute, .
 	cr_assert_str_eq(out, "child Box value descriptor get 500\n"
 			      "parent Box value descriptor get 300\n");
 	read_profile(prof, &p);
-	cr_assert_eq(box_value_gets(&p), 800);
+	cr_assert_eq(attr_count(&p, "Box", "value", "get"), 800);
 	cr_assert_eq(p.process.npids, 2);
+	profile__free(&p);
+}
+
+#define PYENV_312 "/root/.pyenv/versions/3.12.1"
+
+/*
+ * A deploy in place under CPython: the shared libpython it runs is deleted;
+ * the interpreter is found and probed through the mapping.
+ */
+Test(lifecycle, libpython_deleted_under_python_is_probed_through_its_mapping, .timeout = 180)
+{
+	static const char src[] = PYENV_312 "/lib/libpython3.12.so.1.0";
+	static const char get[] = "count Form email descriptor get ";
+	char dir[PATH_MAX], lib[PATH_MAX + 32], prof[256], log[LOG_LEN] = "";
+	char *targv[] = {PYENV_312 "/bin/python",
+			 "tests/targets/py_workload.py",
+			 "--control",
+			 "--threads",
+			 "2",
+			 NULL};
+	const struct prof_changed_file *f;
+	struct proc t;
+	struct profile p = {};
+	const char *truth;
+
+	skip_unless_tracing();
+	if (access(src, R_OK))
+		cr_skip_test("needs %s", src);
+	container_dir("libpython", dir);
+	snprintf(lib, sizeof(lib), "%s/libpython3.12.so.1.0", dir);
+	free(sh("cp %s %s", src, lib));
+	/* The interpreter's RUNPATH yields to LD_LIBRARY_PATH: it loads the copy. */
+	setenv("LD_LIBRARY_PATH", dir, 1);
+	start_control(&t, targv);
+	unsetenv("LD_LIBRARY_PATH");
+	cr_assert_eq(unlink(lib), 0);
+	temp_path(prof, sizeof(prof), "libpython.json");
+	attach_around(t.pid, &t, prof, NULL, "run", log);
+
+	read_profile(prof, &p);
+	cr_assert_str_eq(p.target.runtime, "python");
+	cr_assert_eq(p.process.nchanged_files, 1);
+	f = &p.process.changed_files[0];
+	cr_assert_str_eq(f->path, lib);
+	cr_assert_str_eq(f->on_disk, "deleted");
+	truth = strstr(log, get);
+	cr_assert_not_null(truth, "%s", log);
+	cr_assert_gt(atoll(truth + strlen(get)), 0);
+	cr_assert_eq(attr_count(&p, "Form", "email", "get"), atoll(truth + strlen(get)));
+	profile__free(&p);
+}
+
+/* CPython in a container, its libpython at a path only the container sees. */
+Test(lifecycle, container_python_finds_libpython_under_its_root, .timeout = 180)
+{
+	static const char get[] = "count Form email descriptor get ";
+	char dir[PATH_MAX], cmd[3 * PATH_MAX], prof[256], log[LOG_LEN] = "", *truth;
+	struct proc t;
+	struct profile p = {};
+	pid_t host_pid;
+
+	skip_unless_tracing();
+	if (access(PYENV_312 "/lib/libpython3.12.so.1.0", R_OK))
+		cr_skip_test("needs CPython 3.12.1 from pyenv");
+	container_dir("container-py", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "cp " PYENV_312
+		 "/lib/libpython3.12.so.1.0 %s/ && LD_LIBRARY_PATH=%s exec " PYENV_312
+		 "/bin/python tests/targets/py_workload.py --control --threads 2",
+		 dir, dir);
+	host_pid = start_in_container(&t, dir, cmd);
+	temp_path(prof, sizeof(prof), "container-py.json");
+	attach_around(host_pid, &t, prof, NULL, "run", log);
+
+	read_profile(prof, &p);
+	cr_assert_str_eq(p.target.runtime, "python");
+	cr_assert_eq(p.target.pid, host_pid);
+	cr_assert_eq(p.target.ns_pid, 1);
+	truth = strstr(log, get);
+	cr_assert_not_null(truth, "%s", log);
+	cr_assert_gt(atoll(truth + strlen(get)), 0);
+	cr_assert_eq(attr_count(&p, "Form", "email", "get"), atoll(truth + strlen(get)));
 	profile__free(&p);
 }
