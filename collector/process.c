@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -45,6 +46,11 @@ int process__collect(const struct session *s, struct profile *p)
 	p->process.present = 1;
 	p->process.follow_forks = s->opts.follow_forks;
 	p->process.dropped_events = n - kept;
+	if (n > kept)
+		fprintf(stderr,
+			"attrprof: warning: dropped %u process events: only the first %d forks, "
+			"execs and exits are listed\n",
+			n - kept, PROC_EVENTS);
 	p->target.ns_pid = s->ns_pid;
 	ret = profile__add_pid(p, s->pid);
 	for (uint32_t i = 0; !ret && i < kept; i++) {

@@ -359,8 +359,10 @@ static void put_process(FILE *out, const struct prof_process *pr)
 			forks - followed == 1 ? "" : "ren",
 			pr->follow_forks ? "" : " (--follow-forks traces them)");
 	if (pr->dropped_events)
-		fprintf(out, "process: %" PRIu64 " more events were not kept\n",
-			pr->dropped_events);
+		fprintf(out,
+			"process: %" PRIu64 " more events were not kept: the lines above count the "
+			"first %zu\n",
+			pr->dropped_events, pr->nevents);
 	for (size_t i = 0; i < pr->nchanged_files; i++) {
 		snprintf(msg, sizeof(msg), " was %.16s on disk: probed through its mapping",
 			 pr->changed_files[i].on_disk);

@@ -573,3 +573,32 @@ Test(lifecycle, container_python_finds_libpython_under_its_root, .timeout = 180)
 	cr_assert_eq(attr_count(&p, "Form", "email", "get"), atoll(truth + strlen(get)));
 	profile__free(&p);
 }
+
+/* More events than the probes keep: the first PROC_EVENTS are listed, the rest counted. */
+Test(lifecycle, events_past_the_bound_are_counted_as_dropped, .timeout = 120)
+{
+	char *targv[] = {LIFECYCLE, "--control", NULL};
+	char prof[256], log[LOG_LEN] = "", cmd[32];
+	struct proc t, a;
+	struct profile p = {};
+	int code;
+
+	skip_unless_tracing();
+	temp_path(prof, sizeof(prof), "many-forks.json");
+	start_control(&t, targv);
+	start_attach(&a, t.pid, prof, "life_get_*", NULL);
+	snprintf(cmd, sizeof(cmd), "forks %d", PROC_EVENTS + 44);
+	command(&t, cmd, log);
+	proc_send(&t, "quit");
+	cr_assert_eq(proc_wait(&t, 10000), 0);
+	code = proc_wait(&a, 60000);
+	cr_assert_eq(code, 0, "attach exit %d: %s", code, a.err);
+	read_profile(prof, &p);
+	/* PROC_EVENTS + 44 forks and the target's exit. */
+	cr_assert_eq(p.process.nevents, PROC_EVENTS);
+	cr_assert_eq(p.process.dropped_events, 45);
+	cr_assert(strstr(a.err, "warning: dropped 45 process events"), "%s", a.err);
+	for (size_t i = 0; i < p.process.nevents; i++)
+		cr_assert_str_eq(p.process.events[i].event, "fork");
+	profile__free(&p);
+}

@@ -12,6 +12,7 @@
  *                    "child calls life_get_value N", "child PID", "done"
  *       spawn K N    a forked child makes K calls, then execs this program with
  *                    --iters N; prints both counts, "child PID", "done"
+ *       forks N      N children, one after the other, each exits at once; prints "done"
  *       exec N       this process execs this program with --iters N
  *       quit         exit
  */
@@ -110,6 +111,10 @@ int main(int argc, char **argv)
 			run(n, "");
 		} else if (sscanf(line, "spawn %ld %ld", &k, &n) == 2) {
 			child = fork_child(k, n);
+		} else if (sscanf(line, "forks %ld", &n) == 1) {
+			for (long i = 0; i < n; i++)
+				if (wait_child(fork_child(0, -1)))
+					return 1;
 		} else if (sscanf(line, "fork %ld", &n) == 1) {
 			child = fork_child(n, -1);
 		} else if (sscanf(line, "exec %ld", &n) == 1) {
