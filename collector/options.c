@@ -34,8 +34,8 @@ static const struct argp_option tracing_options[] = {
 	 "Room for N (function, lock kind) wait records (default 4096)", 0},
 	{"follow-forks", OPT_FOLLOW_FORKS, NULL, 0,
 	 "Also trace the processes the target forks that keep running its program, counted "
-	 "together with it; a child that execs another program stops being traced there. The "
-	 "probes then trap in every process mapping the probed files, and count only these",
+	 "together with it, until they exec. The access probes then trap in every process "
+	 "mapping the probed files, counting only these; children's lock waits are not timed",
 	 0},
 	{},
 };

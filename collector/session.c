@@ -170,9 +170,46 @@ void session__describe(const struct session *s, char *buf, size_t len)
 		snprintf(buf + used, len - used, "%zu lock functions", locks);
 }
 
-int session__attach(struct session *s, pid_t pid, char *err, size_t errlen)
+/*
+ * Attaches the sites to pid. With --follow-forks, a forked child's copy of
+ * the breakpoints reaches the programs only through probes on every process
+ * (pid 0), which is_target() filters. Lock functions stay on the target
+ * alone: on every process they would trap each lock call of the machine
+ * (glibc's are single-stepped, ~6 us each), so children's lock waits go
+ * untimed.
+ */
+static int attach_sites(struct session *s, pid_t pid, char *err, size_t errlen)
 {
 	bool timed = !s->opts.count_only;
+	struct probe_site *v;
+	size_t wide = 0, local = s->sites.n;
+	int ret;
+
+	if (!s->opts.follow_forks)
+		return attach__sites(s->skel, pid, s->sites.v, s->sites.n, timed, &s->links, err,
+				     errlen);
+	/* Shallow copies, every process's sites first: attach only reads them. */
+	v = malloc((s->sites.n ? s->sites.n : 1) * sizeof(*v));
+	if (!v) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < s->sites.n; i++) {
+		if (s->sites.v[i].kind == SITE_LOCK)
+			v[--local] = s->sites.v[i];
+		else
+			v[wide++] = s->sites.v[i];
+	}
+	ret = attach__sites(s->skel, 0, v, wide, timed, &s->links, err, errlen);
+	if (!ret)
+		ret = attach__sites(s->skel, pid, v + wide, s->sites.n - wide, timed, &s->links,
+				    err, errlen);
+	free(v);
+	return ret;
+}
+
+int session__attach(struct session *s, pid_t pid, char *err, size_t errlen)
+{
 	int ret;
 
 	s->pid = pid;
@@ -184,12 +221,7 @@ int session__attach(struct session *s, pid_t pid, char *err, size_t errlen)
 	ret = attach__process_events(s->skel, &s->links, err, errlen);
 	if (ret)
 		return ret;
-	/*
-	 * A forked child's copy of the breakpoints reaches the programs only
-	 * through probes on every process (0); is_target() keeps the rest out.
-	 */
-	ret = attach__sites(s->skel, s->opts.follow_forks ? 0 : pid, s->sites.v, s->sites.n, timed,
-			    &s->links, err, errlen);
+	ret = attach_sites(s, pid, err, errlen);
 	if (ret)
 		return ret;
 	if (!s->opts.no_locks) {
