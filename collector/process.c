@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "attrprof.h"
@@ -65,4 +67,17 @@ int process__collect(const struct session *s, struct profile *p)
 			ret = profile__add_changed_file(p, s->objs.v[i].path, s->objs.v[i].on_disk,
 							s->objs.v[i].host_path);
 	return ret;
+}
+
+void process__remove_children_perf_maps(const struct profile *p)
+{
+	char path[64];
+
+	for (size_t i = 0; i < p->process.nevents; i++) {
+		if (strcmp(p->process.events[i].event, "fork"))
+			continue;
+		snprintf(path, sizeof(path), "/tmp/perf-%" PRId64 ".map",
+			 p->process.events[i].child);
+		unlink(path);
+	}
 }

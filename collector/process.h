@@ -14,4 +14,11 @@ struct session;
 /* Fills p->process and p->target.ns_pid from a stopped session. Returns 0 or -errno. */
 int process__collect(const struct session *s, struct profile *p);
 
+/*
+ * Removes /tmp/perf-CHILD.map of each child p says a traced process forked:
+ * the perf trampoline record turns on (frame_evaluator) is inherited, and a
+ * forked CPython writes its own map. The target's own is record's to remove.
+ */
+void process__remove_children_perf_maps(const struct profile *p);
+
 #endif /* ATTRPROF_PROCESS_H */

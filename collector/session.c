@@ -425,6 +425,8 @@ int session__write_profile(struct session *s, const char *exe, enum session_end 
 		ret = snapshot__collect(s->skel, &s->sites, s->python ? s->first_py_attr : 0, &p);
 	if (!ret)
 		ret = process__collect(s, &p);
+	if (!ret && s->opts.frame_evaluator)
+		process__remove_children_perf_maps(&p);
 	if (ret) {
 		snprintf(err, errlen, "collect the profile: %s", strerror(-ret));
 		goto cleanup;

@@ -6,6 +6,7 @@
  * namespace. Counts are compared with what the targets counted themselves.
  */
 #include <criterion/criterion.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -467,7 +468,8 @@ static long long attr_count(const struct profile *p, const char *owner, const ch
  */
 Test(lifecycle, python_follow_forks_counts_the_child_under_the_same_attribute, .timeout = 120)
 {
-	char prof[256], out[1024] = "", err[8192], *python = (char *)workloads__python();
+	char prof[256], out[1024] = "", err[8192], perf_map[64],
+			*python = (char *)workloads__python();
 	char *argv[] = {ATTRPROF,
 			"record",
 			"-o",
@@ -489,6 +491,9 @@ Test(lifecycle, python_follow_forks_counts_the_child_under_the_same_attribute, .
 	read_profile(prof, &p);
 	cr_assert_eq(attr_count(&p, "Box", "value", "get"), 800);
 	cr_assert_eq(p.process.npids, 2);
+	/* The child inherited record's perf trampoline and wrote its own map: record removes it. */
+	snprintf(perf_map, sizeof(perf_map), "/tmp/perf-%" PRId64 ".map", p.process.pids[1]);
+	cr_assert_neq(access(perf_map, F_OK), 0, "%s left behind", perf_map);
 	profile__free(&p);
 }
 
