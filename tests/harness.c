@@ -143,6 +143,24 @@ int proc_wait(struct proc *p, int timeout_ms)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+void proc_command(struct proc *t, const char *cmd, char *out, size_t len, int timeout_ms)
+{
+	char line[512];
+	size_t used = 0;
+
+	proc_send(t, cmd);
+	out[0] = '\0';
+	for (;;) {
+		cr_assert(proc_read_line(t, line, sizeof(line), timeout_ms),
+			  "target %d stopped answering '%s'", t->pid, cmd);
+		if (!strcmp(line, "done"))
+			return;
+		cr_assert_lt(used + strlen(line) + 1, len, "'%s' printed more than the test keeps",
+			     cmd);
+		used += snprintf(out + used, len - used, "%s\n", line);
+	}
+}
+
 int run_cmd(char *const argv[], char *out, size_t outlen, char *err, size_t errlen, int timeout_ms)
 {
 	struct proc p;

@@ -71,6 +71,13 @@ const struct prof_attr *find_attr(const struct profile *p, const char *name);
 /* Reads a profile, failing the test with the reader's message on error. */
 void read_profile(const char *path, struct profile *p);
 
+/*
+ * Sends cmd to a --control target (accessors, py_workload.py) and collects
+ * the lines it prints until "done" into out. Fails the test on a silence of
+ * timeout_ms.
+ */
+void proc_command(struct proc *t, const char *cmd, char *out, size_t len, int timeout_ms);
+
 /* True when this process may load BPF programs; tests that need probes skip otherwise. */
 bool can_trace(void);
 
