@@ -19,6 +19,9 @@
 #ifndef CAP_BPF
 #define CAP_BPF 39
 #endif
+#ifndef CAP_CHECKPOINT_RESTORE
+#define CAP_CHECKPOINT_RESTORE 40
+#endif
 
 /* Where libbpf 1.1 reads tracepoint ids: debugfs's copy when it is there, else tracefs. */
 #define DEBUGFS_TRACING "/sys/kernel/debug/tracing"
@@ -26,7 +29,7 @@
 #define FUTEX_TP_ID "/events/syscalls/sys_enter_futex/id"
 
 /* The capabilities a command may need, in the order messages name them. */
-enum { NEED_BPF, NEED_PERFMON, NEED_DAC_READ_SEARCH, NEED_SYS_PTRACE, NEEDS };
+enum { NEED_BPF, NEED_PERFMON, NEED_DAC_READ_SEARCH, NEED_SYS_PTRACE, NEED_MAP_FILES, NEEDS };
 
 struct cap_use {
 	const char *name;
@@ -78,6 +81,34 @@ static void check_proc(pid_t pid, bool *needed, bool *missing)
 	*needed = *needed || *missing;
 }
 
+/*
+ * Whether a file of objs is read through /proc/PID/map_files (deleted or
+ * replaced on disk: needed), and whether opening it is refused (missing).
+ * The first refused one is described in why.
+ */
+static void check_map_files(const struct target_objects *objs, bool *needed, bool *missing,
+			    char *why, size_t len)
+{
+	for (size_t i = 0; i < objs->n; i++) {
+		const struct target_object *o = &objs->v[i];
+		int fd;
+
+		if (!o->on_disk)
+			continue;
+		*needed = true;
+		fd = open(o->host_path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			close(fd);
+			continue;
+		}
+		if ((errno == EPERM || errno == EACCES) && !*missing) {
+			*missing = true;
+			snprintf(why, len, "to read %s, %s on disk, through %s", o->path,
+				 o->on_disk, o->host_path);
+		}
+	}
+}
+
 /* What CAP_SYS_PTRACE is for: reading the /proc files of pid, which its owner keeps. */
 static void describe_owner(pid_t pid, char *buf, size_t len)
 {
@@ -96,7 +127,7 @@ int caps__check_need(const struct caps_need *need, char *err, size_t errlen)
 {
 	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
 	struct __user_cap_data_struct data[2] = {};
-	char ptrace_why[128] = "";
+	char ptrace_why[128] = "", map_files_why[PATH_MAX + 128] = "";
 	const struct cap_use uses[NEEDS] = {
 		[NEED_BPF] = {"CAP_BPF", "cap_bpf",
 			      "to load the BPF programs and create their maps"},
@@ -107,6 +138,8 @@ int caps__check_need(const struct caps_need *need, char *err, size_t errlen)
 					  "to read the futex tracepoint ids in tracefs; --no-locks "
 					  "needs none"},
 		[NEED_SYS_PTRACE] = {"CAP_SYS_PTRACE", "cap_sys_ptrace", ptrace_why},
+		[NEED_MAP_FILES] = {"CAP_CHECKPOINT_RESTORE", "cap_checkpoint_restore",
+				    map_files_why},
 	};
 	bool needed[NEEDS] = {[NEED_BPF] = true, [NEED_PERFMON] = true}, missing[NEEDS] = {};
 	size_t used = 0, nmissing = 0;
@@ -127,6 +160,9 @@ int caps__check_need(const struct caps_need *need, char *err, size_t errlen)
 		check_tracefs(&needed[NEED_DAC_READ_SEARCH], &missing[NEED_DAC_READ_SEARCH]);
 	if (need->pid > 0)
 		check_proc(need->pid, &needed[NEED_SYS_PTRACE], &missing[NEED_SYS_PTRACE]);
+	if (need->objs)
+		check_map_files(need->objs, &needed[NEED_MAP_FILES], &missing[NEED_MAP_FILES],
+				map_files_why, sizeof(map_files_why));
 	for (size_t i = 0; i < NEEDS; i++)
 		nmissing += missing[i];
 	if (!nmissing)

@@ -9,6 +9,8 @@
  *   CAP_DAC_READ_SEARCH  read the futex tracepoints' ids in tracefs (root-only, mode 0700),
  *                        only when lock waits are timed and tracefs is not readable anyway
  *   CAP_SYS_PTRACE       attach: read /proc/PID/{exe,maps,root} of another user's process
+ *   CAP_CHECKPOINT_RESTORE  attach: open a binary deleted or replaced on disk through
+ *                        /proc/PID/map_files, which the kernel allows only with it
  * CAP_SYS_ADMIN stands in for CAP_BPF and CAP_PERFMON, as in the kernel.
  */
 #ifndef ATTRPROF_CAPS_H
@@ -17,11 +19,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include "target.h"
 
 /* What one command will do, which decides the capabilities it needs. */
 struct caps_need {
 	bool tracefs; /* lock waits are timed: the futex tracepoints are attached */
 	pid_t pid;    /* attach: the process to trace; 0 for record (our own child) */
+	/* attach, once resolved: the process's files, some maybe read through map_files */
+	const struct target_objects *objs;
 };
 
 /*

@@ -102,6 +102,12 @@ int cmd_attach(int argc, char **argv)
 		goto cleanup;
 	}
 	ret = target__pid_objects(a.pid, &objs, err, sizeof(err));
+	if (!ret) {
+		/* Files deleted or replaced on disk are read through map_files: one more
+		 * capability. */
+		need.objs = &objs;
+		ret = caps__check_need(&need, err, sizeof(err));
+	}
 	if (!ret)
 		ret = elf__check(objs.v[0].host_path, err, sizeof(err));
 	if (!ret)

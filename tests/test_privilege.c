@@ -299,14 +299,15 @@ static void run_batch(struct proc *t, char *counts, size_t len)
 }
 
 /*
- * Attaches to an accessors target run as owner, with caps, during one
- * batch. Returns attrprof's exit code; its stderr into err, the batch's
- * counts into counts.
+ * Attaches to program (an accessors target, deleted from disk once running
+ * if delete is set) run as owner, with caps, during one batch. Returns
+ * attrprof's exit code; its stderr into err, the batch's counts into counts.
  */
-static int attach_to(const char *owner, const char *caps, char *prof, size_t proflen, char *counts,
-		     size_t countslen, char *err, size_t errlen)
+static int attach_to_program(const char *program, bool delete, const char *owner, const char *caps,
+			     char *prof, size_t proflen, char *counts, size_t countslen, char *err,
+			     size_t errlen)
 {
-	char *target_cmd[] = {sb.accessors, "--control", "--threads", "2", NULL};
+	char *target_cmd[] = {(char *)program, "--control", "--threads", "2", NULL};
 	char pidbuf[16], line[64];
 	char *cmd[] = {sb.attrprof, "attach", "-p",	     pidbuf, "-o",
 		       prof,	    "--func", "model_get_*", NULL};
@@ -316,6 +317,8 @@ static int attach_to(const char *owner, const char *caps, char *prof, size_t pro
 	snprintf(prof, proflen, "%s/attach-%s-%s.json", sb.out, owner, caps);
 	proc_start(&target, as_user(owner, "", target_cmd));
 	cr_assert(proc_read_line(&target, line, sizeof(line), 10000) && !strcmp(line, "ready"));
+	if (delete)
+		cr_assert_eq(unlink(program), 0);
 	snprintf(pidbuf, sizeof(pidbuf), "%d", target.pid);
 	proc_start(&tracer, as_user(NOBODY, caps, cmd));
 	if (proc_wait_err(&tracer, READY, 60000)) {
@@ -327,6 +330,13 @@ static int attach_to(const char *owner, const char *caps, char *prof, size_t pro
 	proc_send(&target, "quit");
 	cr_assert_eq(proc_wait(&target, 10000), 0);
 	return code;
+}
+
+static int attach_to(const char *owner, const char *caps, char *prof, size_t proflen, char *counts,
+		     size_t countslen, char *err, size_t errlen)
+{
+	return attach_to_program(sb.accessors, false, owner, caps, prof, proflen, counts, countslen,
+				 err, errlen);
 }
 
 Test(privilege, the_minimal_set_attaches_to_the_users_own_process)
@@ -442,4 +452,35 @@ Test(privilege, record_does_not_pass_its_capabilities_to_the_command)
 	cr_assert(strstr(out, "CapEff:\t0000000000000000\n"), "%s", out);
 	cr_assert(strstr(out, "CapAmb:\t0000000000000000\n"), "%s", out);
 	cr_assert(strstr(out, "Uid:\t65534\t65534\t65534\t65534\n"), "%s", out);
+}
+
+/*
+ * A binary deleted on disk (a deploy in place) is read through
+ * /proc/PID/map_files, which the kernel opens only with CAP_CHECKPOINT_RESTORE
+ * (or CAP_SYS_ADMIN), even for the user's own process.
+ */
+Test(privilege, a_deleted_binary_needs_cap_checkpoint_restore)
+{
+	char prof[256], counts[1024] = "", err[8192], missing[1024], caps[96], copy[160];
+	struct profile p = {};
+	int code;
+
+	snprintf(copy, sizeof(copy), "%s/deployed", sb.dir);
+	free(sh("cp %s %s && echo ok", sb.accessors, copy));
+	code = attach_to_program(copy, true, NOBODY, minimal_set(), prof, sizeof(prof), counts,
+				 sizeof(counts), err, sizeof(err));
+	cr_assert_eq(code, 2, "exit %d: %s", code, err);
+	missing_part(err, missing, sizeof(missing));
+	cr_assert(strstr(missing, "missing capability: CAP_CHECKPOINT_RESTORE (to read "), "%s",
+		  err);
+	cr_assert(strstr(missing, ", deleted on disk, through /proc/"), "%s", err);
+
+	free(sh("cp %s %s && echo ok", sb.accessors, copy));
+	snprintf(caps, sizeof(caps), "%s,checkpoint_restore", minimal_set());
+	code = attach_to_program(copy, true, NOBODY, caps, prof, sizeof(prof), counts,
+				 sizeof(counts), err, sizeof(err));
+	cr_assert_eq(code, 0, "exit %d: %s", code, err);
+	read_profile(prof, &p);
+	assert_accessor_counts(&p, counts);
+	profile__free(&p);
 }
