@@ -13,6 +13,7 @@
  * instead of an entry/return pair, and an uncontended lock adds no wait.
  */
 #include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "attrprof.h"
@@ -573,6 +574,19 @@ int py_alloc(struct pt_regs *ctx)
 }
 
 /* Off-CPU time inside accesses: a thread leaving the CPU with frames open, and coming back. */
+/* Linux 5.14 renamed task_struct.state to __state. */
+struct task_struct___pre_5_14 {
+	long state;
+} __attribute__((preserve_access_index));
+
+/* The task is going to sleep, not merely giving up the CPU (TASK_RUNNING is 0). */
+static __always_inline bool task_blocked(struct task_struct *t)
+{
+	if (bpf_core_field_exists(t->__state))
+		return BPF_CORE_READ(t, __state) != 0;
+	return BPF_CORE_READ((struct task_struct___pre_5_14 *)t, state) != 0;
+}
+
 SEC("tp_btf/sched_switch")
 int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
@@ -583,7 +597,13 @@ int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_stru
 	if (!prev_traced && !next_traced)
 		return 0;
 	now = bpf_ktime_get_ns();
-	if (prev_traced) {
+	/*
+	 * Only a thread that blocked counts as off-CPU: one switched out while
+	 * still runnable (preempted, in the kernel or on its way back to user
+	 * space, where `preempt` is false) still wants the CPU, and counting it
+	 * would make a CPU-bound access on a busy machine look like one that waits.
+	 */
+	if (prev_traced && task_blocked(prev)) {
 		ts = bpf_task_storage_get(&threads, prev, NULL, 0);
 		if (ts && ts->depth)
 			ts->switched_out = now;

@@ -92,7 +92,7 @@ struct attr_stats {
 	__u64 threads;	    /* distinct threads that called it */
 	__u64 repeat_reads; /* Python gets of the instance this thread last touched it on, a get */
 	__u64 concurrent;   /* Python gets begun while another was in flight on the same instance */
-	__u64 off_cpu_ns;   /* time inside timed calls spent off-CPU, lock waits excluded */
+	__u64 off_cpu_ns;   /* time inside timed calls blocked off-CPU, lock waits excluded */
 	__u64 hist[HIST_SLOTS];
 };
 
