@@ -100,6 +100,49 @@ void leaks__assert_bpf_gone(const struct bpf_ids *ids, int timeout_ms, const cha
 		     left, kind, id);
 }
 
+/* BPF_LINK_TYPE_UPROBE_MULTI and its bpf_link_info (Linux 6.6+; libbpf 1.1's headers predate it).
+ */
+#define LINK_TYPE_UPROBE_MULTI 12
+struct uprobe_multi_link_info {
+	__u32 type, id, prog_id, pad;
+	__u64 path, offsets, ref_ctr_offsets, cookies;
+	__u32 path_size, count, flags, pid;
+};
+
+size_t leaks__uprobe_links_on(pid_t pid)
+{
+	__u32 id = 0;
+	size_t n = 0;
+
+	while (!bpf_link_get_next_id(id, &id)) {
+		struct uprobe_multi_link_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_link_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue; /* released since the walk saw it */
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
+		    info.type == LINK_TYPE_UPROBE_MULTI && info.pid == (__u32)pid)
+			n++;
+		close(fd);
+	}
+	return n;
+}
+
+void leaks__assert_no_uprobe_link_on(pid_t pid, int timeout_ms, const char *what)
+{
+	size_t left;
+
+	for (int waited = 0;; waited += 20) {
+		left = leaks__uprobe_links_on(pid);
+		if (!left || waited >= timeout_ms)
+			break;
+		usleep(20000);
+	}
+	cr_assert_eq(left, 0, "%s: the kernel still has %zu uprobe_multi links on PID %d", what,
+		     left, pid);
+}
+
 /* Compares len bytes at addr in mem with the file at off; returns how many differ. */
 static size_t compare_mapping(int mem, unsigned long addr, unsigned long len, const char *file,
 			      unsigned long off, unsigned long *where)

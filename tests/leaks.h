@@ -32,6 +32,15 @@ void leaks__bpf_ids(pid_t pid, struct bpf_ids *ids);
 void leaks__assert_bpf_gone(const struct bpf_ids *ids, int timeout_ms, const char *what);
 
 /*
+ * The uprobe_multi links on pid, from the kernel's list of every BPF link
+ * (BPF_LINK_GET_NEXT_ID), whoever made them.
+ */
+size_t leaks__uprobe_links_on(pid_t pid);
+
+/* Fails the test unless no uprobe_multi link is on pid within timeout_ms. */
+void leaks__assert_no_uprobe_link_on(pid_t pid, int timeout_ms, const char *what);
+
+/*
  * How many bytes of pid's executable file mappings differ from the files
  * they map (read through /proc/PID/mem): a uprobe is an int3 written into
  * the code, so this is 0 once every probe is gone. Sets *where (may be NULL)

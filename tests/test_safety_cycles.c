@@ -119,8 +119,11 @@ static void cycle(struct cycling *c, int i,
 	leaks__bpf_ids(tracer.pid, &ids);
 	cr_assert(ids.nprog && ids.nlink && ids.nmap, "cycle %d: %zu programs, %zu links, %zu maps",
 		  i, ids.nprog, ids.nlink, ids.nmap);
-	/* The check below can fail: while attached, the code holds breakpoints. */
+	/* The checks below can fail: while attached, the code holds breakpoints, the kernel links.
+	 */
 	cr_assert_gt(leaks__code_changes(c->target.pid, NULL), 0, "cycle %d: no probe in the code",
+		     i);
+	cr_assert_gt(leaks__uprobe_links_on(c->target.pid), 0, "cycle %d: no link on the target",
 		     i);
 
 	proc_command(&c->target, c->round, during, sizeof(during), 120000);
@@ -135,6 +138,7 @@ static void cycle(struct cycling *c, int i,
 
 	snprintf(needle, sizeof(needle), "cycle %d", i);
 	leaks__assert_bpf_gone(&ids, 10000, needle);
+	leaks__assert_no_uprobe_link_on(c->target.pid, 10000, needle);
 	{
 		unsigned long where = 0;
 		size_t changed = leaks__code_changes(c->target.pid, &where);

@@ -295,6 +295,7 @@ static void check_after_kill(struct kill_run *k, const struct point *pt, const s
 	char *now;
 
 	leaks__assert_bpf_gone(ids, 10000, pt->label);
+	leaks__assert_no_uprobe_link_on(k->target.pid, 10000, pt->label);
 	changed = leaks__code_changes(k->target.pid, &where);
 	cr_assert_eq(changed, 0, "%s: %zu bytes of the target's code still changed, at 0x%lx",
 		     pt->label, changed, where);
@@ -387,6 +388,7 @@ static void kill_while_tracing(struct kill_run *k)
 	leaks__bpf_ids(a.pid, &ids);
 	cr_assert(ids.nprog && ids.nlink && ids.nmap, "attrprof holds no BPF object");
 	cr_assert_gt(leaks__code_changes(k->target.pid, NULL), 0, "no probe in the target's code");
+	cr_assert_gt(leaks__uprobe_links_on(k->target.pid), 0, "no link on the target");
 	kill(a.pid, SIGKILL);
 	proc_wait(&a, 30000);
 	check_after_kill(k, &pt, &ids);
@@ -452,11 +454,13 @@ Test(safety, sigkill_of_record_leaves_the_command_running, .timeout = 120)
 	leaks__bpf_ids(r.pid, &ids);
 	cr_assert(ids.nprog && ids.nlink && ids.nmap, "record holds no BPF object");
 	cr_assert_gt(leaks__code_changes(child, NULL), 0, "no probe in the command's code");
+	cr_assert_gt(leaks__uprobe_links_on(child), 0, "no link on the command");
 
 	/* Reaped here, its pipes kept open: the command still reads and writes them. */
 	kill(r.pid, SIGKILL);
 	cr_assert_eq(waitpid(r.pid, &status, 0), r.pid);
 	leaks__assert_bpf_gone(&ids, 10000, "record killed");
+	leaks__assert_no_uprobe_link_on(child, 10000, "record killed");
 	cr_assert_eq(leaks__code_changes(child, NULL), 0, "probes left in the command's code");
 	proc_command(&r, "run 20", out, sizeof(out), 60000);
 	cr_assert_str_eq(out, reference, "the command's output changed after record died");
