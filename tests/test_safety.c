@@ -2,12 +2,19 @@
 /*
  * The target never changes behaviour: every workload of the manifest
  * (tests/targets/WORKLOADS) prints the same bytes and exits the same way
- * with and without `attrprof record`.
+ * with and without `attrprof record`. And a profile's temporary file, left
+ * by a writer that was killed, is removed by the next one, never a live
+ * writer's.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include "atomic_file.h"
 #include "harness.h"
 #include "workloads.h"
 
@@ -98,4 +105,53 @@ Test(safety, every_workload_prints_the_same_traced_and_untraced, .timeout = 900)
 	for (size_t i = 0; i < n; i++)
 		check_workload(&v[i]);
 	free(v);
+}
+
+static int write_text(FILE *f, const void *text)
+{
+	return fputs(text, f) < 0 ? -EIO : 0;
+}
+
+static void create(const char *path, char *name, size_t len, const char *suffix)
+{
+	int fd;
+
+	snprintf(name, len, "%s%s", path, suffix);
+	fd = open(name, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+	cr_assert_geq(fd, 0, "%s: %s", name, strerror(errno));
+	close(fd);
+}
+
+/*
+ * A writer's temporary is locked while it lives: the next writer removes
+ * only those of dead writers, and no file that merely looks alike.
+ */
+Test(safety, only_a_dead_writers_temporary_is_removed)
+{
+	char path[256], live[320], dead[320], other[320], longer[320], *text;
+	int fd;
+
+	temp_path(path, sizeof(path), "atomic.txt");
+	create(path, dead, sizeof(dead), ".Ab3dE9.attrprof-tmp");
+	create(path, other, sizeof(other), ".Ab3dE9.tmp");
+	create(path, longer, sizeof(longer), ".Ab3dE9x.attrprof-tmp");
+	snprintf(live, sizeof(live), "%s.Zz9yX8.attrprof-tmp", path);
+	fd = open(live, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+	cr_assert_geq(fd, 0);
+	/* Another open file description, even in this process, conflicts with this lock. */
+	cr_assert_eq(flock(fd, LOCK_EX), 0);
+
+	cr_assert_eq(atomic_file__write(path, write_text, "complete\n"), 0);
+	text = sh("cat %s", path);
+	cr_assert_str_eq(text, "complete\n");
+	free(text);
+	cr_assert_neq(access(dead, F_OK), 0, "a dead writer's temporary is still there");
+	cr_assert_eq(access(live, F_OK), 0, "a live writer's temporary was removed");
+	cr_assert_eq(access(other, F_OK), 0, "%s is not a temporary of ours", other);
+	cr_assert_eq(access(longer, F_OK), 0, "%s is not a temporary of ours", longer);
+	close(fd);
+	unlink(live);
+	unlink(other);
+	unlink(longer);
+	unlink(path);
 }
