@@ -5,7 +5,9 @@
  *
  *   accessors [--threads N] [--iters N] [--depth N]      run, print counts, exit
  *   accessors --control [--threads N] [--depth N]        read commands on stdin:
- *       run N    each thread does N iterations; prints "done" and the counts of this run
+ *       run N    each thread does N iterations; prints the counts of this run, then "done"
+ *       start    the threads iterate until "stop" (for probes attached and detached mid-run)
+ *       stop     ends a start; prints the counts and "iterations N" (all threads), then "done"
  *       quit     exit
  *
  * One iteration calls: model_get_plain once, model_get_locked once (a mutex
@@ -90,41 +92,62 @@ __attribute__((noinline)) unsigned long model_get_tree(int depth)
 }
 
 struct job {
-	long iters;
+	long iters; /* -1: until stopping is set */
 	int depth;
+	int stopping;
+	unsigned long done; /* iterations, all threads */
+	pthread_t tids[64];
+	int threads;
 };
 
 static void *run_thread(void *arg)
 {
-	const struct job *job = arg;
+	struct job *job = arg;
 
-	for (long i = 0; i < job->iters; i++) {
+	for (long i = 0;
+	     job->iters < 0 ? !__atomic_load_n(&job->stopping, __ATOMIC_RELAXED) : i < job->iters;
+	     i++) {
 		model_get_plain(i);
 		model_get_locked();
 		model_get_outer();
 		model_get_tree(job->depth);
+		__atomic_add_fetch(&job->done, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }
 
-static void run(int threads, long iters, int depth)
+static void start(struct job *job, int threads, long iters, int depth)
 {
-	struct job job = {.iters = iters, .depth = depth};
-	pthread_t tids[64];
-
+	memset(job, 0, sizeof(*job));
+	job->iters = iters;
+	job->depth = depth;
+	job->threads = threads;
 	memset(counts, 0, sizeof(counts));
 	for (int t = 0; t < threads; t++)
-		pthread_create(&tids[t], NULL, run_thread, &job);
-	for (int t = 0; t < threads; t++)
-		pthread_join(tids[t], NULL);
+		pthread_create(&job->tids[t], NULL, run_thread, job);
+}
+
+static void finish(struct job *job)
+{
+	for (int t = 0; t < job->threads; t++)
+		pthread_join(job->tids[t], NULL);
 	for (int f = 0; f < NFUNCS; f++)
 		printf("calls %s %lu\n", names[f], counts[f]);
 	fflush(stdout);
 }
 
+static void run(int threads, long iters, int depth)
+{
+	struct job job;
+
+	start(&job, threads, iters, depth);
+	finish(&job);
+}
+
 int main(int argc, char **argv)
 {
-	int threads = 4, depth = 3, control = 0;
+	int threads = 4, depth = 3, control = 0, running = 0;
+	struct job job;
 	long iters = 1000;
 	char line[128];
 
@@ -156,6 +179,15 @@ int main(int argc, char **argv)
 		if (!strncmp(line, "run ", 4)) {
 			run(threads, atol(line + 4), depth);
 			printf("done\n");
+			fflush(stdout);
+		} else if (!strncmp(line, "start", 5) && !running) {
+			start(&job, threads, -1, depth);
+			running = 1;
+		} else if (!strncmp(line, "stop", 4) && running) {
+			__atomic_store_n(&job.stopping, 1, __ATOMIC_RELAXED);
+			finish(&job);
+			running = 0;
+			printf("iterations %lu\ndone\n", job.done);
 			fflush(stdout);
 		} else if (!strncmp(line, "quit", 4)) {
 			break;
