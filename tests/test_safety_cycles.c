@@ -21,6 +21,8 @@
  * C target already runs the fifty.
  */
 #define PY_CYCLES 10
+/* Attach and detach while the target's threads run through the probed functions. */
+#define MID_RUN_CYCLES 10
 #define PYTHON "/root/.pyenv/versions/3.11.7/bin/python"
 #define PY_WORKLOAD "tests/targets/py_workload.py"
 #define OUT_MAX 16384
@@ -215,4 +217,69 @@ Test(safety, attach_detach_cycles_on_one_python_process, .timeout = 900)
 	cr_assert(proc_read_line(&c->target, line, sizeof(line), 30000) && !strcmp(line, "ready"));
 	run_cycles(c, PY_CYCLES, assert_py_counts);
 	free(c);
+}
+
+/*
+ * The riskiest moments: probes put in and taken out while the target's
+ * threads run through the probed functions, some of them inside one with
+ * its return probe pending. Each "calls" count must still equal the
+ * iterations the threads finished (tree: depth 3, four calls each).
+ */
+static void assert_consistent(const char *out)
+{
+	static const char *const once[] = {"model_get_plain", "model_get_locked", "model_get_outer",
+					   "model_get_inner"};
+	const char *it = strstr(out, "iterations ");
+	long iterations = it ? strtol(it + strlen("iterations "), NULL, 10) : -1;
+
+	cr_assert_gt(iterations, 0, "no iterations: %s", out);
+	for (size_t i = 0; i < sizeof(once) / sizeof(once[0]); i++)
+		cr_assert_eq(target_count(out, once[i]), iterations, "%s: %s", once[i], out);
+	cr_assert_eq(target_count(out, "model_get_tree"), 4 * iterations, "%s", out);
+}
+
+Test(safety, attach_detach_while_the_target_runs_changes_nothing, .timeout = 600)
+{
+	char *argv[] = {ACCESSORS, "--control", "--threads", "2", NULL};
+	char pidbuf[16], prof[256], line[64], reference[OUT_MAX], out[OUT_MAX], label[32];
+	char *att[] = {ATTRPROF, "attach", "-p",     pidbuf,	    "-d", "0.1",
+		       "-o",	 prof,	   "--func", "model_get_*", NULL};
+	struct proc target, tracer;
+	struct bpf_ids ids;
+	struct profile p = {};
+	int fds;
+
+	if (!can_trace())
+		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
+	proc_start(&target, argv);
+	cr_assert(proc_read_line(&target, line, sizeof(line), 10000) && !strcmp(line, "ready"));
+	snprintf(pidbuf, sizeof(pidbuf), "%d", target.pid);
+	proc_command(&target, "run 30", reference, sizeof(reference), 60000);
+	fds = leaks__fd_count(target.pid);
+	proc_send(&target, "start");
+	for (int i = 0; i < MID_RUN_CYCLES; i++) {
+		snprintf(label, sizeof(label), "mid-run cycle %d", i);
+		temp_path(prof, sizeof(prof), "midrun.json");
+		proc_start(&tracer, att);
+		cr_assert(proc_wait_err(&tracer, READY, 60000), "%s: %s", label, tracer.err);
+		leaks__bpf_ids(tracer.pid, &ids);
+		cr_assert_eq(proc_wait(&tracer, 60000), 0, "%s: %s", label, tracer.err);
+		read_profile(prof, &p);
+		cr_assert_gt(find_attr(&p, "model_get_plain")->count, 0, "%s: nothing counted",
+			     label);
+		profile__free(&p);
+		unlink(prof);
+		leaks__assert_bpf_gone(&ids, 10000, label);
+		leaks__assert_no_uprobe_link_on(target.pid, 10000, label);
+		cr_assert_eq(leaks__code_changes(target.pid, NULL), 0, "%s: code still changed",
+			     label);
+		cr_assert_eq(leaks__fd_count(target.pid), fds, "%s: the target's fds changed",
+			     label);
+	}
+	proc_command(&target, "stop", out, sizeof(out), 60000);
+	assert_consistent(out);
+	proc_command(&target, "run 30", out, sizeof(out), 60000);
+	cr_assert_str_eq(out, reference, "the target's output changed after the mid-run cycles");
+	proc_send(&target, "quit");
+	cr_assert_eq(proc_wait(&target, 30000), 0, "the target: %s", target.err);
 }
