@@ -18,9 +18,19 @@ extern char **environ;
 /* include/linux/sched.h */
 #define PF_KTHREAD 0x00200000
 
+int target__stat_flags(const char *stat, unsigned long *flags)
+{
+	/* The command name may hold spaces and parentheses: fields resume after the last ')'. */
+	const char *p = strrchr(stat, ')');
+
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", flags) != 1)
+		return -EINVAL;
+	return 0;
+}
+
 int target__check_pid(pid_t pid, char *err, size_t errlen)
 {
-	char path[64], buf[1024], *p;
+	char path[64], buf[1024];
 	unsigned long flags = 0;
 	FILE *f;
 	int n;
@@ -34,9 +44,7 @@ int target__check_pid(pid_t pid, char *err, size_t errlen)
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n > 0 ? n : 0] = '\0';
-	/* The command name may hold spaces and parentheses: fields resume after the last ')'. */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1) {
+	if (target__stat_flags(buf, &flags)) {
 		snprintf(err, errlen, "PID %d: cannot parse %s", pid, path);
 		return -EINVAL;
 	}
@@ -74,16 +82,13 @@ int target__exe(pid_t pid, char *buf, size_t len)
 	return 0;
 }
 
-pid_t target__ns_pid(pid_t pid)
+pid_t target__status_ns_pid(FILE *status)
 {
-	char path[64], *line = NULL;
+	char *line = NULL;
 	size_t cap = 0;
 	pid_t ns_pid = 0;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "re");
-	while (f && getline(&line, &cap, f) > 0) {
+	while (getline(&line, &cap, status) > 0) {
 		char *p = line + 6, *end;
 
 		if (strncmp(line, "NSpid:", 6))
@@ -96,8 +101,21 @@ pid_t target__ns_pid(pid_t pid)
 		break;
 	}
 	free(line);
-	if (f)
-		fclose(f);
+	return ns_pid;
+}
+
+pid_t target__ns_pid(pid_t pid)
+{
+	char path[64];
+	pid_t ns_pid;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	ns_pid = target__status_ns_pid(f);
+	fclose(f);
 	return ns_pid;
 }
 
@@ -207,11 +225,23 @@ static int add_mapping(struct target_objects *o, pid_t pid, char *line)
 	return objects_add(o, file, on_disk ? mapping : host, on_disk);
 }
 
+int target__maps_objects(FILE *maps, pid_t pid, struct target_objects *out)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int err = 0;
+
+	while (!err && getline(&line, &cap, maps) > 0)
+		err = add_mapping(out, pid, line);
+	free(line);
+	return err;
+}
+
 int target__pid_objects(pid_t pid, struct target_objects *out, char *err, size_t errlen)
 {
-	char path[64], exe[PATH_MAX], host[PATH_MAX + 32], *line = NULL;
-	size_t cap = 0, i;
+	char path[64], exe[PATH_MAX], host[PATH_MAX + 32];
 	FILE *f = NULL;
+	size_t i;
 	int err_ = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -228,8 +258,7 @@ int target__pid_objects(pid_t pid, struct target_objects *out, char *err, size_t
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto cleanup;
 	}
-	while (!err_ && getline(&line, &cap, f) > 0)
-		err_ = add_mapping(out, pid, line);
+	err_ = target__maps_objects(f, pid, out);
 	if (err_)
 		goto cleanup;
 	/* The executable first; a process that maps it no more (a loader) gets its path. */
@@ -248,7 +277,6 @@ int target__pid_objects(pid_t pid, struct target_objects *out, char *err, size_t
 		out->v[0] = first;
 	}
 cleanup:
-	free(line);
 	if (f)
 		fclose(f);
 	if (err_ == -ENOMEM)
@@ -280,13 +308,32 @@ static char *resolve_command(const char *argv0)
 	return NULL;
 }
 
-/* Adds what the dynamic loader lists for exe: "name => /path (addr)" or "/path (addr)". */
+int target__loader_objects(FILE *list, struct target_objects *o)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int err = 0;
+
+	/* Read to the end even after a failure: the loader must not block on a full pipe. */
+	while (getline(&line, &cap, list) > 0) {
+		char *arrow = strstr(line, "=> "), *p = arrow ? arrow + 3 : line;
+
+		p += strspn(p, " \t");
+		if (*p != '/')
+			continue;
+		p[strcspn(p, " \t\n")] = '\0';
+		if (!err)
+			err = objects_add(o, p, p, NULL);
+	}
+	free(line);
+	return err;
+}
+
+/* Adds what the dynamic loader lists for exe (target__loader_objects). */
 static int add_loader_list(struct target_objects *o, const char *interp, const char *exe)
 {
 	char *argv[] = {(char *)interp, "--list", (char *)exe, NULL};
 	posix_spawn_file_actions_t fa;
-	char *line = NULL;
-	size_t cap = 0;
 	int fds[2], status, err = 0;
 	pid_t child;
 	FILE *f;
@@ -303,17 +350,8 @@ static int add_loader_list(struct target_objects *o, const char *interp, const c
 		return err;
 	}
 	f = fdopen(fds[0], "r");
-	while (f && getline(&line, &cap, f) > 0) {
-		char *arrow = strstr(line, "=> "), *p = arrow ? arrow + 3 : line;
-
-		p += strspn(p, " \t");
-		if (*p != '/')
-			continue;
-		p[strcspn(p, " \t\n")] = '\0';
-		if (!err)
-			err = objects_add(o, p, p, NULL);
-	}
-	free(line);
+	if (f)
+		err = target__loader_objects(f, o);
 	if (f)
 		fclose(f);
 	else

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 struct target_object {
@@ -31,6 +32,12 @@ struct target_objects {
 int target__check_pid(pid_t pid, char *err, size_t errlen);
 
 /*
+ * The flags field (PF_*) of a /proc/PID/stat line (NUL-terminated) into *flags.
+ * Returns 0, or -EINVAL when the line has no such field.
+ */
+int target__stat_flags(const char *stat, unsigned long *flags);
+
+/*
  * The target's executable as it names it (readlink of /proc/PID/exe, less
  * the " (deleted)" the kernel adds once the file is gone). Returns 0 or -errno.
  */
@@ -38,6 +45,9 @@ int target__exe(pid_t pid, char *buf, size_t len);
 
 /* pid's PID in its own PID namespace (the last NSpid of /proc/PID/status), or 0. */
 pid_t target__ns_pid(pid_t pid);
+
+/* The last NSpid of a /proc/PID/status listing, or 0 when it has none. */
+pid_t target__status_ns_pid(FILE *status);
 
 /*
  * Whether pid is a child of this process still running this process's own
@@ -61,6 +71,20 @@ int target__pid_objects(pid_t pid, struct target_objects *out, char *err, size_t
  */
 int target__command_objects(const char *argv0, char **exe, struct target_objects *out, char *err,
 			    size_t errlen);
+
+/*
+ * Adds to out the files a /proc/PID/maps listing of pid maps executable, each
+ * once, as target__pid_objects does (host paths under /proc/PID). Other lines
+ * are passed over. Returns 0 or -ENOMEM (out keeps what was added).
+ */
+int target__maps_objects(FILE *maps, pid_t pid, struct target_objects *out);
+
+/*
+ * Adds to o the absolute paths the dynamic loader's --list prints
+ * ("name => /path (addr)" or "/path (addr)"), each once, reading list to its
+ * end. Returns 0 or -ENOMEM.
+ */
+int target__loader_objects(FILE *list, struct target_objects *o);
 
 void target__objects_free(struct target_objects *o);
 
