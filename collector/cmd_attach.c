@@ -43,13 +43,17 @@ static error_t parse_attach(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &a->opts;
 		break;
 	case 'p':
-		if (options__parse_number(arg, INT_MAX, false, &v))
+		if (options__parse_number(arg, INT_MAX, false, &v)) {
 			argp_error(state, "--pid: expected a process ID, got '%s'", arg);
+			return EINVAL;
+		}
 		a->pid = v;
 		break;
 	case ARGP_KEY_END:
-		if (!a->pid)
+		if (!a->pid) {
 			argp_error(state, "say which process with --pid PID");
+			return EINVAL;
+		}
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -57,11 +61,12 @@ static error_t parse_attach(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+static const struct argp_child attach_children[] = {{&options__tracing, 0, NULL, 0}, {}};
+static const struct argp attach_argp = {attach_options,	 parse_attach, NULL, doc,
+					attach_children, NULL,	       NULL};
+
 int cmd_attach(int argc, char **argv)
 {
-	static const struct argp_child children[] = {{&options__tracing, 0, NULL, 0}, {}};
-	static const struct argp argp = {attach_options, parse_attach, NULL, doc,
-					 children,	 NULL,	       NULL};
 	struct attach_args a = {};
 	struct caps_need need = {};
 	struct target_objects objs = {};
@@ -72,7 +77,7 @@ int cmd_attach(int argc, char **argv)
 	sigset_t mask;
 
 	options__init(&a.opts);
-	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	argp_parse(&attach_argp, argc, argv, 0, NULL, &a);
 	/* Before any thread starts, so that every thread leaves these to the signalfd. */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);

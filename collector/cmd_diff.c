@@ -86,24 +86,34 @@ static const struct argp_option diff_options[] = {
 	{},
 };
 
-/* A percentage: 0, a positive number, or "off" (no limit, stored negative). */
-static void parse_pct(struct argp_state *state, const char *opt, const char *arg, double *out)
+/*
+ * A percentage: 0, a positive number, or "off" (no limit, stored negative).
+ * Like every argp_error below, returns EINVAL for a parse with ARGP_NO_EXIT
+ * (the fuzzer's), where argp_error returns instead of exiting.
+ */
+static error_t parse_pct(struct argp_state *state, const char *opt, const char *arg, double *out)
 {
-	if (!strcmp(arg, "off"))
+	if (!strcmp(arg, "off")) {
 		*out = DIFF_NO_LIMIT;
-	else if (!strcmp(arg, "0"))
+	} else if (!strcmp(arg, "0")) {
 		*out = 0;
-	else if (options__parse_number(arg, 1e9, true, out))
+	} else if (options__parse_number(arg, 1e9, true, out)) {
 		argp_error(state, "--%s: expected a percentage (0 or more) or 'off', got '%s'", opt,
 			   arg);
+		return EINVAL;
+	}
+	return 0;
 }
 
-static void add_glob(struct argp_state *state, const char *opt, const char *arg, const char **globs,
-		     size_t *n)
+static error_t add_glob(struct argp_state *state, const char *opt, const char *arg,
+			const char **globs, size_t *n)
 {
-	if (*n == DIFF_MAX_GLOBS)
+	if (*n == DIFF_MAX_GLOBS) {
 		argp_error(state, "--%s: at most %d globs", opt, DIFF_MAX_GLOBS);
+		return EINVAL;
+	}
 	globs[(*n)++] = arg;
+	return 0;
 }
 
 static error_t parse_diff(int key, char *arg, struct argp_state *state)
@@ -123,10 +133,12 @@ static error_t parse_diff(int key, char *arg, struct argp_state *state)
 		for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 			if (!strcmp(arg, formats[i]))
 				break;
-		if (i == sizeof(formats) / sizeof(formats[0]))
+		if (i == sizeof(formats) / sizeof(formats[0])) {
 			argp_error(state,
 				   "--format: expected text, json, markdown or junit, got '%s'",
 				   arg);
+			return EINVAL;
+		}
 		a->format = i;
 		break;
 	case 'o':
@@ -136,52 +148,54 @@ static error_t parse_diff(int key, char *arg, struct argp_state *state)
 		a->config = arg;
 		break;
 	case OPT_COUNT:
-		parse_pct(state, "max-count-increase", arg, &a->limits.count_pct);
 		a->given |= GIVEN_COUNT;
-		break;
+		return parse_pct(state, "max-count-increase", arg, &a->limits.count_pct);
 	case OPT_P99:
-		parse_pct(state, "max-p99-increase", arg, &a->limits.p99_pct);
 		a->given |= GIVEN_P99;
-		break;
+		return parse_pct(state, "max-p99-increase", arg, &a->limits.p99_pct);
 	case OPT_TOTAL:
-		parse_pct(state, "max-total-increase", arg, &a->limits.total_pct);
 		a->given |= GIVEN_TOTAL;
-		break;
+		return parse_pct(state, "max-total-increase", arg, &a->limits.total_pct);
 	case OPT_LOCK:
-		parse_pct(state, "max-lock-wait-increase", arg, &a->limits.lock_pct);
 		a->given |= GIVEN_LOCK;
-		break;
+		return parse_pct(state, "max-lock-wait-increase", arg, &a->limits.lock_pct);
 	case OPT_MIN_COUNT:
 		a->given |= GIVEN_MIN_COUNT;
-		if (!strcmp(arg, "0"))
+		if (!strcmp(arg, "0")) {
 			a->limits.min_count = 0;
-		else if (options__parse_number(arg, 1e15, false, &v))
+		} else if (options__parse_number(arg, 1e15, false, &v)) {
 			argp_error(state, "--min-count: expected a whole number, got '%s'", arg);
-		else
+			return EINVAL;
+		} else {
 			a->limits.min_count = v;
+		}
 		break;
 	case OPT_ONLY:
-		add_glob(state, "only", arg, a->limits.only, &a->limits.nonly);
 		a->given |= GIVEN_ONLY;
-		break;
+		return add_glob(state, "only", arg, a->limits.only, &a->limits.nonly);
 	case OPT_IGNORE:
-		add_glob(state, "ignore", arg, a->limits.ignore, &a->limits.nignore);
 		a->given |= GIVEN_IGNORE;
-		break;
+		return add_glob(state, "ignore", arg, a->limits.ignore, &a->limits.nignore);
 	case ARGP_KEY_ARG:
-		if (a->npaths == 2)
+		if (a->npaths == 2) {
 			argp_error(state, "give two profiles: BASE and NEW");
+			return EINVAL;
+		}
 		a->paths[a->npaths++] = arg;
 		break;
 	case ARGP_KEY_END:
-		if (a->npaths != 2)
+		if (a->npaths != 2) {
 			argp_error(state, "give two profiles: BASE and NEW");
+			return EINVAL;
+		}
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
 }
+
+static const struct argp diff_argp = {diff_options, parse_diff, "BASE NEW", doc, NULL, NULL, NULL};
 
 /* The limits: defaults, then the --config file, then what the command line gave. */
 static int resolve_limits(const struct diff_args *a, struct diff_limits *l, json_t **doc)
@@ -244,8 +258,6 @@ static int render_to(FILE *f, const void *arg)
 
 int cmd_diff(int argc, char **argv)
 {
-	static const struct argp argp = {diff_options, parse_diff, "BASE NEW", doc,
-					 NULL,	       NULL,	   NULL};
 	struct profile base = {}, new = {};
 	struct diff_result r = {};
 	struct diff_limits limits;
@@ -254,7 +266,7 @@ int cmd_diff(int argc, char **argv)
 	char err[1024];
 	int ret, code;
 
-	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	argp_parse(&diff_argp, argc, argv, 0, NULL, &a);
 	if (resolve_limits(&a, &limits, &config))
 		return EXIT_BAD_INPUT;
 	if (profile__read(a.paths[0], &base, err, sizeof(err)) ||

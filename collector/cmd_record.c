@@ -65,7 +65,7 @@ static error_t parse_record(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_NO_ARGS:
 		argp_error(state, "give the command to run after --");
-		break;
+		return EINVAL;
 	default:
 		(void)arg;
 		return ARGP_ERR_UNKNOWN;
@@ -156,12 +156,13 @@ static int exit_status_of(int status)
 	return EXIT_RUNTIME;
 }
 
+static const struct argp_child record_children[] = {{&options__tracing, 0, NULL, 0}, {}};
+static const struct argp record_argp = {
+	record_options, parse_record, "[OPTION...] -- COMMAND [ARG...]", doc, record_children,
+	NULL,		NULL};
+
 int cmd_record(int argc, char **argv)
 {
-	static const struct argp_child children[] = {{&options__tracing, 0, NULL, 0}, {}};
-	static const struct argp argp = {
-		record_options, parse_record, "[OPTION...] -- COMMAND [ARG...]", doc, children,
-		NULL,		NULL};
 	struct record_args a = {};
 	struct caps_need need = {};
 	struct target_objects objs = {};
@@ -175,7 +176,7 @@ int cmd_record(int argc, char **argv)
 	bool trampoline, perf_map_existed = false;
 
 	options__init(&a.opts);
-	argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
+	argp_parse(&record_argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
 	/* Before any thread starts, so that every thread leaves these to the signalfd. */
 	sigfd = relay_signals(&mask);
 	if (sigfd < 0) {

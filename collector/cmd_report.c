@@ -39,27 +39,35 @@ static error_t parse_report(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'F':
-		if (report__parse_format(arg, &a->format))
+		if (report__parse_format(arg, &a->format)) {
 			argp_error(state,
 				   "--format: expected text, json, markdown or html, got '%s'",
 				   arg);
+			return EINVAL;
+		}
 		break;
 	case 'n':
-		if (!strcmp(arg, "0"))
+		if (!strcmp(arg, "0")) {
 			a->opts.top = 0;
-		else if (options__parse_number(arg, 1e9, false, &top))
+		} else if (options__parse_number(arg, 1e9, false, &top)) {
 			argp_error(state, "--top: expected a whole number, got '%s'", arg);
-		else
+			return EINVAL;
+		} else {
 			a->opts.top = top;
+		}
 		break;
 	case ARGP_KEY_ARG:
-		if (a->path)
+		if (a->path) {
 			argp_error(state, "one profile at a time");
+			return EINVAL;
+		}
 		a->path = arg;
 		break;
 	case ARGP_KEY_END:
-		if (!a->path)
+		if (!a->path) {
 			argp_error(state, "give the profile to report on");
+			return EINVAL;
+		}
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -67,16 +75,17 @@ static error_t parse_report(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+static const struct argp report_argp = {report_options, parse_report, "FILE", doc,
+					NULL,		NULL,	      NULL};
+
 int cmd_report(int argc, char **argv)
 {
-	static const struct argp argp = {report_options, parse_report, "FILE", doc,
-					 NULL,		 NULL,	       NULL};
 	struct report_args a = {.format = REPORT_TEXT, .opts.top = REPORT_TOP_DEFAULT};
 	struct profile p = {};
 	char err[1024];
 	int ret;
 
-	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	argp_parse(&report_argp, argc, argv, 0, NULL, &a);
 	ret = profile__read(a.path, &p, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "attrprof report: %s\n", err);

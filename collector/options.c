@@ -63,8 +63,11 @@ static error_t parse_tracing(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'f':
 		globs = realloc(o->globs, (o->nglobs + 1) * sizeof(*globs));
-		if (!globs)
+		/* With ARGP_NO_EXIT (the fuzzer's), argp_failure and argp_error return. */
+		if (!globs) {
 			argp_failure(state, EXIT_RUNTIME, ENOMEM, "--func");
+			return ENOMEM;
+		}
 		o->globs = globs;
 		o->globs[o->nglobs++] = arg;
 		break;
@@ -72,10 +75,12 @@ static error_t parse_tracing(int key, char *arg, struct argp_state *state)
 		o->output = arg;
 		break;
 	case 'd':
-		if (options__parse_number(arg, 1e7, true, &v))
+		if (options__parse_number(arg, 1e7, true, &v)) {
 			argp_error(state,
 				   "--duration: expected a positive number of seconds, got '%s'",
 				   arg);
+			return EINVAL;
+		}
 		o->duration_s = v;
 		break;
 	case OPT_COUNT_ONLY:
@@ -88,24 +93,30 @@ static error_t parse_tracing(int key, char *arg, struct argp_state *state)
 		o->follow_forks = true;
 		break;
 	case OPT_MAX_ATTRS:
-		if (options__parse_number(arg, MAX_ATTRS - ATTR_FIRST_USER, false, &v))
+		if (options__parse_number(arg, MAX_ATTRS - ATTR_FIRST_USER, false, &v)) {
 			argp_error(state, "--max-attrs: expected an integer from 1 to %d, got '%s'",
 				   MAX_ATTRS - ATTR_FIRST_USER, arg);
+			return EINVAL;
+		}
 		o->max_attrs = v;
 		break;
 	case OPT_MAX_LOCK_ENTRIES:
-		if (options__parse_number(arg, 1 << 20, false, &v))
+		if (options__parse_number(arg, 1 << 20, false, &v)) {
 			argp_error(state,
 				   "--max-lock-entries: expected an integer from 1 to %d, "
 				   "got '%s'",
 				   1 << 20, arg);
+			return EINVAL;
+		}
 		o->max_lock_entries = v;
 		break;
 	case OPT_MAX_CLASSES:
-		if (options__parse_number(arg, 1 << 20, false, &v))
+		if (options__parse_number(arg, 1 << 20, false, &v)) {
 			argp_error(state,
 				   "--max-classes: expected an integer from 1 to %d, got '%s'",
 				   1 << 20, arg);
+			return EINVAL;
+		}
 		o->max_classes = v;
 		break;
 	default:
