@@ -31,7 +31,7 @@ TARGET_SRCS := $(wildcard tests/targets/*.c)
 TARGETS := $(patsubst tests/targets/%.c,$(OUTPUT)/targets/%,$(TARGET_SRCS))
 DEMOS := $(patsubst demo/%.c,$(OUTPUT)/demo/%,$(wildcard demo/*.c))
 
-.PHONY: all deps test demo bench clean check-format format asan
+.PHONY: all deps test demo bench clean check-format format asan fuzz fuzz-short
 
 all: $(OUTPUT)/attrprof $(TARGETS) $(DEMOS)
 
@@ -89,6 +89,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all $(OUTPUT)/test_attrprof
 	$(Q)scripts/run-tests
 	$(Q)$(MAKE) --no-print-directory asan
+	$(Q)$(MAKE) --no-print-directory fuzz-short
 
 # The whole suite again, attrprof and the tests built with ASan and UBSan.
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -107,10 +108,10 @@ bench: deps
 	$(Q)scripts/bench
 
 check-format:
-	$(Q)clang-format --dry-run --Werror $(wildcard probe/*.[ch] collector/*.[ch] report/*.[ch] tests/*.[ch] tests/targets/*.c)
+	$(Q)clang-format --dry-run --Werror $(wildcard probe/*.[ch] collector/*.[ch] report/*.[ch] tests/*.[ch] tests/targets/*.c fuzz/*.[ch] fuzz/seeds/*.c)
 
 format:
-	$(Q)clang-format -i $(wildcard probe/*.[ch] collector/*.[ch] report/*.[ch] tests/*.[ch] tests/targets/*.c)
+	$(Q)clang-format -i $(wildcard probe/*.[ch] collector/*.[ch] report/*.[ch] tests/*.[ch] tests/targets/*.c fuzz/*.[ch] fuzz/seeds/*.c)
 
 clean:
 	$(Q)rm -rf $(OUTPUT)
@@ -169,3 +170,45 @@ $(BENCH_OUT)/stopwatch: bench/stopwatch.c | $(BENCH_OUT)
 $(BENCH_OUT)/linkinfo: bench/linkinfo.c | $(BENCH_OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(BENCH_CFLAGS) $< -lbpf -o $@
+
+# ---- fuzz: libFuzzer targets over every parser (fuzz/README.md) -----------
+# The project's objects are built again with clang: libFuzzer needs its coverage
+# instrumentation in the code under test, and the ASan runtimes of gcc and clang do not mix.
+FUZZ_OUT := $(OUTPUT)/fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -Wall -Wextra -Werror -std=gnu11 \
+	-D_GNU_SOURCE -I$(OUTPUT) -Iprobe -Icollector -Ireport -Ifuzz
+FUZZ_SRCS := $(filter-out fuzz/fuzz_util.c,$(wildcard fuzz/*.c))
+FUZZ_BINS := $(patsubst fuzz/%.c,$(FUZZ_OUT)/%,$(FUZZ_SRCS))
+FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_OUT)/%.o,$(COLLECTOR_SRCS) $(REPORT_SRCS))
+FUZZ_SECONDS ?= 300
+
+$(FUZZ_OUT)/collector $(FUZZ_OUT)/report:
+	$(Q)mkdir -p $@
+
+$(FUZZ_OUT)/collector/%.o: collector/%.c $(wildcard collector/*.h probe/*.h report/*.h) $(OUTPUT)/attrprof.skel.h | $(FUZZ_OUT)/collector
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_OUT)/report/%.o: report/%.c $(wildcard report/*.h collector/profile.h probe/attrprof.h) | $(FUZZ_OUT)/report
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+# An archive: each target links only the objects it calls into.
+$(FUZZ_OUT)/libattrprof.a: $(FUZZ_LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_OUT)/%: fuzz/%.c fuzz/fuzz_util.c fuzz/fuzz_util.h $(FUZZ_OUT)/libattrprof.a $(wildcard collector/*.h report/*.h)
+	$(call msg,FUZZ-LD,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< fuzz/fuzz_util.c $(FUZZ_OUT)/libattrprof.a $(LDLIBS) -o $@
+
+# The long run: FUZZ_SECONDS per target (FUZZ_TARGETS="profile elf" picks some).
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
+	$(Q)FUZZ_BUILD=$(FUZZ_OUT) scripts/fuzz --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The short run `make test` ends with: the whole corpus replayed, then a few seconds each.
+fuzz-short:
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
+	$(Q)FUZZ_BUILD=$(FUZZ_OUT) scripts/fuzz --seconds 4
