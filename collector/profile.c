@@ -344,7 +344,20 @@ static json_t *lock_json(const struct prof_lock *l, int *err)
 	/* clang-format on */
 }
 
-/* The sum over kinds, with "by_kind" listing the kinds that blocked at all. */
+/* A kind that never blocked: nothing in it to write. */
+static bool lock_empty(const struct prof_lock *l)
+{
+	for (unsigned int s = 0; s < HIST_SLOTS; s++)
+		if (l->hist[s])
+			return false;
+	return !l->count && !l->total_ns && !l->max_ns;
+}
+
+/*
+ * The sum over kinds, with "by_kind" listing the kinds that blocked at all. A kind
+ * with a zero count but times (a profile read from a hand-edited file) is listed
+ * too: the sum includes it, so leaving it out would change the file on a rewrite.
+ */
 static json_t *locks_json(const struct prof_lock locks[LOCK_KINDS], int *err)
 {
 	json_t *j, *by_kind = json_object();
@@ -354,8 +367,9 @@ static json_t *locks_json(const struct prof_lock locks[LOCK_KINDS], int *err)
 	if (!by_kind)
 		return nomem(err);
 	for (k = 0; k < LOCK_KINDS; k++) {
-		if (locks[k].count && json_object_set_new(by_kind, profile__lock_kind_name(k),
-							  lock_json(&locks[k], err))) {
+		if (!lock_empty(&locks[k]) &&
+		    json_object_set_new(by_kind, profile__lock_kind_name(k),
+					lock_json(&locks[k], err))) {
 			json_decref(by_kind);
 			return nomem(err);
 		}

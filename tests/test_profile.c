@@ -282,6 +282,23 @@ Test(profile, round_trip_keeps_every_field)
 	profile__free(NULL);
 }
 
+/* Found by the profile fuzzer: a hand-edited "count": 0 kind with times lost them on rewrite. */
+Test(profile, round_trip_keeps_a_lock_kind_with_a_zero_count)
+{
+	struct profile p, q;
+	char err[256] = "";
+
+	fill(&p);
+	fill_lock(&p.unattributed[LOCK_PTHREAD], 9);
+	p.unattributed[LOCK_PTHREAD].count = 0;
+	p.attrs[0].locks[LOCK_GIL] = (struct prof_lock){.total_ns = 7, .max_ns = 7};
+	cr_assert_eq(profile__write(&p, file), 0);
+	cr_assert_eq(profile__read(file, &q, err, sizeof(err)), 0, "%s", err);
+	assert_same(&p, &q);
+	profile__free(&q);
+	profile__free(&p);
+}
+
 Test(profile, write_replaces_the_file_and_leaves_no_temporary)
 {
 	struct profile p, q;
