@@ -8,34 +8,38 @@
 #include <stdint.h>
 
 #define NOINLINE __attribute__((noinline, used))
+/* -DDESCR=static: the descriptor functions lose their symbols, as in a stripped CPython. */
+#ifndef DESCR
+#define DESCR
+#endif
 
 const uint64_t Py_Version = 0x030c01f0; /* 3.12.1 final */
 volatile long sink;
 
-NOINLINE void *property_descr_get(void *self, void *obj, void *type)
+NOINLINE DESCR void *property_descr_get(void *self, void *obj, void *type)
 {
 	sink++;
 	return obj ? obj : type ? type : self;
 }
 
-NOINLINE int property_descr_set(void *self, void *obj, void *value)
+NOINLINE DESCR int property_descr_set(void *self, void *obj, void *value)
 {
 	sink += value != 0;
 	return obj == self;
 }
 
-NOINLINE void *member_get(void *self, void *obj, void *type)
+NOINLINE DESCR void *member_get(void *self, void *obj, void *type)
 {
 	sink--;
 	return obj ? obj : type ? type : self;
 }
 
-NOINLINE void *slot_tp_descr_get(void *self, void *obj, void *type)
+NOINLINE DESCR void *slot_tp_descr_get(void *self, void *obj, void *type)
 {
 	return property_descr_get(self, obj, type);
 }
 
-NOINLINE int slot_tp_descr_set(void *self, void *obj, void *value)
+NOINLINE DESCR int slot_tp_descr_set(void *self, void *obj, void *value)
 {
 	return property_descr_set(self, obj, value);
 }
