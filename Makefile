@@ -211,4 +211,4 @@ fuzz: deps
 # The short run `make test` ends with: the whole corpus replayed, then a few seconds each.
 fuzz-short:
 	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
-	$(Q)FUZZ_BUILD=$(FUZZ_OUT) scripts/fuzz --seconds 4
+	$(Q)FUZZ_BUILD=$(FUZZ_OUT) scripts/fuzz --seconds 3
