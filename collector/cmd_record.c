@@ -21,42 +21,98 @@
 #include <sys/wait.h>
 #include "caps.h"
 #include "commands.h"
+#include "gate.h"
 #include "options.h"
+#include "runs.h"
 #include "session.h"
 
 struct record_args {
 	struct session_opts opts;
 	char **argv;
 	bool no_trampoline;
+	unsigned int runs;
+	const char *baseline; /* compare against it, as diff does */
+	struct gate_args gate;
+	enum gate_format format;
+	const char *diff_output;
 };
 
-#define OPT_NO_PERF_TRAMPOLINE 0x200
+enum {
+	OPT_NO_PERF_TRAMPOLINE = 0x200,
+	OPT_RUNS,
+	OPT_BASELINE,
+	OPT_DIFF_FORMAT,
+	OPT_DIFF_OUTPUT,
+};
 
 static const struct argp_option record_options[] = {
 	{"no-perf-trampoline", OPT_NO_PERF_TRAMPOLINE, NULL, 0,
 	 "Python 3.12+: do not start the interpreter with its perf trampoline; property gets and "
 	 "__getattribute__ loads are then not observable",
 	 0},
+	{"runs", OPT_RUNS, "N", 0,
+	 "Run COMMAND N times, each traced afresh, and write one profile of all the runs with "
+	 "each run's figures (default 1, at most 100)",
+	 0},
+	{"baseline", OPT_BASELINE, "FILE", 0,
+	 "Then compare the profile against FILE as attrprof diff does, and exit as it does", 0},
+	{"diff-format", OPT_DIFF_FORMAT, "FORMAT", 0,
+	 "With --baseline: text (default), json, markdown or junit", 0},
+	{"diff-output", OPT_DIFF_OUTPUT, "FILE", 0,
+	 "With --baseline: write the comparison to FILE instead of stdout", 0},
 	{},
 };
 
 static const char doc[] =
 	"Run COMMAND with probes on the functions matching --func, and write a profile "
 	"when it exits. attrprof exits with the command's exit status.\v"
+	"With --runs N the command runs N times; a run that fails stops it, with no profile "
+	"written, and attrprof exits with that run's status. With --baseline FILE the profile is "
+	"then compared against FILE: exit 0 within the limits, 1 on a regression, 2 for a bad "
+	"baseline, limits or comparison (checked before the first run), 3 when a run of the "
+	"command failed (nothing compared).\n\n"
 	"Examples:\n"
 	"  attrprof record -o prof.json --func 'model_get_*' -- ./server --threads 4\n"
-	"  attrprof record --count-only -f 'cache_*' -- ./batch-job input.csv";
+	"  attrprof record --count-only -f 'cache_*' -- ./batch-job input.csv\n"
+	"  attrprof record --runs 5 -o main.json -- python bench.py\n"
+	"  attrprof record --baseline main.json --runs 5 -o pr.json -- python "
+	"bench.py\n\n" GATE_LIMITS_DOC;
 
 static error_t parse_record(int key, char *arg, struct argp_state *state)
 {
 	struct record_args *a = state->input;
+	double v;
 
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->opts;
+		state->child_inputs[1] = &a->gate;
 		break;
 	case OPT_NO_PERF_TRAMPOLINE:
 		a->no_trampoline = true;
+		break;
+	case OPT_RUNS:
+		if (options__parse_number(arg, PROFILE_MAX_RUNS, false, &v)) {
+			argp_error(state, "--runs: expected a whole number from 1 to %d, got '%s'",
+				   PROFILE_MAX_RUNS, arg);
+			return EINVAL;
+		}
+		a->runs = v;
+		break;
+	case OPT_BASELINE:
+		a->baseline = arg;
+		break;
+	case OPT_DIFF_FORMAT:
+		if (gate__parse_format(arg, &a->format)) {
+			argp_error(
+				state,
+				"--diff-format: expected text, json, markdown or junit, got '%s'",
+				arg);
+			return EINVAL;
+		}
+		break;
+	case OPT_DIFF_OUTPUT:
+		a->diff_output = arg;
 		break;
 	case ARGP_KEY_ARG:
 		/* The command and its own arguments are not ours to parse. */
@@ -156,82 +212,73 @@ static int exit_status_of(int status)
 	return EXIT_RUNTIME;
 }
 
-static const struct argp_child record_children[] = {{&options__tracing, 0, NULL, 0}, {}};
-static const struct argp record_argp = {
-	record_options, parse_record, "[OPTION...] -- COMMAND [ARG...]", doc, record_children,
-	NULL,		NULL};
-
-int cmd_record(int argc, char **argv)
+/*
+ * One traced run of the command in a fresh session. With out set the
+ * profile goes there, else it is written to opts.output. *status gets the
+ * command's exit status in the shell convention.
+ * Returns 0, or an exit code (EXIT_*) with the reason in err.
+ */
+static int record_once(const struct record_args *a, int sigfd, const sigset_t *mask,
+		       struct profile *out, int *status, char *err, size_t errlen)
 {
-	struct record_args a = {};
 	struct caps_need need = {};
 	struct target_objects objs = {};
 	struct session s = {};
 	int gate[2] = {-1, -1}, errpipe[2] = {-1, -1};
-	int sigfd = -1, pidfd = -1, status = 0, exec_errno = 0, ret, code = EXIT_RUNTIME;
+	int pidfd = -1, wstatus = 0, exec_errno = 0, ret, code = EXIT_RUNTIME;
 	enum session_end end;
-	char *exe = NULL, err[2048] = "", what[256];
-	sigset_t mask;
+	char *exe = NULL, what[256];
 	pid_t child = -1;
 	bool trampoline, perf_map_existed = false;
 
-	options__init(&a.opts);
-	argp_parse(&record_argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
-	/* Before any thread starts, so that every thread leaves these to the signalfd. */
-	sigfd = relay_signals(&mask);
-	if (sigfd < 0) {
-		snprintf(err, sizeof(err), "signalfd: %s", strerror(errno));
-		goto cleanup;
-	}
-
-	need.tracefs = !a.opts.no_locks;
-	ret = caps__check_need(&need, err, sizeof(err));
+	need.tracefs = !a->opts.no_locks;
+	ret = caps__check_need(&need, err, errlen);
 	if (!ret)
-		ret = target__command_objects(a.argv[0], &exe, &objs, err, sizeof(err));
+		ret = target__command_objects(a->argv[0], &exe, &objs, err, errlen);
 	if (!ret)
-		ret = session__open(&s, &a.opts, &objs, err, sizeof(err));
+		ret = session__open(&s, &a->opts, &objs, err, errlen);
 	if (ret) {
 		code = session__exit_code(ret);
 		goto cleanup;
 	}
-	trampoline = s.python && s.py.minor >= 12 && !a.no_trampoline;
+	trampoline = s.python && s.py.minor >= 12 && !a->no_trampoline;
 	s.opts.frame_evaluator = trampoline;
 
 	if (pipe2(gate, O_CLOEXEC) || pipe2(errpipe, O_CLOEXEC)) {
-		snprintf(err, sizeof(err), "set up the command: %s", strerror(errno));
+		snprintf(err, errlen, "set up the command: %s", strerror(errno));
 		goto cleanup;
 	}
 	child = fork();
 	if (child < 0) {
-		snprintf(err, sizeof(err), "fork: %s", strerror(errno));
+		snprintf(err, errlen, "fork: %s", strerror(errno));
 		goto cleanup;
 	}
 	if (child == 0) {
 		close(gate[1]);
 		close(errpipe[0]);
-		run_child(a.argv, gate[0], errpipe[1], &mask, trampoline);
+		run_child(a->argv, gate[0], errpipe[1], mask, trampoline);
 	}
 	close(gate[0]);
 	close(errpipe[1]);
 	gate[0] = errpipe[1] = -1;
 	pidfd = syscall(SYS_pidfd_open, child, 0);
 	if (pidfd < 0) {
-		snprintf(err, sizeof(err), "pidfd_open: %s", strerror(errno));
+		snprintf(err, errlen, "pidfd_open: %s", strerror(errno));
 		goto cleanup;
 	}
 	perf_map_existed = trampoline && perf_map_exists(child);
-	ret = session__attach(&s, child, err, sizeof(err));
+	ret = session__attach(&s, child, err, errlen);
 	if (ret)
 		goto cleanup;
 	if (write(gate[1], "g", 1) != 1) {
-		snprintf(err, sizeof(err), "release the command: %s", strerror(errno));
+		snprintf(err, errlen, "release the command: %s", strerror(errno));
 		goto cleanup;
 	}
 	close(gate[1]);
 	gate[1] = -1;
 	/* The error pipe closes on a successful exec, or carries exec's errno. */
 	if (read(errpipe[0], &exec_errno, sizeof(exec_errno)) == sizeof(exec_errno)) {
-		snprintf(err, sizeof(err), "%s: %s", a.argv[0], strerror(exec_errno));
+		snprintf(err, errlen, "%s: %s", a->argv[0], strerror(exec_errno));
 		code = EXIT_BAD_INPUT;
 		goto cleanup;
 	}
@@ -240,34 +287,35 @@ int cmd_record(int argc, char **argv)
 
 	ret = session__wait(&s, sigfd, pidfd, child, &end);
 	if (ret) {
-		snprintf(err, sizeof(err), "wait: %s", strerror(-ret));
+		snprintf(err, errlen, "wait: %s", strerror(-ret));
 		goto cleanup;
 	}
 	if (end == END_DURATION) {
 		/* Stop tracing now; the command runs on, untraced, and we return its status. */
-		ret = session__write_profile(&s, exe, end, -1, err, sizeof(err));
+		ret = out ? session__collect_profile(&s, exe, end, -1, out, err, errlen)
+			  : session__write_profile(&s, exe, end, -1, err, errlen);
 		session__detach(&s);
-		waitpid(child, &status, 0);
+		waitpid(child, &wstatus, 0);
 	} else {
-		waitpid(child, &status, 0);
-		ret = session__write_profile(&s, exe, end, exit_status_of(status), err,
-					     sizeof(err));
+		waitpid(child, &wstatus, 0);
+		*status = exit_status_of(wstatus);
+		ret = out ? session__collect_profile(&s, exe, end, *status, out, err, errlen)
+			  : session__write_profile(&s, exe, end, *status, err, errlen);
 	}
+	*status = exit_status_of(wstatus);
 	if (trampoline)
 		remove_perf_map(child, perf_map_existed);
 	child = -1;
 	if (ret)
 		goto cleanup;
-	fprintf(stderr, "attrprof: wrote %s\n", a.opts.output);
-	code = exit_status_of(status);
-	err[0] = '\0';
+	if (!out)
+		fprintf(stderr, "attrprof: wrote %s\n", a->opts.output);
+	code = 0;
 cleanup:
 	if (child > 0) {
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);
 	}
-	if (err[0])
-		fprintf(stderr, "attrprof record: %s\n", err);
 	for (int i = 0; i < 2; i++) {
 		if (gate[i] >= 0)
 			close(gate[i]);
@@ -276,11 +324,147 @@ cleanup:
 	}
 	if (pidfd >= 0)
 		close(pidfd);
-	if (sigfd >= 0)
-		close(sigfd);
 	session__close(&s);
 	target__objects_free(&objs);
-	options__free(&a.opts);
 	free(exe);
+	return code;
+}
+
+/*
+ * Runs the command a->runs times and merges the profiles into *merged.
+ * A run whose command fails stops it: nothing is merged from a broken run.
+ * Returns 0, or an exit code with the reason in err: the command's own
+ * status for a failed run (EXIT_WORKLOAD with --baseline).
+ */
+static int record_runs(const struct record_args *a, int sigfd, const sigset_t *mask,
+		       struct profile *merged, char *err, size_t errlen)
+{
+	struct profile one;
+	int status = 0, code;
+
+	for (unsigned int i = 0; i < a->runs; i++) {
+		if (a->runs > 1)
+			fprintf(stderr, "attrprof: run %u of %u\n", i + 1, a->runs);
+		code = record_once(a, sigfd, mask, &one, &status, err, errlen);
+		if (code)
+			return code;
+		if (status) {
+			profile__free(&one);
+			snprintf(err, errlen,
+				 "run %u of %u: %s exited with status %d; no profile written%s",
+				 i + 1, a->runs, a->argv[0], status,
+				 a->baseline ? ", nothing compared" : "");
+			return a->baseline ? EXIT_WORKLOAD : status;
+		}
+		if (runs__merge(merged, &one, i, a->runs)) {
+			snprintf(err, errlen, "run %u of %u: merge the profiles: %s", i + 1,
+				 a->runs, strerror(ENOMEM));
+			return EXIT_RUNTIME;
+		}
+	}
+	return 0;
+}
+
+/* The verdict of merged against the baseline, written as diff writes it: diff's exit code. */
+static int gate_verdict(const struct record_args *a, const struct profile *base,
+			const struct profile *merged, const struct diff_limits *limits)
+{
+	struct diff_result r = {};
+	int ret, code;
+
+	ret = diff__compare(base, merged, limits, &r);
+	if (ret) {
+		fprintf(stderr, "attrprof record: %s\n", ret == -EINVAL ? r.err : strerror(-ret));
+		return ret == -EINVAL ? EXIT_BAD_INPUT : EXIT_RUNTIME;
+	}
+	if (gate__output("record", &r, a->format, a->diff_output))
+		code = EXIT_RUNTIME;
+	else
+		code = r.nregressions ? EXIT_RUNTIME : 0;
+	diff__free(&r);
+	return code;
+}
+
+/*
+ * Reads the baseline and checks what can be checked before any run: a bad
+ * baseline or limits must not cost a recording. Returns 0 or EXIT_BAD_INPUT.
+ */
+static int load_baseline(const struct record_args *a, struct profile *base,
+			 struct diff_limits *limits, json_t **config)
+{
+	char err[1024];
+
+	if (gate__resolve_limits("record", &a->gate, limits, config))
+		return EXIT_BAD_INPUT;
+	if (profile__read(a->baseline, base, err, sizeof(err)) ||
+	    ((limits->p99_pct >= 0 || limits->total_pct >= 0 || limits->lock_pct >= 0) &&
+	     diff__check_runs(base->nruns, a->runs, limits->confidence, err, sizeof(err)))) {
+		fprintf(stderr, "attrprof record: baseline %s\n", err);
+		return EXIT_BAD_INPUT;
+	}
+	return 0;
+}
+
+/* At file scope, so that the argument fuzzer (fuzz/args_record.c) parses with it. */
+static const struct argp_child record_children[] = {
+	{&options__tracing, 0, NULL, 0},
+	{&gate__limits_argp, 0, "With --baseline, the limits (as for attrprof diff):", 0},
+	{}};
+static const struct argp record_argp = {
+	record_options, parse_record, "[OPTION...] -- COMMAND [ARG...]", doc, record_children,
+	NULL,		NULL};
+
+int cmd_record(int argc, char **argv)
+{
+	struct record_args a = {.runs = 1};
+	struct profile base = {}, merged = {};
+	struct diff_limits limits;
+	json_t *config = NULL;
+	int sigfd = -1, status = 0, ret, code = EXIT_RUNTIME;
+	char err[2048] = "";
+	sigset_t mask;
+
+	options__init(&a.opts);
+	argp_parse(&record_argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
+	if (a.baseline) {
+		code = load_baseline(&a, &base, &limits, &config);
+		if (code)
+			goto cleanup;
+		code = EXIT_RUNTIME;
+	}
+	/* Before any thread starts, so that every thread leaves these to the signalfd. */
+	sigfd = relay_signals(&mask);
+	if (sigfd < 0) {
+		snprintf(err, sizeof(err), "signalfd: %s", strerror(errno));
+		goto cleanup;
+	}
+	if (a.runs == 1 && !a.baseline) {
+		/* One run, as always: the profile is written even when the command fails. */
+		code = record_once(&a, sigfd, &mask, NULL, &status, err, sizeof(err));
+		if (!code)
+			code = status;
+		goto cleanup;
+	}
+	code = record_runs(&a, sigfd, &mask, &merged, err, sizeof(err));
+	if (code)
+		goto cleanup;
+	ret = profile__write(&merged, a.opts.output);
+	if (ret) {
+		snprintf(err, sizeof(err), "write %s: %s", a.opts.output, strerror(-ret));
+		code = EXIT_RUNTIME;
+		goto cleanup;
+	}
+	fprintf(stderr, "attrprof: wrote %s (%u run%s)\n", a.opts.output, a.runs,
+		a.runs == 1 ? "" : "s");
+	code = a.baseline ? gate_verdict(&a, &base, &merged, &limits) : 0;
+cleanup:
+	if (err[0])
+		fprintf(stderr, "attrprof record: %s\n", err);
+	if (sigfd >= 0)
+		close(sigfd);
+	profile__free(&base);
+	profile__free(&merged);
+	json_decref(config);
+	options__free(&a.opts);
 	return code;
 }

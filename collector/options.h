@@ -12,6 +12,7 @@
 /* Exit codes (see README): */
 #define EXIT_RUNTIME 1 /* runtime failure; for diff, a regression */
 #define EXIT_BAD_INPUT 2
+#define EXIT_WORKLOAD 3 /* record --baseline: a run of the command failed */
 #define EXIT_USAGE 64
 
 /* Fills a session_opts; its input is the struct session_opts * to fill. */

@@ -63,6 +63,7 @@ static void attr_free(struct prof_attr *a)
 	free(a->op);
 	free(a->probe);
 	free(a->qualname);
+	free(a->runs);
 }
 
 int profile__add_lock_user(struct profile *p, uint64_t id, int kind, size_t attr, uint64_t waits,
@@ -383,7 +384,19 @@ static json_t *locks_json(const struct prof_lock locks[LOCK_KINDS], int *err)
 	return j;
 }
 
-static json_t *attr_json(const struct prof_attr *a, int *err)
+static json_t *run_json(const struct prof_run *run, int *err)
+{
+	/* clang-format off */
+	return pack(err, "{s:o, s:o, s:o, s:o, s:o}",
+		    "count", u64(run->count, err),
+		    "timed", u64(run->timed, err),
+		    "total_ns", u64(run->total_ns, err),
+		    "p99_ns", u64(run->p99_ns, err),
+		    "lock_wait_ns", u64(run->lock_ns, err));
+	/* clang-format on */
+}
+
+static json_t *attr_fields_json(const struct prof_attr *a, int *err)
 {
 	/* clang-format off */
 	return pack(err, "{s:s, s:s*, s:s, s:s, s:s, s:s*, s:o, s:o, s:o,"
@@ -472,6 +485,26 @@ static json_t *proc_event_json(const struct prof_proc_event *e, int *err)
 	return j;
 }
 
+/* The attribute, with its per-run series in a profile of several runs. */
+static json_t *attr_json(const struct prof_attr *a, size_t nruns, int *err)
+{
+	json_t *j;
+
+	/* A profile of several runs with an attribute lacking its series is a bug upstream. */
+	if (nruns > 1 && !a->runs) {
+		if (!*err)
+			*err = -EINVAL;
+		return NULL;
+	}
+	j = attr_fields_json(a, err);
+	if (j && nruns > 1 &&
+	    json_object_set_new(j, "runs", ARRAY_JSON(a->runs, nruns, run_json, err))) {
+		json_decref(j);
+		return nomem(err);
+	}
+	return j;
+}
+
 static json_t *changed_file_json(const struct prof_changed_file *f, int *err)
 {
 	return pack(err, "{s:s, s:s, s:s}", "path", f->path, "on_disk", f->on_disk, "read_via",
@@ -514,16 +547,28 @@ nomem:
 	return nomem(err);
 }
 
+static json_t *attrs_json(const struct profile *p, int *err)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr && i < p->nattrs; i++)
+		if (json_array_append_new(arr, attr_json(&p->attrs[i], p->nruns, err))) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	return arr ?: nomem(err);
+}
+
 static json_t *profile_json(const struct profile *p, int *err)
 {
-	json_t *attrs = ARRAY_JSON(p->attrs, p->nattrs, attr_json, err);
+	json_t *attrs = attrs_json(p, err);
 	json_t *classes = ARRAY_JSON(p->classes, p->nclasses, class_json, err);
 	json_t *coverage = ARRAY_JSON(p->coverage, p->ncoverage, coverage_json, err);
 	json_t *locks = ARRAY_JSON(p->locks, p->nlocks, shared_lock_json, err);
 
 	/* clang-format off */
 	return pack(err, "{s:s, s:{s:s, s:s}, s:{s:I, s:s, s:s?, s:s, s:s*},"
-			 " s:s, s:s, s:I, s:o, s:o, s:{s:[o, o], s:[o, o], s:o},"
+			 " s:s, s:s, s:I, s:o, s:I, s:o, s:{s:[o, o], s:[o, o], s:o},"
 			 " s:{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}, s:{s:o, s:o},"
 			 " s:o, s:o, s:o, s:o, s:o}",
 		    "schema", PROFILE_SCHEMA,
@@ -540,6 +585,7 @@ static json_t *profile_json(const struct profile *p, int *err)
 		    "end", p->end,
 		    "exit_status", (json_int_t)p->exit_status,
 		    "duration_ns", u64(p->duration_ns, err),
+		    "runs", (json_int_t)(p->nruns > 1 ? p->nruns : 1),
 		    "probe_cost_ns", u64(p->probe_cost_ns, err),
 		    "calibration",
 			"frame_ns", u64(p->calibration.frame_ns[0], err),
@@ -798,6 +844,41 @@ static int get_resources(struct reader *r, json_t *root, struct prof_resources *
 		       ?: get_opt_u64(r, obj, path, "peak_rss_bytes", &res->peak_rss_bytes);
 }
 
+/* The per-run series of an attribute in a profile of nruns runs: exactly nruns objects. */
+static int get_runs(struct reader *r, json_t *obj, const char *path, size_t nruns,
+		    struct prof_attr *a)
+{
+	json_t *arr = member(r, obj, path, "runs", JSON_ARRAY, "an array of runs");
+	char rpath[JPATH_LEN];
+
+	if (!arr)
+		return -EINVAL;
+	if (json_array_size(arr) != nruns)
+		return bad(r, path, "runs", "expected %zu runs (the profile's runs), found %zu",
+			   nruns, json_array_size(arr));
+	a->runs = calloc(nruns, sizeof(*a->runs));
+	if (!a->runs)
+		return no_memory(r);
+	for (size_t i = 0; i < nruns; i++) {
+		json_t *run = json_array_get(arr, i);
+		struct prof_run *out = &a->runs[i];
+
+		if (snprintf(rpath, sizeof(rpath), "%s.runs[%zu]", path, i) >= JPATH_LEN)
+			strcpy(rpath + JPATH_LEN - 4, "...");
+		if (!json_is_object(run))
+			return bad(r, "", rpath, "expected an object");
+		if (get_u64(r, run, rpath, "count", &out->count) ||
+		    get_u64(r, run, rpath, "timed", &out->timed) ||
+		    get_u64(r, run, rpath, "total_ns", &out->total_ns) ||
+		    get_u64(r, run, rpath, "p99_ns", &out->p99_ns) ||
+		    get_u64(r, run, rpath, "lock_wait_ns", &out->lock_ns))
+			return -EINVAL;
+		if (out->timed > out->count)
+			return bad(r, rpath, "timed", "more timed calls than calls");
+	}
+	return 0;
+}
+
 static int get_attr(struct reader *r, json_t *obj, const char *path, struct profile *p)
 {
 	const char *str[4], *keys[4] = {"owner", "name", "kind", "op"};
@@ -830,6 +911,8 @@ static int get_attr(struct reader *r, json_t *obj, const char *path, struct prof
 		    get_u64(r, sig, sig_path, "off_cpu_ns", &a->signals.off_cpu_ns))
 			return -EINVAL;
 	}
+	if (p->nruns > 1 && get_runs(r, obj, path, p->nruns, a))
+		return -EINVAL;
 	return get_u64(r, obj, path, "count", &a->count) ?:
 	       get_u64(r, obj, path, "errors", &a->errors) ?:
 	       get_u64(r, obj, path, "threads", &a->threads) ?:
@@ -1032,6 +1115,17 @@ static int get_profile(struct reader *r, json_t *root, struct profile *p)
 		return -EINVAL;
 	}
 	r->v1 = !strcmp(schema, PROFILE_SCHEMA_V1);
+	p->nruns = 1;
+	/* Schema 3: a profile of several runs says how many; older ones hold one. */
+	if (json_object_get(root, "runs")) {
+		uint64_t runs;
+
+		if (get_u64(r, root, "", "runs", &runs))
+			return -EINVAL;
+		if (runs < 1 || runs > PROFILE_MAX_RUNS)
+			return bad(r, "", "runs", "expected 1 to %d runs", PROFILE_MAX_RUNS);
+		p->nruns = runs;
+	}
 	target = object(r, root, "", "target", tpath);
 	dropped = target ? object(r, root, "", "dropped", dpath) : NULL;
 	attrs = dropped ? member(r, root, "", "attributes", JSON_ARRAY, "an array") : NULL;

@@ -17,11 +17,13 @@
 /*
  * Written: version 2 adds per-attribute signals; version 3 adds optional
  * fields (the bounds' drops, resources, the target's namespace PID, the
- * "process" section). Read: versions 1 to 3.
+ * "process" section, the runs of a repeated recording). Read: versions 1 to 3.
  */
 #define PROFILE_SCHEMA "attrprof.profile/3"
 #define PROFILE_SCHEMA_V2 "attrprof.profile/2"
 #define PROFILE_SCHEMA_V1 "attrprof.profile/1"
+/* Most runs one profile holds (record --runs). */
+#define PROFILE_MAX_RUNS 100
 
 struct prof_lock {
 	uint64_t count;	   /* waits that blocked */
@@ -41,6 +43,18 @@ struct prof_signals {
 	uint64_t off_cpu_ns; /* time inside the access spent off-CPU, lock waits excluded */
 };
 
+/*
+ * One attribute in one run of a repeated recording (schema 3): what the
+ * statistics compare run by run. All zero in a run where it was not called.
+ */
+struct prof_run {
+	uint64_t count;
+	uint64_t timed;
+	uint64_t total_ns;
+	uint64_t p99_ns;  /* from that run's histogram */
+	uint64_t lock_ns; /* lock waits over all kinds */
+};
+
 struct prof_attr {
 	char *owner;	 /* C: basename of the object defining the symbol */
 	char *name;	 /* C: the symbol */
@@ -57,6 +71,7 @@ struct prof_attr {
 	uint64_t hist[HIST_SLOTS];
 	struct prof_lock locks[LOCK_KINDS]; /* indexed by enum lock_kind */
 	struct prof_signals signals;
+	struct prof_run *runs; /* profile.nruns entries when nruns > 1, else NULL */
 };
 
 /* What one probe hit costs, measured at start-up (collector/calibrate.c). */
@@ -180,6 +195,12 @@ struct profile {
 	struct prof_shared_lock *locks;
 	size_t nlocks;
 	struct prof_process process;
+	/*
+	 * Runs merged into this profile (schema 3, record --runs): 1 for one
+	 * recording. With more, every total above is the sum over the runs and
+	 * each attribute has its per-run series.
+	 */
+	size_t nruns;
 };
 
 /* Name of a lock kind in profiles and reports ("pthread", "python", "gil"). */

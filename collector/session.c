@@ -413,32 +413,44 @@ static int describe(struct session *s, struct profile *p, const char *exe, enum 
 	return 0;
 }
 
+int session__collect_profile(struct session *s, const char *exe, enum session_end end,
+			     int64_t exit_status, struct profile *p, char *err, size_t errlen)
+{
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	session__stop(s);
+	ret = describe(s, p, exe, end, exit_status);
+	if (!ret)
+		ret = snapshot__collect(s->skel, &s->sites, s->python ? s->first_py_attr : 0, p);
+	if (!ret)
+		ret = process__collect(s, p);
+	if (!ret && s->opts.frame_evaluator)
+		process__remove_children_perf_maps(p);
+	if (ret) {
+		snprintf(err, errlen, "collect the profile: %s", strerror(-ret));
+		profile__free(p);
+		return ret;
+	}
+	p->resources.map_bytes = map_bytes(s->skel);
+	p->resources.peak_rss_bytes = peak_rss_bytes();
+	warn_drops(p);
+	return 0;
+}
+
 int session__write_profile(struct session *s, const char *exe, enum session_end end,
 			   int64_t exit_status, char *err, size_t errlen)
 {
 	struct profile p = {};
 	int ret;
 
-	session__stop(s);
-	ret = describe(s, &p, exe, end, exit_status);
-	if (!ret)
-		ret = snapshot__collect(s->skel, &s->sites, s->python ? s->first_py_attr : 0, &p);
-	if (!ret)
-		ret = process__collect(s, &p);
-	if (!ret && s->opts.frame_evaluator)
-		process__remove_children_perf_maps(&p);
-	if (ret) {
-		snprintf(err, errlen, "collect the profile: %s", strerror(-ret));
-		goto cleanup;
-	}
-	p.resources.map_bytes = map_bytes(s->skel);
-	p.resources.peak_rss_bytes = peak_rss_bytes();
-	warn_drops(&p);
+	ret = session__collect_profile(s, exe, end, exit_status, &p, err, errlen);
+	if (ret)
+		return ret;
 	ret = profile__write(&p, s->opts.output);
 	if (ret)
 		snprintf(err, errlen, "write %s: %s", s->opts.output, strerror(-ret));
 	debug_step("profile written");
-cleanup:
 	profile__free(&p);
 	return ret;
 }

@@ -98,6 +98,15 @@ void session__stop(struct session *s);
 void session__detach(struct session *s);
 
 /*
+ * Stops the session if it runs and drains the maps into *p (zeroed first;
+ * free with profile__free). exe and exit_status as for
+ * session__write_profile. Returns 0 or -errno with a message; on failure
+ * *p holds nothing.
+ */
+int session__collect_profile(struct session *s, const char *exe, enum session_end end,
+			     int64_t exit_status, struct profile *p, char *err, size_t errlen);
+
+/*
  * Stops the session if it runs, drains the maps into a profile and writes
  * it atomically to opts.output.
  * exe is the target's executable as it names it; exit_status is the

@@ -9,6 +9,7 @@
 #include "diff.h"
 #include "markup.h"
 #include "hist.h"
+#include "stats.h"
 #include "units.h"
 
 #define ELLIPSIS "\xe2\x80\xa6" /* U+2026, one column */
@@ -28,7 +29,26 @@ void diff__default_limits(struct diff_limits *l)
 		.total_pct = 25,
 		.lock_pct = 25,
 		.min_count = 100,
+		.confidence = 95,
 	};
+}
+
+int diff__check_runs(size_t base_runs, size_t new_runs, double confidence, char *err, size_t len)
+{
+	size_t need = 2;
+
+	if (base_runs < 2 || new_runs < 2 ||
+	    stats__max_confidence(base_runs, new_runs) >= confidence / 100)
+		return 0;
+	while (stats__max_confidence(need, need) < confidence / 100)
+		need++;
+	snprintf(err, len,
+		 "%zu and %zu runs cannot show a latency change at %g%% confidence (at most "
+		 "%.1f%%): record at least %zu runs a side (record --runs %zu), or lower "
+		 "--confidence",
+		 base_runs, new_runs, confidence, stats__max_confidence(base_runs, new_runs) * 100,
+		 need, need);
+	return -EINVAL;
 }
 
 static bool str_eq(const char *a, const char *b)
@@ -104,34 +124,249 @@ static bool timed_profile(const struct profile *p)
 	return p->mode && !strcmp(p->mode, "timed");
 }
 
-static void compare_both(struct diff_entry *e, const struct diff_limits *l)
+static size_t runs_of(const struct profile *p)
+{
+	return p->nruns > 1 ? p->nruns : 1;
+}
+
+/* The exact null distribution of U for the last (m, n) asked: most attributes share it. */
+struct mw_cache {
+	unsigned int m, n;
+	double *cdf;
+};
+
+static const double *mw_cdf(struct mw_cache *c, unsigned int m, unsigned int n)
+{
+	double *cdf;
+
+	if (c->cdf && c->m == m && c->n == n)
+		return c->cdf;
+	cdf = malloc(((size_t)m * n + 1) * sizeof(*cdf));
+	if (!cdf || stats__mw_cdf(m, n, cdf)) {
+		free(cdf);
+		return NULL;
+	}
+	free(c->cdf);
+	*c = (struct mw_cache){m, n, cdf};
+	return cdf;
+}
+
+/* The statistic's verdict from a ratio interval: increases in %, significant above 0. */
+static void stat_from_ratio(struct diff_stat *st, const struct stats_interval *r, double conf)
+{
+	st->pct = (r->estimate - 1) * 100;
+	st->low_pct = (r->low - 1) * 100;
+	st->high_pct = (r->high - 1) * 100;
+	st->confidence = r->confidence * 100;
+	/* A hair of slack: an interval built for conf reports conf back through rounding. */
+	st->significant = st->low_pct > 0 && r->confidence >= conf * (1 - 1e-9);
+}
+
+/* Per-run logarithms of one statistic, over the runs that timed a call. */
+enum run_stat { RUN_P99, RUN_TOTAL, RUN_LOCK };
+
+static unsigned int run_logs(const struct prof_attr *a, size_t nruns, enum run_stat which,
+			     double *out)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < nruns; i++) {
+		const struct prof_run *r = &a->runs[i];
+
+		if (!r->timed)
+			continue;
+		if (which == RUN_P99)
+			out[n++] = log(fmax(r->p99_ns, 1));
+		else if (which == RUN_TOTAL)
+			out[n++] = log(fmax((double)r->total_ns / r->timed, 1));
+		else
+			out[n++] = log(fmax((double)r->lock_ns / r->timed, DIFF_LOCK_FLOOR_NS));
+	}
+	return n;
+}
+
+/* Several runs a side: Hodges-Lehmann on the log of each per-run statistic. */
+static int compare_runs(struct diff_entry *e, const struct prof_attr *ba, size_t bruns,
+			const struct prof_attr *na, size_t nruns, double conf, struct mw_cache *c)
+{
+	double x[PROFILE_MAX_RUNS], y[PROFILE_MAX_RUNS];
+	struct diff_stat *stats[] = {
+		[RUN_P99] = &e->p99, [RUN_TOTAL] = &e->total, [RUN_LOCK] = &e->lock};
+	struct stats_interval iv;
+	const double *cdf;
+	unsigned int m, n;
+
+	for (int w = RUN_P99; w <= RUN_LOCK; w++) {
+		m = run_logs(ba, bruns, w, x);
+		n = run_logs(na, nruns, w, y);
+		cdf = mw_cdf(c, m, n);
+		if (!cdf || stats__hodges_lehmann(x, m, y, n, cdf, conf, &iv))
+			return -ENOMEM;
+		iv = (struct stats_interval){exp(iv.estimate), exp(iv.low), exp(iv.high),
+					     iv.confidence};
+		stat_from_ratio(stats[w], &iv, conf);
+	}
+	e->method = DIFF_METHOD_RUNS;
+	e->base_samples = m;
+	e->new_samples = n;
+	return 0;
+}
+
+/* The interval of a side's p99, its ranks at conf; high is INFINITY when unbounded. */
+static double p99_bounds(const struct prof_attr *a, double conf, double *low, double *high)
+{
+	uint64_t n = hist__count(a->hist), lo, hi;
+	double got = stats__quantile_ranks(n, 0.99, conf, &lo, &hi);
+
+	*low = lo ? (double)hist__at_rank(a->hist, lo, a->max_ns) : 0;
+	*high = hi <= n ? (double)hist__at_rank(a->hist, hi, a->max_ns) : INFINITY;
+	return got;
+}
+
+/*
+ * One run a side: the histograms' calls as the samples. p99 gets the ratio
+ * of the two order-statistic intervals, each at sqrt(conf) so that both hold
+ * together with probability conf; the means the normal interval of a ratio.
+ */
+static void compare_p99_hist(struct diff_entry *e, const struct prof_attr *ba,
+			     const struct prof_attr *na, double conf)
+{
+	double bl, bh, nl, nh, got;
+	struct stats_interval iv;
+
+	got = p99_bounds(ba, sqrt(conf), &bl, &bh) * p99_bounds(na, sqrt(conf), &nl, &nh);
+	if (!e->base.p99_ns) {
+		e->p99 = (struct diff_stat){pct(0, e->new.p99_ns), NAN, NAN, got * 100, false};
+		return;
+	}
+	iv = (struct stats_interval){
+		.estimate = (double)e->new.p99_ns / e->base.p99_ns,
+		.low = bh > 0 ? nl / bh : 0,
+		.high = bl > 0 ? nh / bl : INFINITY,
+		.confidence = got,
+	};
+	stat_from_ratio(&e->p99, &iv, conf);
+}
+
+/* Means of calls' values, zeros among them, compared by their ratio. */
+static void compare_means(struct diff_stat *st, double bmean, double bvar, uint64_t bn,
+			  double nmean, double nvar, uint64_t nn, double conf)
+{
+	struct stats_interval iv;
+	double z, nlow;
+
+	if (bmean > 0 && nmean > 0 &&
+	    !stats__mean_ratio(bmean, bvar, bn, nmean, nvar, nn, conf, &iv)) {
+		stat_from_ratio(st, &iv, conf);
+		return;
+	}
+	/* From nothing: an increase when the new mean's own interval excludes 0. */
+	z = stats__normal_quantile(1 - (1 - conf) / 2);
+	nlow = nmean - z * sqrt(nvar / fmax(nn, 1));
+	*st = (struct diff_stat){
+		.pct = pct(bmean, nmean),
+		.low_pct = bmean > 0  ? -100
+			   : nlow > 0 ? INFINITY
+				      : 0,
+		.high_pct = bmean > 0	? -100
+			    : nmean > 0 ? INFINITY
+					: 0,
+		.confidence = conf * 100,
+		.significant = !(bmean > 0) && nlow > 0,
+	};
+}
+
+static void compare_hist(struct diff_entry *e, const struct prof_attr *ba,
+			 const struct prof_attr *na, double conf)
 {
 	const struct diff_side *b = &e->base, *n = &e->new;
-	double bc = b->timed, nc = n->timed;
+	struct prof_lock bl, nl;
 
-	e->count_pct = pct(b->count, n->count);
-	if (over(b->count, n->count, l->count_pct))
+	compare_p99_hist(e, ba, na, conf);
+	compare_means(&e->total, (double)b->total_ns / b->timed, stats__hist_variance(ba->hist, 0),
+		      b->timed, (double)n->total_ns / n->timed, stats__hist_variance(na->hist, 0),
+		      n->timed, conf);
+	profile__lock_total(ba->locks, &bl);
+	profile__lock_total(na->locks, &nl);
+	compare_means(&e->lock, (double)b->lock_ns / b->timed,
+		      stats__hist_variance(bl.hist, b->timed > bl.count ? b->timed - bl.count : 0),
+		      b->timed, (double)n->lock_ns / n->timed,
+		      stats__hist_variance(nl.hist, n->timed > nl.count ? n->timed - nl.count : 0),
+		      n->timed, conf);
+	e->method = DIFF_METHOD_HIST;
+	e->base_samples = b->timed > UINT32_MAX ? UINT32_MAX : b->timed;
+	e->new_samples = n->timed > UINT32_MAX ? UINT32_MAX : n->timed;
+}
+
+/* Whether both attributes have per-run series with at least two timed runs each. */
+static bool runs_usable(const struct prof_attr *ba, size_t bruns, const struct prof_attr *na,
+			size_t nruns)
+{
+	unsigned int bt = 0, nt = 0;
+
+	if (bruns < 2 || nruns < 2 || !ba->runs || !na->runs)
+		return false;
+	for (size_t i = 0; i < bruns; i++)
+		bt += !!ba->runs[i].timed;
+	for (size_t i = 0; i < nruns; i++)
+		nt += !!na->runs[i].timed;
+	return bt >= 2 && nt >= 2;
+}
+
+/* A latency limit breaks when the estimate is over it and significant; else maybe unproven. */
+static void judge(struct diff_entry *e, const struct diff_stat *st, double limit,
+		  enum diff_break bit, double base, double new)
+{
+	bool above = e->method == DIFF_METHOD_HIST ? over(base, new, limit)
+						   : limit >= 0 && st->pct > limit;
+
+	if (above && st->significant)
+		e->breaks |= bit;
+	else if (above)
+		e->unproven |= bit;
+}
+
+static int compare_both(struct diff_entry *e, const struct prof_attr *ba, size_t bruns,
+			const struct prof_attr *na, size_t nruns, const struct diff_limits *l,
+			struct mw_cache *c)
+{
+	const struct diff_side *b = &e->base, *n = &e->new;
+	double conf = l->confidence / 100;
+	int err;
+
+	/* Calls per run, cross-multiplied: exact for whole counts. */
+	e->count_pct = pct((double)b->count * nruns, (double)n->count * bruns);
+	if (over((double)b->count * nruns, (double)n->count * bruns, l->count_pct))
 		e->breaks |= DIFF_BREAK_COUNT;
 	e->p99_pct = e->total_pct = e->lock_pct = NAN;
+	e->p99 = e->total = e->lock = (struct diff_stat){NAN, NAN, NAN, NAN, false};
 	e->latency_compared = b->timed >= l->min_count && n->timed >= l->min_count &&
 			      b->timed > 0 && n->timed > 0;
 	if (!e->latency_compared)
-		return;
-	e->p99_pct = pct(b->p99_ns, n->p99_ns);
-	if (over(b->p99_ns, n->p99_ns, l->p99_pct))
-		e->breaks |= DIFF_BREAK_P99;
-	e->total_pct = pct(b->total_ns / bc, n->total_ns / nc);
-	if (over(b->total_ns / bc, n->total_ns / nc, l->total_pct))
-		e->breaks |= DIFF_BREAK_TOTAL;
-	e->lock_pct = pct(b->lock_ns / bc, n->lock_ns / nc);
-	if (over(b->lock_ns / bc, n->lock_ns / nc, l->lock_pct))
-		e->breaks |= DIFF_BREAK_LOCK;
+		return 0;
+	if (runs_usable(ba, bruns, na, nruns)) {
+		err = compare_runs(e, ba, bruns, na, nruns, conf, c);
+		if (err)
+			return err;
+	} else {
+		compare_hist(e, ba, na, conf);
+	}
+	e->p99_pct = e->p99.pct;
+	e->total_pct = e->total.pct;
+	e->lock_pct = e->lock.pct;
+	judge(e, &e->p99, l->p99_pct, DIFF_BREAK_P99, b->p99_ns, n->p99_ns);
+	judge(e, &e->total, l->total_pct, DIFF_BREAK_TOTAL, (double)b->total_ns / b->timed,
+	      (double)n->total_ns / n->timed);
+	judge(e, &e->lock, l->lock_pct, DIFF_BREAK_LOCK, (double)b->lock_ns / b->timed,
+	      (double)n->lock_ns / n->timed);
+	return 0;
 }
 
 static void compare_new(struct diff_entry *e, const struct diff_limits *l, bool timed)
 {
 	e->count_pct = INFINITY;
 	e->p99_pct = e->total_pct = e->lock_pct = NAN;
+	e->p99 = e->total = e->lock = (struct diff_stat){NAN, NAN, NAN, NAN, false};
 	if (e->new.count >= l->min_count && (!timed || e->new.total_ns >= DIFF_HOT_NS))
 		e->breaks |= DIFF_BREAK_NEW_HOT;
 }
@@ -181,18 +416,24 @@ static int check_compatible(const struct profile *base, const struct profile *ne
 			 base->mode ? base->mode : "?", new->mode ? new->mode : "?");
 		return -EINVAL;
 	}
+	if (latency_limits)
+		return diff__check_runs(runs_of(base), runs_of(new), l->confidence, out->err,
+					sizeof(out->err));
 	return 0;
 }
 
 int diff__compare(const struct profile *base, const struct profile *new,
 		  const struct diff_limits *l, struct diff_result *out)
 {
+	struct mw_cache cache = {};
 	bool *matched = NULL;
 	struct diff_entry *e;
 	int err;
 
 	memset(out, 0, sizeof(*out));
 	out->limits = *l;
+	out->base_runs = runs_of(base);
+	out->new_runs = runs_of(new);
 	err = check_compatible(base, new, l, out);
 	if (err)
 		return err;
@@ -221,7 +462,10 @@ int diff__compare(const struct profile *base, const struct profile *new,
 			matched[j] = true;
 			e->status = DIFF_BOTH;
 			fill_side(&e->base, &base->attrs[j]);
-			compare_both(e, l);
+			err = compare_both(e, &base->attrs[j], out->base_runs, na, out->new_runs, l,
+					   &cache);
+			if (err)
+				goto out_free;
 		} else {
 			e->status = DIFF_NEW;
 			compare_new(e, l, timed_profile(new));
@@ -241,14 +485,17 @@ int diff__compare(const struct profile *base, const struct profile *new,
 		fill_side(&e->base, ba);
 		e->count_pct = -100;
 		e->p99_pct = e->total_pct = e->lock_pct = NAN;
+		e->p99 = e->total = e->lock = (struct diff_stat){NAN, NAN, NAN, NAN, false};
 	}
 	for (size_t i = 0; i < out->nentries; i++)
 		out->nregressions += !!out->entries[i].breaks;
 	qsort(out->entries, out->nentries, sizeof(*out->entries), by_impact);
 	free(matched);
+	free(cache.cdf);
 	return 0;
 
 out_free:
+	free(cache.cdf);
 	free(matched);
 	free(out->entries);
 	out->entries = NULL;
@@ -291,11 +538,34 @@ static char *pct_str(char *buf, size_t len, double v)
 	return buf;
 }
 
-/* One broken limit in words: "count +25.0% (1.00k -> 1.25k) > 10%". */
+/* Where an interval came from: "5 vs 5 runs" or "1.00k vs 1.20k calls". */
+static void samples_str(char *buf, size_t len, const struct diff_entry *e)
+{
+	char b[UNITS_BUF], n[UNITS_BUF];
+
+	if (e->method == DIFF_METHOD_RUNS)
+		snprintf(buf, len, "%u vs %u runs", e->base_samples, e->new_samples);
+	else
+		snprintf(buf, len, "%s vs %s calls", units__count(b, sizeof(b), e->base_samples),
+			 units__count(n, sizeof(n), e->new_samples));
+}
+
+/* A latency statistic's interval: "95.0% CI +180.0% to +220.0%, 5 vs 5 runs". */
+static void interval_str(char *buf, size_t len, const struct diff_entry *e,
+			 const struct diff_stat *st)
+{
+	char lo[16], hi[16], smp[64];
+
+	samples_str(smp, sizeof(smp), e);
+	snprintf(buf, len, "%.1f%% CI %s to %s, %s", st->confidence,
+		 pct_str(lo, sizeof(lo), st->low_pct), pct_str(hi, sizeof(hi), st->high_pct), smp);
+}
+
+/* One limit in words: "count +25.0% (1.00k -> 1.25k per run) > 10%". */
 static void reason(const struct diff_entry *e, const struct diff_limits *l, enum diff_break bit,
 		   char *buf, size_t len)
 {
-	char p[UNITS_BUF], a[UNITS_BUF], b[UNITS_BUF];
+	char p[UNITS_BUF], a[UNITS_BUF], b[UNITS_BUF], ci[128];
 	const struct diff_side *bs = &e->base, *ns = &e->new;
 
 	switch (bit) {
@@ -305,21 +575,24 @@ static void reason(const struct diff_entry *e, const struct diff_limits *l, enum
 			 units__count(b, sizeof(b), ns->count), l->count_pct);
 		break;
 	case DIFF_BREAK_P99:
-		snprintf(buf, len, "p99 %s (%s -> %s) > %g%%", pct_str(p, sizeof(p), e->p99_pct),
-			 units__ns(a, sizeof(a), bs->p99_ns), units__ns(b, sizeof(b), ns->p99_ns),
-			 l->p99_pct);
+		interval_str(ci, sizeof(ci), e, &e->p99);
+		snprintf(buf, len, "p99 %s (%s -> %s) > %g%%, %s",
+			 pct_str(p, sizeof(p), e->p99_pct), units__ns(a, sizeof(a), bs->p99_ns),
+			 units__ns(b, sizeof(b), ns->p99_ns), l->p99_pct, ci);
 		break;
 	case DIFF_BREAK_TOTAL:
-		snprintf(buf, len, "total per call %s (%s -> %s) > %g%%",
+		interval_str(ci, sizeof(ci), e, &e->total);
+		snprintf(buf, len, "time per call %s (%s -> %s) > %g%%, %s",
 			 pct_str(p, sizeof(p), e->total_pct),
 			 units__ns(a, sizeof(a), bs->total_ns / bs->timed),
-			 units__ns(b, sizeof(b), ns->total_ns / ns->timed), l->total_pct);
+			 units__ns(b, sizeof(b), ns->total_ns / ns->timed), l->total_pct, ci);
 		break;
 	case DIFF_BREAK_LOCK:
-		snprintf(buf, len, "lock wait per call %s (%s -> %s) > %g%%",
+		interval_str(ci, sizeof(ci), e, &e->lock);
+		snprintf(buf, len, "lock wait per call %s (%s -> %s) > %g%%, %s",
 			 pct_str(p, sizeof(p), e->lock_pct),
 			 units__ns(a, sizeof(a), bs->lock_ns / bs->timed),
-			 units__ns(b, sizeof(b), ns->lock_ns / ns->timed), l->lock_pct);
+			 units__ns(b, sizeof(b), ns->lock_ns / ns->timed), l->lock_pct, ci);
 		break;
 	case DIFF_BREAK_NEW_HOT:
 		snprintf(buf, len, "new hot attribute: %s calls (>= %llu), %s total",
@@ -327,6 +600,33 @@ static void reason(const struct diff_entry *e, const struct diff_limits *l, enum
 			 units__ns(b, sizeof(b), ns->total_ns));
 		break;
 	}
+}
+
+/* How latency was judged, one line for the text and markdown verdicts. */
+static void method_str(char *buf, size_t len, const struct diff_result *r)
+{
+	if (r->base_runs > 1 && r->new_runs > 1)
+		snprintf(buf, len,
+			 "latency: %zu base runs vs %zu new runs compared as two samples "
+			 "(Hodges-Lehmann shift, exact Mann-Whitney interval); a limit breaks "
+			 "when the increase is above it at %g%% confidence",
+			 r->base_runs, r->new_runs, r->limits.confidence);
+	else
+		snprintf(buf, len,
+			 "latency: %zu base run%s vs %zu new run%s: histograms compared at %g%% "
+			 "confidence; this measures sampling noise only, not the machine's "
+			 "run-to-run noise: record with --runs N (5 or more a side) for that",
+			 r->base_runs, r->base_runs == 1 ? "" : "s", r->new_runs,
+			 r->new_runs == 1 ? "" : "s", r->limits.confidence);
+}
+
+/* Whether any latency was compared, so the method line is worth printing. */
+static bool any_latency(const struct diff_result *r)
+{
+	for (size_t i = 0; i < r->nentries; i++)
+		if (r->entries[i].latency_compared)
+			return true;
+	return false;
 }
 
 /* s cut to cols columns, keeping its end (the attribute name) and marking the cut. */
@@ -389,7 +689,7 @@ static void text_row(FILE *out, const struct diff_entry *e)
 int diff__render_text(FILE *out, const struct diff_result *r)
 {
 	bool few = false;
-	char buf[256];
+	char buf[512];
 
 	if (!r->nregressions)
 		fprintf(out, "PASS: no attribute regressed beyond the limits\n");
@@ -406,6 +706,21 @@ int diff__render_text(FILE *out, const struct diff_result *r)
 			fprintf(out, "  %s.%s (%s/%s): %s\n", e->owner, e->name, e->kind, e->op,
 				buf);
 		}
+	}
+	for (size_t i = 0; i < r->nentries; i++) {
+		const struct diff_entry *e = &r->entries[i];
+
+		for (size_t k = 0; k < NBREAKS; k++) {
+			if (!(e->unproven & break_keys[k].bit))
+				continue;
+			reason(e, &r->limits, break_keys[k].bit, buf, sizeof(buf));
+			fprintf(out, "  not significant: %s.%s (%s/%s): %s\n", e->owner, e->name,
+				e->kind, e->op, buf);
+		}
+	}
+	if (any_latency(r)) {
+		method_str(buf, sizeof(buf), r);
+		fprintf(out, "%s\n", buf);
 	}
 	if (!r->nentries)
 		return ferror(out) ? -EIO : 0;
@@ -469,6 +784,37 @@ static json_t *side_json(const struct diff_side *s)
 	return o;
 }
 
+static json_t *stat_json(const struct diff_stat *st)
+{
+	return json_pack("{s:o, s:o, s:o, s:o, s:b}", "estimate_pct", pct_json(st->pct),
+			 "ci_low_pct", pct_json(st->low_pct), "ci_high_pct", pct_json(st->high_pct),
+			 "confidence_pct", pct_json(st->confidence), "significant",
+			 st->significant);
+}
+
+/* How latency was compared, with each statistic's estimate and interval. */
+static json_t *latency_json(const struct diff_entry *e)
+{
+	return json_pack("{s:s, s:I, s:I, s:o, s:o, s:o}", "method",
+			 e->method == DIFF_METHOD_RUNS ? "runs" : "histogram", "base_samples",
+			 (json_int_t)e->base_samples, "new_samples", (json_int_t)e->new_samples,
+			 "p99", stat_json(&e->p99), "time_per_call", stat_json(&e->total),
+			 "lock_wait_per_call", stat_json(&e->lock));
+}
+
+static json_t *breaks_json(unsigned int bits)
+{
+	json_t *a = json_array();
+
+	for (size_t k = 0; k < NBREAKS && a; k++)
+		if ((bits & break_keys[k].bit) &&
+		    json_array_append_new(a, json_string(break_keys[k].key))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
 static json_t *entry_json(const struct diff_entry *e)
 {
 	json_t *o = json_object(), *br = json_array();
@@ -489,6 +835,9 @@ static json_t *entry_json(const struct diff_entry *e)
 		bad |= json_object_set_new(o, "p99_pct", pct_json(e->p99_pct));
 		bad |= json_object_set_new(o, "total_per_call_pct", pct_json(e->total_pct));
 		bad |= json_object_set_new(o, "lock_wait_per_call_pct", pct_json(e->lock_pct));
+		if (e->latency_compared)
+			bad |= json_object_set_new(o, "latency", latency_json(e));
+		bad |= json_object_set_new(o, "not_significant", breaks_json(e->unproven));
 	}
 	bad |= json_object_set_new(o, "breaks", br);
 	if (bad) {
@@ -502,7 +851,7 @@ static json_t *regression_json(const struct diff_entry *e, const struct diff_lim
 {
 	json_t *o = json_object(), *rs = json_array();
 	int bad = !o || !rs;
-	char buf[256];
+	char buf[512];
 
 	bad |= set_id(o, e);
 	for (size_t k = 0; k < NBREAKS && rs; k++) {
@@ -540,12 +889,12 @@ static json_t *globs_json(const char *const *globs, size_t n)
 
 static json_t *limits_json(const struct diff_limits *l)
 {
-	return json_pack("{s:o, s:o, s:o, s:o, s:I, s:o, s:o}", "max_count_increase_pct",
+	return json_pack("{s:o, s:o, s:o, s:o, s:I, s:f, s:o, s:o}", "max_count_increase_pct",
 			 limit_json(l->count_pct), "max_p99_increase_pct", limit_json(l->p99_pct),
 			 "max_total_per_call_increase_pct", limit_json(l->total_pct),
 			 "max_lock_wait_per_call_increase_pct", limit_json(l->lock_pct),
-			 "min_count", (json_int_t)l->min_count, "only",
-			 globs_json(l->only, l->nonly), "ignore",
+			 "min_count", (json_int_t)l->min_count, "confidence_pct", l->confidence,
+			 "only", globs_json(l->only, l->nonly), "ignore",
 			 globs_json(l->ignore, l->nignore));
 }
 
@@ -569,6 +918,9 @@ int diff__render_json(FILE *out, const struct diff_result *r)
 	bad |= json_object_set_new(root, "schema", json_string(DIFF_SCHEMA));
 	bad |= json_object_set_new(root, "verdict", json_string(r->nregressions ? "fail" : "pass"));
 	bad |= json_object_set_new(root, "limits", limits_json(&r->limits));
+	bad |= json_object_set_new(root, "runs",
+				   json_pack("{s:I, s:I}", "base", (json_int_t)r->base_runs, "new",
+					     (json_int_t)r->new_runs));
 	bad |= json_object_set_new(root, "regressions", regs);
 	bad |= json_object_set_new(root, "changes", changes);
 	bad |= json_object_set_new(root, "new", news);
@@ -618,7 +970,7 @@ static int config_globs(json_t *v, const char **globs, size_t *n)
 }
 
 static const char config_keys[] = "max_count_increase, max_p99_increase, max_total_increase, "
-				  "max_lock_wait_increase, min_count, only, ignore";
+				  "max_lock_wait_increase, min_count, confidence, only, ignore";
 
 static int apply_config_key(const char *key, json_t *v, struct diff_limits *l, const char **why)
 {
@@ -635,6 +987,15 @@ static int apply_config_key(const char *key, json_t *v, struct diff_limits *l, c
 		return config_pct(v, &l->total_pct);
 	if (!strcmp(key, "max_lock_wait_increase"))
 		return config_pct(v, &l->lock_pct);
+	if (!strcmp(key, "confidence")) {
+		*why = "expected a percentage from " STR(DIFF_MIN_CONFIDENCE) " to " STR(
+			DIFF_MAX_CONFIDENCE);
+		if (!json_is_number(v) || !(json_number_value(v) >= DIFF_MIN_CONFIDENCE) ||
+		    !(json_number_value(v) <= DIFF_MAX_CONFIDENCE))
+			return -EINVAL;
+		l->confidence = json_number_value(v);
+		return 0;
+	}
 	if (!strcmp(key, "min_count")) {
 		*why = "expected a whole number (0 or more)";
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
@@ -713,7 +1074,7 @@ int diff__render_markdown(FILE *out, const struct diff_result *r)
 {
 	size_t rows = r->nentries < DIFF_MD_ROWS ? r->nentries : DIFF_MD_ROWS;
 	bool few = false;
-	char buf[256], attr[512];
+	char buf[512], attr[512];
 
 	if (!r->nregressions)
 		fprintf(out, "**PASS**: no attribute regressed beyond the limits\n");
@@ -732,6 +1093,23 @@ int diff__render_markdown(FILE *out, const struct diff_result *r)
 			put_md_code(out, attr, false);
 			fprintf(out, " (%s/%s): %s\n", e->kind, e->op, buf);
 		}
+	}
+	for (size_t i = 0; i < r->nentries; i++) {
+		const struct diff_entry *e = &r->entries[i];
+
+		for (size_t k = 0; k < NBREAKS; k++) {
+			if (!(e->unproven & break_keys[k].bit))
+				continue;
+			reason(e, &r->limits, break_keys[k].bit, buf, sizeof(buf));
+			snprintf(attr, sizeof(attr), "%s.%s", e->owner, e->name);
+			fputs("- not significant: ", out);
+			put_md_code(out, attr, false);
+			fprintf(out, " (%s/%s): %s\n", e->kind, e->op, buf);
+		}
+	}
+	if (any_latency(r)) {
+		method_str(buf, sizeof(buf), r);
+		fprintf(out, "\n_%s_\n", buf);
 	}
 	if (!rows)
 		return ferror(out) ? -EIO : 0;
@@ -764,7 +1142,7 @@ int diff__render_markdown(FILE *out, const struct diff_result *r)
 
 static void junit_case(FILE *out, const struct diff_entry *e, const struct diff_limits *l)
 {
-	char buf[256], name[512];
+	char buf[512], name[512];
 	bool first = true;
 
 	snprintf(name, sizeof(name), "%s %s/%s", e->name, e->kind, e->op);

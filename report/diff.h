@@ -8,10 +8,17 @@
  * - An attribute is (owner, name, kind, op). --only/--ignore globs match
  *   "owner.name" or the name alone; with several --only globs, any one
  *   selects, with several --ignore globs, any one leaves out.
- * - Count: the increase (new - base) / base is exact and always compared.
- * - Latency: p99 and total time per call, compared only when both sides
- *   have at least min_count timed calls; lock wait per call under the same
- *   condition. Per call, so that a longer recording is no regression.
+ * - Count: calls per run (a profile of several runs holds their sum); the
+ *   increase is exact and always compared.
+ * - Latency: p99, time per call and lock wait per call, compared only when
+ *   both sides have at least min_count timed calls. Per call, so that a
+ *   longer recording is no regression. A latency limit breaks when the
+ *   estimated increase is above it AND significant: the lower bound of its
+ *   interval at the limits' confidence is above 0 (report/stats.h).
+ *   Profiles of several runs each compare the per-run values as two
+ *   samples (Hodges-Lehmann, exact Mann-Whitney); otherwise the
+ *   histograms are compared (order-statistic interval for p99, normal
+ *   interval from the histogram variance for the means).
  * - A new attribute is a regression ("new hot attribute") when it has at
  *   least min_count calls and, in a timed profile, at least DIFF_HOT_NS of
  *   total time. A vanished attribute is listed, never a regression.
@@ -27,7 +34,8 @@
 #include <jansson.h>
 #include "../collector/profile.h"
 
-#define DIFF_SCHEMA "attrprof.diff/1"
+/* Version 2: count_pct is per run; latency carries its interval and confidence. */
+#define DIFF_SCHEMA "attrprof.diff/2"
 #define DIFF_NO_LIMIT (-1.0)
 /* Total time from which a new attribute is hot: 1 ms, above timer and probe noise. */
 #define DIFF_HOT_NS 1000000ULL
@@ -35,6 +43,11 @@
 #define DIFF_MAX_GLOBS 16
 /* Changes in the markdown table: a PR comment stays short. */
 #define DIFF_MD_ROWS 10
+/* Range of the confidence the limits may ask for, in %. */
+#define DIFF_MIN_CONFIDENCE 50.0
+#define DIFF_MAX_CONFIDENCE 99.9
+/* Lock wait per call below this (ns) counts as this in the per-run logarithms. */
+#define DIFF_LOCK_FLOOR_NS 1e-3
 
 /* Percentages (10 means +10%); a negative one means no limit. */
 struct diff_limits {
@@ -43,6 +56,7 @@ struct diff_limits {
 	double total_pct; /* total time per call */
 	double lock_pct;  /* lock wait per call */
 	uint64_t min_count;
+	double confidence;		  /* % a latency increase needs to break a limit */
 	const char *only[DIFF_MAX_GLOBS]; /* borrowed; none: every attribute */
 	size_t nonly;
 	const char *ignore[DIFF_MAX_GLOBS]; /* borrowed; none: leave out none */
@@ -73,35 +87,67 @@ struct diff_side {
 	uint64_t lock_ns; /* lock waits over all kinds */
 };
 
+/* How latency was compared. */
+enum diff_method {
+	DIFF_METHOD_NONE,
+	DIFF_METHOD_RUNS, /* per-run values of several runs a side, as two samples */
+	DIFF_METHOD_HIST, /* the histograms: one run a side, or too few runs with calls */
+};
+
+/* One latency statistic compared: increases in %, NAN when not compared. */
+struct diff_stat {
+	double pct;		  /* the estimate; INFINITY from zero */
+	double low_pct, high_pct; /* its interval; may be -100 or INFINITY (unbounded) */
+	double confidence;	  /* achieved coverage of the interval, % */
+	bool significant;	  /* low_pct > 0 at the limits' confidence */
+};
+
 struct diff_entry {
 	const char *owner, *name, *kind, *op; /* borrowed from the profiles */
 	enum diff_status status;
 	struct diff_side base, new;
 	bool latency_compared; /* both sides had min_count timed calls */
+	enum diff_method method;
+	unsigned int base_samples, new_samples; /* runs (or calls) each side compared */
 	/* Increases in %, NAN when not compared, INFINITY from zero. */
-	double count_pct;
-	double p99_pct;
-	double total_pct;    /* of total time per call */
-	double lock_pct;     /* of lock wait per call */
-	unsigned int breaks; /* enum diff_break bits */
+	double count_pct; /* of calls per run */
+	double p99_pct;	  /* the estimates of p99, total and lock below */
+	double total_pct; /* of total time per call */
+	double lock_pct;  /* of lock wait per call */
+	struct diff_stat p99, total, lock;
+	unsigned int breaks;   /* enum diff_break bits */
+	unsigned int unproven; /* enum diff_break bits: estimate above the limit, not significant */
 };
 
 struct diff_result {
 	struct diff_limits limits;  /* as compared (globs borrowed) */
+	size_t base_runs, new_runs; /* runs in each profile */
 	struct diff_entry *entries; /* by impact: total time added, then calls added */
 	size_t nentries;
 	size_t nregressions; /* entries with breaks */
 	char err[256];	     /* why diff__compare returned -EINVAL */
 };
 
-/* Defaults: count 10%, p99 25%, total per call 25%, lock wait per call 25%, min_count 100. */
+/*
+ * Defaults: count 10%, p99 25%, total per call 25%, lock wait per call 25%,
+ * min_count 100, confidence 95%.
+ */
 void diff__default_limits(struct diff_limits *l);
+
+/*
+ * Whether profiles of base_runs and new_runs runs can reach confidence (%)
+ * when both have several: two samples of m and n runs cannot give an
+ * interval above 1 - 2 / C(m+n, m). Returns 0, or -EINVAL with why in err
+ * and the runs needed.
+ */
+int diff__check_runs(size_t base_runs, size_t new_runs, double confidence, char *err, size_t len);
 
 /*
  * Reads thresholds from the JSON object in the file path onto *l; keys the
  * file leaves out keep their value. Keys: max_count_increase,
  * max_p99_increase, max_total_increase, max_lock_wait_increase (a
- * percentage >= 0 or "off"), min_count (a whole number >= 0), only and
+ * percentage >= 0 or "off"), min_count (a whole number >= 0), confidence
+ * (DIFF_MIN_CONFIDENCE to DIFF_MAX_CONFIDENCE), only and
  * ignore (a glob or an array of at most DIFF_MAX_GLOBS globs).
  * The globs borrow from *doc (NULL on failure): json_decref it after the
  * last use of *l. Returns 0; -EINVAL with err set, "FILE:LINE:COL: why" for
@@ -114,8 +160,9 @@ int diff__read_config(const char *path, struct diff_limits *l, json_t **doc, cha
  * Compares new against base into *out (zeroed first; free with diff__free).
  * out borrows strings from both profiles: keep them until diff__free.
  * Returns 0; -EINVAL with out->err set when the profiles cannot be compared
- * (different runtimes, or one count-only and one timed while a latency or
- * lock limit is set); -ENOMEM. On failure out holds nothing to free.
+ * (different runtimes, one count-only and one timed while a latency or
+ * lock limit is set, or too few runs for the confidence); -ENOMEM. On failure out holds nothing to
+ * free.
  */
 int diff__compare(const struct profile *base, const struct profile *new,
 		  const struct diff_limits *l, struct diff_result *out);

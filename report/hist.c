@@ -43,14 +43,30 @@ uint64_t hist__count(const uint64_t hist[HIST_SLOTS])
 
 uint64_t hist__percentile(const uint64_t hist[HIST_SLOTS], double p, uint64_t max_ns)
 {
-	uint64_t count = hist__count(hist), rank, before = 0, lo, hi;
+	uint64_t count = hist__count(hist);
 	double want = ceil(p / 100 * (double)count);
-	unsigned int s;
 
 	if (!count)
 		return 0;
 	/* Compare as doubles: converting one at or above 2^64 back to uint64_t is undefined. */
-	rank = want < 1 ? 1 : want >= (double)count ? count : (uint64_t)want;
+	return hist__at_rank(hist,
+			     want < 1		     ? 1
+			     : want >= (double)count ? count
+						     : (uint64_t)want,
+			     max_ns);
+}
+
+uint64_t hist__at_rank(const uint64_t hist[HIST_SLOTS], uint64_t rank, uint64_t max_ns)
+{
+	uint64_t count = hist__count(hist), before = 0, lo, hi;
+	unsigned int s;
+
+	if (!count)
+		return 0;
+	if (rank < 1)
+		rank = 1;
+	if (rank > count)
+		rank = count;
 	for (s = 0; before + hist[s] < rank; s++)
 		before += hist[s];
 

@@ -30,4 +30,10 @@ uint64_t hist__count(const uint64_t hist[HIST_SLOTS]);
  */
 uint64_t hist__percentile(const uint64_t hist[HIST_SLOTS], double p, uint64_t max_ns);
 
+/*
+ * The rank-th smallest value (1-based; clamped to 1 .. count) in ns,
+ * interpolated as hist__percentile does. Returns 0 for an empty histogram.
+ */
+uint64_t hist__at_rank(const uint64_t hist[HIST_SLOTS], uint64_t rank, uint64_t max_ns);
+
 #endif /* ATTRPROF_HIST_H */

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* The regression gate's limit flags, config file and output, for diff and record --baseline. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "atomic_file.h"
+#include "gate.h"
+#include "options.h"
+
+enum {
+	OPT_COUNT = 0x300,
+	OPT_P99,
+	OPT_TOTAL,
+	OPT_LOCK,
+	OPT_MIN_COUNT,
+	OPT_ONLY,
+	OPT_IGNORE,
+	OPT_CONFIG,
+	OPT_CONFIDENCE,
+};
+
+/* Limits given on the command line (bits of gate_args.given): they override --config. */
+enum {
+	GIVEN_COUNT = 1 << 0,
+	GIVEN_P99 = 1 << 1,
+	GIVEN_TOTAL = 1 << 2,
+	GIVEN_LOCK = 1 << 3,
+	GIVEN_MIN_COUNT = 1 << 4,
+	GIVEN_ONLY = 1 << 5,
+	GIVEN_IGNORE = 1 << 6,
+	GIVEN_CONFIDENCE = 1 << 7,
+};
+
+static const struct argp_option limit_options[] = {
+	{"config", OPT_CONFIG, "FILE", 0, "read limits from the JSON file FILE", 0},
+	{"max-count-increase", OPT_COUNT, "PCT", 0, "calls per run (default 10)", 0},
+	{"max-p99-increase", OPT_P99, "PCT", 0, "p99 latency (default 25)", 0},
+	{"max-total-increase", OPT_TOTAL, "PCT", 0, "time per call (default 25)", 0},
+	{"max-lock-wait-increase", OPT_LOCK, "PCT", 0, "lock wait per call (default 25)", 0},
+	{"min-count", OPT_MIN_COUNT, "N", 0,
+	 "timed calls each side needs for latency to be compared, and calls a new attribute needs "
+	 "to be hot (default 100)",
+	 0},
+	{"confidence", OPT_CONFIDENCE, "PCT", 0,
+	 "confidence a latency increase needs to count (50 to 99.9, default 95)", 0},
+	{"only", OPT_ONLY, "GLOB", 0,
+	 "compare only attributes matching GLOB (owner.name or name); repeatable", 0},
+	{"ignore", OPT_IGNORE, "GLOB", 0, "leave out attributes matching GLOB; repeatable", 0},
+	{},
+};
+
+/* A percentage: 0, a positive number, or "off" (no limit, stored negative). */
+static void parse_pct(struct argp_state *state, const char *opt, const char *arg, double *out)
+{
+	if (!strcmp(arg, "off"))
+		*out = DIFF_NO_LIMIT;
+	else if (!strcmp(arg, "0"))
+		*out = 0;
+	else if (options__parse_number(arg, 1e9, true, out))
+		argp_error(state, "--%s: expected a percentage (0 or more) or 'off', got '%s'", opt,
+			   arg);
+}
+
+static void add_glob(struct argp_state *state, const char *opt, const char *arg, const char **globs,
+		     size_t *n)
+{
+	if (*n == DIFF_MAX_GLOBS)
+		argp_error(state, "--%s: at most %d globs", opt, DIFF_MAX_GLOBS);
+	globs[(*n)++] = arg;
+}
+
+static error_t parse_limits(int key, char *arg, struct argp_state *state)
+{
+	struct gate_args *a = state->input;
+	struct diff_limits *l = &a->limits;
+	double v;
+
+	switch (key) {
+	case OPT_CONFIG:
+		a->config = arg;
+		break;
+	case OPT_COUNT:
+		parse_pct(state, "max-count-increase", arg, &l->count_pct);
+		a->given |= GIVEN_COUNT;
+		break;
+	case OPT_P99:
+		parse_pct(state, "max-p99-increase", arg, &l->p99_pct);
+		a->given |= GIVEN_P99;
+		break;
+	case OPT_TOTAL:
+		parse_pct(state, "max-total-increase", arg, &l->total_pct);
+		a->given |= GIVEN_TOTAL;
+		break;
+	case OPT_LOCK:
+		parse_pct(state, "max-lock-wait-increase", arg, &l->lock_pct);
+		a->given |= GIVEN_LOCK;
+		break;
+	case OPT_CONFIDENCE:
+		if (options__parse_number(arg, DIFF_MAX_CONFIDENCE, true, &v) ||
+		    v < DIFF_MIN_CONFIDENCE)
+			argp_error(state,
+				   "--confidence: expected a percentage from %g to %g, got '%s'",
+				   DIFF_MIN_CONFIDENCE, DIFF_MAX_CONFIDENCE, arg);
+		l->confidence = v;
+		a->given |= GIVEN_CONFIDENCE;
+		break;
+	case OPT_MIN_COUNT:
+		a->given |= GIVEN_MIN_COUNT;
+		if (!strcmp(arg, "0"))
+			l->min_count = 0;
+		else if (options__parse_number(arg, 1e15, false, &v))
+			argp_error(state, "--min-count: expected a whole number, got '%s'", arg);
+		else
+			l->min_count = v;
+		break;
+	case OPT_ONLY:
+		add_glob(state, "only", arg, l->only, &l->nonly);
+		a->given |= GIVEN_ONLY;
+		break;
+	case OPT_IGNORE:
+		add_glob(state, "ignore", arg, l->ignore, &l->nignore);
+		a->given |= GIVEN_IGNORE;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+const struct argp gate__limits_argp = {limit_options, parse_limits, NULL, NULL, NULL, NULL, NULL};
+
+int gate__parse_format(const char *s, enum gate_format *out)
+{
+	static const char *const formats[] = {
+		[GATE_TEXT] = "text",
+		[GATE_JSON] = "json",
+		[GATE_MARKDOWN] = "markdown",
+		[GATE_JUNIT] = "junit",
+	};
+
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (!strcmp(s, formats[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int gate__resolve_limits(const char *cmd, const struct gate_args *a, struct diff_limits *l,
+			 json_t **doc)
+{
+	const struct diff_limits *cli = &a->limits;
+	char err[1024];
+
+	diff__default_limits(l);
+	*doc = NULL;
+	if (a->config && diff__read_config(a->config, l, doc, err, sizeof(err))) {
+		fprintf(stderr, "attrprof %s: %s\n", cmd, err);
+		return -EINVAL;
+	}
+	if (a->given & GIVEN_COUNT)
+		l->count_pct = cli->count_pct;
+	if (a->given & GIVEN_P99)
+		l->p99_pct = cli->p99_pct;
+	if (a->given & GIVEN_TOTAL)
+		l->total_pct = cli->total_pct;
+	if (a->given & GIVEN_LOCK)
+		l->lock_pct = cli->lock_pct;
+	if (a->given & GIVEN_MIN_COUNT)
+		l->min_count = cli->min_count;
+	if (a->given & GIVEN_CONFIDENCE)
+		l->confidence = cli->confidence;
+	if (a->given & GIVEN_ONLY) {
+		memcpy(l->only, cli->only, sizeof(l->only));
+		l->nonly = cli->nonly;
+	}
+	if (a->given & GIVEN_IGNORE) {
+		memcpy(l->ignore, cli->ignore, sizeof(l->ignore));
+		l->nignore = cli->nignore;
+	}
+	return 0;
+}
+
+static int render(FILE *out, enum gate_format format, const struct diff_result *r)
+{
+	switch (format) {
+	case GATE_JSON:
+		return diff__render_json(out, r);
+	case GATE_MARKDOWN:
+		return diff__render_markdown(out, r);
+	case GATE_JUNIT:
+		return diff__render_junit(out, r);
+	default:
+		return diff__render_text(out, r);
+	}
+}
+
+struct rendering {
+	enum gate_format format;
+	const struct diff_result *r;
+};
+
+static int render_to(FILE *f, const void *arg)
+{
+	const struct rendering *how = arg;
+
+	return render(f, how->format, how->r);
+}
+
+int gate__output(const char *cmd, const struct diff_result *r, enum gate_format format,
+		 const char *path)
+{
+	int ret;
+
+	if (path) {
+		ret = atomic_file__write(path, render_to, &(struct rendering){format, r});
+	} else {
+		ret = render(stdout, format, r);
+		if (!ret && fflush(stdout))
+			ret = -errno;
+	}
+	if (ret)
+		fprintf(stderr, "attrprof %s: writing %s: %s\n", cmd, path ?: "the comparison",
+			strerror(-ret));
+	return ret;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The regression gate's options and output, shared by `diff` and
+ * `record --baseline`: the limit flags as an argp child parser, the
+ * --config file under them, and the verdict in the chosen format.
+ */
+#ifndef ATTRPROF_GATE_H
+#define ATTRPROF_GATE_H
+
+#include <argp.h>
+#include <jansson.h>
+#include "diff.h"
+
+enum gate_format {
+	GATE_TEXT,
+	GATE_JSON,
+	GATE_MARKDOWN,
+	GATE_JUNIT,
+};
+
+struct gate_args {
+	const char *config;
+	struct diff_limits limits; /* from the command line: only the given ones count */
+	unsigned int given;	   /* which of them were given */
+};
+
+/* Parses the limit flags and --config; its input is the struct gate_args * to fill. */
+extern const struct argp gate__limits_argp;
+
+/* Help text for the limits and the config file, for a command's doc after \v. */
+#define GATE_LIMITS_DOC                                                                            \
+	"Limits are percent increases; 0 allows none, 'off' disables one. Latency (p99, time "     \
+	"per call, lock wait per call) is compared only when both sides have --min-count timed "   \
+	"calls, and breaks a limit only when the estimated increase is above it AND the "          \
+	"increase is significant at --confidence: with several runs a side (record --runs) the "   \
+	"runs are compared as two samples, with one run the histograms are. A new attribute "      \
+	"with --min-count calls and 1ms of total time is a regression.\n\n"                        \
+	"--config reads a JSON object with any of the keys max_count_increase, "                   \
+	"max_p99_increase, max_total_increase, max_lock_wait_increase (a percentage or "           \
+	"\"off\"), min_count, confidence, only and ignore (a glob or an array of globs), e.g.\n"   \
+	"  {\"max_p99_increase\": 50, \"min_count\": 1000, \"ignore\": [\"*.__dict__\"]}\n"        \
+	"Options given on the command line override the file."
+
+/*
+ * "text", "json", "markdown" or "junit" into *out. Returns 0 or -EINVAL.
+ */
+int gate__parse_format(const char *s, enum gate_format *out);
+
+/*
+ * The limits: defaults, then a->config, then what the command line gave.
+ * The globs may borrow from *doc: json_decref it after the last use of *l.
+ * Returns 0, or -EINVAL after printing why to stderr, prefixed by cmd.
+ */
+int gate__resolve_limits(const char *cmd, const struct gate_args *a, struct diff_limits *l,
+			 json_t **doc);
+
+/*
+ * Writes r in format to path (replaced atomically) or, path NULL, stdout.
+ * Returns 0 or a negative errno after printing why to stderr.
+ */
+int gate__output(const char *cmd, const struct diff_result *r, enum gate_format format,
+		 const char *path);
+
+#endif /* ATTRPROF_GATE_H */
