@@ -219,7 +219,7 @@ static int exit_status_of(int status)
  * Returns 0, or an exit code (EXIT_*) with the reason in err.
  */
 static int record_once(const struct record_args *a, int sigfd, const sigset_t *mask,
-		       struct profile *out, int *status, char *err, size_t errlen)
+		       struct profile *out, bool more, int *status, char *err, size_t errlen)
 {
 	struct caps_need need = {};
 	struct target_objects objs = {};
@@ -324,6 +324,13 @@ cleanup:
 	}
 	if (pidfd >= 0)
 		close(pidfd);
+	/*
+	 * Detaching waits for the kernel once per probe, most of a second for
+	 * CPython's: with runs to follow, it goes on while the next run starts.
+	 * Its probes only count the PID it attached to, which has exited.
+	 */
+	if (more)
+		attach__destroy_async(&s.links);
 	session__close(&s);
 	target__objects_free(&objs);
 	free(exe);
@@ -345,7 +352,7 @@ static int record_runs(const struct record_args *a, int sigfd, const sigset_t *m
 	for (unsigned int i = 0; i < a->runs; i++) {
 		if (a->runs > 1)
 			fprintf(stderr, "attrprof: run %u of %u\n", i + 1, a->runs);
-		code = record_once(a, sigfd, mask, &one, &status, err, errlen);
+		code = record_once(a, sigfd, mask, &one, i + 1 < a->runs, &status, err, errlen);
 		if (code)
 			return code;
 		if (status) {
@@ -440,7 +447,7 @@ int cmd_record(int argc, char **argv)
 	}
 	if (a.runs == 1 && !a.baseline) {
 		/* One run, as always: the profile is written even when the command fails. */
-		code = record_once(&a, sigfd, &mask, NULL, &status, err, sizeof(err));
+		code = record_once(&a, sigfd, &mask, NULL, false, &status, err, sizeof(err));
 		if (!code)
 			code = status;
 		goto cleanup;

@@ -49,7 +49,11 @@ static const struct argp_option limit_options[] = {
 	{},
 };
 
-/* A percentage: 0, a positive number, or "off" (no limit, stored negative). */
+/*
+ * A percentage: 0, a positive number, or "off" (no limit, stored negative).
+ * A bad threshold is bad input to the gate (exit 2, as a bad config file),
+ * not a usage error.
+ */
 static void parse_pct(struct argp_state *state, const char *opt, const char *arg, double *out)
 {
 	if (!strcmp(arg, "off"))
@@ -57,15 +61,17 @@ static void parse_pct(struct argp_state *state, const char *opt, const char *arg
 	else if (!strcmp(arg, "0"))
 		*out = 0;
 	else if (options__parse_number(arg, 1e9, true, out))
-		argp_error(state, "--%s: expected a percentage (0 or more) or 'off', got '%s'", opt,
-			   arg);
+		argp_failure(state, EXIT_BAD_INPUT, 0,
+			     "--%s: expected a percentage (0 or more) or 'off', got '%s'", opt,
+			     arg);
 }
 
 static void add_glob(struct argp_state *state, const char *opt, const char *arg, const char **globs,
 		     size_t *n)
 {
 	if (*n == DIFF_MAX_GLOBS)
-		argp_error(state, "--%s: at most %d globs", opt, DIFF_MAX_GLOBS);
+		argp_failure(state, EXIT_BAD_INPUT, 0, "--%s: at most %d globs", opt,
+			     DIFF_MAX_GLOBS);
 	globs[(*n)++] = arg;
 }
 
@@ -109,7 +115,8 @@ static error_t parse_limits(int key, char *arg, struct argp_state *state)
 		if (!strcmp(arg, "0"))
 			l->min_count = 0;
 		else if (options__parse_number(arg, 1e15, false, &v))
-			argp_error(state, "--min-count: expected a whole number, got '%s'", arg);
+			argp_failure(state, EXIT_BAD_INPUT, 0,
+				     "--min-count: expected a whole number, got '%s'", arg);
 		else
 			l->min_count = v;
 		break;

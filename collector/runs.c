@@ -36,6 +36,7 @@ static void run_of(const struct prof_attr *a, struct prof_run *out)
 		.total_ns = a->total_ns,
 		.p99_ns = hist__percentile(a->hist, 99, a->max_ns),
 		.lock_ns = lock.total_ns,
+		.off_cpu_ns = a->signals.off_cpu_ns,
 	};
 }
 

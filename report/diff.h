@@ -13,8 +13,10 @@
  * - Latency: p99, time per call and lock wait per call, compared only when
  *   both sides have at least min_count timed calls. Per call, so that a
  *   longer recording is no regression. A latency limit breaks when the
- *   estimated increase is above it AND significant: the lower bound of its
- *   interval at the limits' confidence is above 0 (report/stats.h).
+ *   estimated increase is above it AND so is the lower bound of its
+ *   interval at the limits' confidence (report/stats.h), on an attribute
+ *   with DIFF_HOT_NS of time per run (off-CPU time excluded) on the new
+ *   side; an estimate above the limit whose interval is not is "unproven".
  *   Profiles of several runs each compare the per-run values as two
  *   samples (Hodges-Lehmann, exact Mann-Whitney); otherwise the
  *   histograms are compared (order-statistic interval for p99, normal
@@ -37,7 +39,11 @@
 /* Version 2: count_pct is per run; latency carries its interval and confidence. */
 #define DIFF_SCHEMA "attrprof.diff/2"
 #define DIFF_NO_LIMIT (-1.0)
-/* Total time from which a new attribute is hot: 1 ms, above timer and probe noise. */
+/*
+ * Total time (per run) from which an attribute is hot: 1 ms, above timer and
+ * probe noise. A new attribute must be hot to be a regression, and so must
+ * an attribute to break a latency limit.
+ */
 #define DIFF_HOT_NS 1000000ULL
 /* --only and --ignore globs each. */
 #define DIFF_MAX_GLOBS 16
@@ -84,6 +90,12 @@ struct diff_side {
 	uint64_t timed;
 	uint64_t p99_ns;
 	uint64_t total_ns;
+	/*
+	 * total_ns less the time off-CPU (preempted, asleep; blocked lock waits
+	 * stay in): what "time per call" compares, so that a busy machine's
+	 * preemptions are not taken for slower code.
+	 */
+	uint64_t cpu_ns;
 	uint64_t lock_ns; /* lock waits over all kinds */
 };
 
@@ -107,6 +119,7 @@ struct diff_entry {
 	enum diff_status status;
 	struct diff_side base, new;
 	bool latency_compared; /* both sides had min_count timed calls */
+	bool hot;	       /* DIFF_HOT_NS of time per run on the new side: latency can break */
 	enum diff_method method;
 	unsigned int base_samples, new_samples; /* runs (or calls) each side compared */
 	/* Increases in %, NAN when not compared, INFINITY from zero. */

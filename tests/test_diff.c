@@ -418,7 +418,8 @@ Test(diff, cli_exit_codes)
 	cr_assert(!strncmp(out, "FAIL: 1 regression", 18), "%s", out);
 	cr_assert_eq(run_cmd(loose, out, sizeof(out), err, sizeof(err), 10000), 0, "%s", err);
 	cr_assert(!strncmp(out, "PASS", 4), "%s", out);
-	cr_assert_eq(run_cmd(bad_pct, out, sizeof(out), err, sizeof(err), 10000), 64, "%s", err);
+	cr_assert_eq(run_cmd(bad_pct, out, sizeof(out), err, sizeof(err), 10000), 2, "%s", err);
+	cr_assert_not_null(strstr(err, "--max-p99-increase: expected a percentage"), "%s", err);
 	cr_assert_eq(run_cmd(one, out, sizeof(out), err, sizeof(err), 10000), 64, "%s", err);
 	cr_assert_eq(run_cmd(missing, out, sizeof(out), err, sizeof(err), 10000), 2, "%s", err);
 	cr_assert_not_null(strstr(err, "/nonexistent/new.json"), "%s", err);
@@ -608,4 +609,178 @@ Test(diff, cli_bad_config_exits_2)
 	write_file(cpath, "{\"min_count\": -1}");
 	cr_assert_eq(run_cmd(with, out, sizeof(out), err, sizeof(err), 10000), 2, "%s", err);
 	cr_assert_str_eq(out, "");
+}
+
+/*
+ * An attribute of a profile of n runs: calls calls a run at us microseconds
+ * each (so p99 and time per call are us in that run). Sets p->nruns.
+ */
+static void add_runs(struct profile *p, const char *name, size_t n, const double *us,
+		     uint64_t calls)
+{
+	struct prof_attr *a = add(p, name, 0, 1);
+
+	p->nruns = n;
+	a->runs = calloc(n, sizeof(*a->runs));
+	cr_assert_not_null(a->runs);
+	memset(a->hist, 0, sizeof(a->hist));
+	for (size_t i = 0; i < n; i++) {
+		uint64_t ns = us[i] * 1000;
+
+		a->runs[i] = (struct prof_run){
+			.count = calls, .timed = calls, .total_ns = calls * ns, .p99_ns = ns};
+		a->count += calls;
+		a->timed += calls;
+		a->total_ns += calls * ns;
+		a->hist[hist__slot(ns)] += calls;
+		if (ns > a->max_ns)
+			a->max_ns = ns;
+	}
+}
+
+static const double five_base[] = {10, 11, 12, 13, 14};
+
+Test(diff, runs_three_times_slower_breaks_with_hand_interval)
+{
+	const double slow[] = {30, 33, 36, 39, 42};
+	struct profile b, n;
+	struct diff_result r;
+	const struct diff_entry *e;
+	char *text;
+
+	init(&b, "python", "timed");
+	init(&n, "python", "timed");
+	add_runs(&b, "get", 5, five_base, 1000);
+	add_runs(&n, "get", 5, slow, 1000);
+	compare(&b, &n, NULL, &r);
+	e = entry(&r, "get");
+	cr_assert_eq(e->method, DIFF_METHOD_RUNS);
+	cr_assert_eq(e->base_samples, 5);
+	/* Differences of logs: log 3 + log(x_j / x_i), symmetric about log 3. */
+	cr_assert_float_eq(e->total.pct, 200, 1e-6);
+	/* k = 3 of 25 at 95%: the 3rd smallest log(x_j / x_i) is log(11/14). */
+	cr_assert_float_eq(e->total.low_pct, (3 * 11 / 14.0 - 1) * 100, 1e-6);
+	cr_assert_float_eq(e->total.high_pct, (3 * 14 / 11.0 - 1) * 100, 1e-6);
+	cr_assert_float_eq(e->total.confidence, (1 - 8 / 252.0) * 100, 1e-6);
+	cr_assert(e->breaks & DIFF_BREAK_TOTAL);
+	cr_assert(e->breaks & DIFF_BREAK_P99);
+	cr_assert(!(e->breaks & DIFF_BREAK_COUNT));
+	text = render(&r, false);
+	cr_assert_not_null(strstr(text, "96.8% CI +135.7% to +281.8%, 5 vs 5 runs"), "%s", text);
+	cr_assert_not_null(strstr(text, "latency: 5 base runs vs 5 new runs"), "%s", text);
+	free(text);
+	text = render(&r, true);
+	cr_assert_not_null(strstr(text, "\"method\": \"runs\""), "%s", text);
+	cr_assert_not_null(strstr(text, "\"schema\": \"attrprof.diff/2\""), "%s", text);
+	free(text);
+	diff__free(&r);
+	profile__free(&b);
+	profile__free(&n);
+}
+
+Test(diff, runs_above_limit_but_not_surely_is_unproven)
+{
+	/* 1.4 x each base run: +40% estimated, but the interval starts at +10%, under 25%. */
+	const double more[] = {14, 15.4, 16.8, 18.2, 19.6};
+	struct profile b, n;
+	struct diff_result r;
+	const struct diff_entry *e;
+	char *text;
+
+	init(&b, "python", "timed");
+	init(&n, "python", "timed");
+	add_runs(&b, "get", 5, five_base, 1000);
+	add_runs(&n, "get", 5, more, 1000);
+	compare(&b, &n, NULL, &r);
+	e = entry(&r, "get");
+	cr_assert_float_eq(e->total.pct, 40, 1e-6);
+	cr_assert_float_eq(e->total.low_pct, (1.4 * 11 / 14.0 - 1) * 100, 1e-6);
+	cr_assert(e->total.significant);
+	cr_assert_eq(e->breaks, 0);
+	cr_assert(e->unproven & DIFF_BREAK_TOTAL);
+	cr_assert_eq(r.nregressions, 0);
+	text = render(&r, false);
+	cr_assert(!strncmp(text, "PASS", 4), "%s", text);
+	cr_assert_not_null(strstr(text, "not significant: shop.get"), "%s", text);
+	free(text);
+	diff__free(&r);
+	profile__free(&b);
+	profile__free(&n);
+}
+
+Test(diff, runs_cheap_attribute_cannot_break_latency)
+{
+	/* 3x slower, but 10 calls of 30 to 42us a run add up to under DIFF_HOT_NS (1 ms). */
+	const double slow[] = {30, 33, 36, 39, 42};
+	struct profile b, n;
+	struct diff_result r;
+	struct diff_limits l;
+
+	diff__default_limits(&l);
+	l.min_count = 10;
+	init(&b, "python", "timed");
+	init(&n, "python", "timed");
+	add_runs(&b, "get", 5, five_base, 10);
+	add_runs(&n, "get", 5, slow, 10);
+	compare(&b, &n, &l, &r);
+	cr_assert(entry(&r, "get")->latency_compared);
+	cr_assert(!entry(&r, "get")->hot);
+	cr_assert_eq(r.nregressions, 0);
+	diff__free(&r);
+	profile__free(&b);
+	profile__free(&n);
+}
+
+Test(diff, runs_too_few_for_the_confidence_is_bad_input)
+{
+	const double two[] = {10, 11};
+	struct profile b, n;
+	struct diff_result r;
+	struct diff_limits l;
+	char err[256];
+
+	diff__default_limits(&l);
+	init(&b, "python", "timed");
+	init(&n, "python", "timed");
+	add_runs(&b, "get", 2, two, 1000);
+	add_runs(&n, "get", 2, two, 1000);
+	cr_assert_eq(diff__compare(&b, &n, &l, &r), -EINVAL);
+	cr_assert_not_null(strstr(r.err, "record at least 4 runs a side"), "%s", r.err);
+	/* 2 and 2 runs reach 66.7%: asking for that much is fine. */
+	l.confidence = 60;
+	compare(&b, &n, &l, &r);
+	diff__free(&r);
+	cr_assert_eq(diff__check_runs(5, 5, 99.9, err, sizeof(err)), -EINVAL);
+	cr_assert_not_null(strstr(err, "at least 7 runs"), "%s", err);
+	cr_assert_eq(diff__check_runs(1, 5, 99.9, err, sizeof(err)), 0);
+	profile__free(&b);
+	profile__free(&n);
+}
+
+Test(diff, count_compared_per_run)
+{
+	const double one[] = {10}, five[] = {10, 10, 10, 10, 10};
+	struct profile b, n;
+	struct diff_result r;
+
+	/* 5 runs of 1000 calls against one run: 1100 is +10%, the limit; 1101 is above. */
+	init(&b, "python", "timed");
+	init(&n, "python", "timed");
+	add_runs(&b, "get", 5, five, 1000);
+	add_runs(&n, "get", 1, one, 1100);
+	n.nruns = 1;
+	free(n.attrs[0].runs);
+	n.attrs[0].runs = NULL;
+	compare(&b, &n, NULL, &r);
+	cr_assert_float_eq(entry(&r, "get")->count_pct, 10, 1e-9);
+	cr_assert(!(entry(&r, "get")->breaks & DIFF_BREAK_COUNT));
+	/* One run a side is not several: the histograms are compared. */
+	cr_assert_eq(entry(&r, "get")->method, DIFF_METHOD_HIST);
+	diff__free(&r);
+	n.attrs[0].count = 1101;
+	compare(&b, &n, NULL, &r);
+	cr_assert(entry(&r, "get")->breaks & DIFF_BREAK_COUNT);
+	diff__free(&r);
+	profile__free(&b);
+	profile__free(&n);
 }

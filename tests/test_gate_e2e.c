@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * End to end: the CI gate on a real workload (tests/targets/py_gate.py).
+ * `record --baseline --runs` against a baseline of the same runs must fail
+ * a variant that reads a descriptor 20% more often (on its count), fail one
+ * whose __get__ does 3x the work (on its latency), and pass a variant that
+ * only adds noise outside descriptors, ten times over. A bad baseline is
+ * refused before the workload runs; a failing workload is not compared.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <jansson.h>
+#include "harness.h"
+
+#define PYTHON "/root/.pyenv/versions/3.11.7/bin/python"
+#define GATE_WORKLOAD "tests/targets/py_gate.py"
+/*
+ * Five runs a side: at 95% the interval of 5 vs 5 runs tolerates 2 of the 25 differences
+ * going the wrong way (4 vs 4, the fewest that reach 95%, tolerates none), so one run
+ * disturbed by a busy machine cannot decide the verdict either way.
+ */
+#define RUNS 5
+#define RUNS_STR "5"
+#define PRICE_READS 300
+
+static void skip_unless_usable(void)
+{
+	if (!can_trace())
+		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
+	if (access(PYTHON, X_OK))
+		cr_skip_test("%s is not installed on this machine", PYTHON);
+}
+
+/* The attribute Order.NAME (get) of p, asserted present. */
+static const struct prof_attr *order_get(const struct profile *p, const char *name)
+{
+	for (size_t i = 0; i < p->nattrs; i++) {
+		const struct prof_attr *a = &p->attrs[i];
+
+		if (!strcmp(a->owner, "Order") && !strcmp(a->name, name) && !strcmp(a->op, "get"))
+			return a;
+	}
+	cr_assert_fail("no Order.%s get in the profile", name);
+	return NULL;
+}
+
+/* Records RUNS runs of the base workload into base (256 bytes); checks the merged profile. */
+static void record_base(char *base)
+{
+	char *argv[] = {ATTRPROF, "record", "--runs",	   RUNS_STR, "-o", base,
+			"--",	  PYTHON,   GATE_WORKLOAD, "base",   NULL};
+	const struct prof_attr *price;
+	char out[4096], err[8192];
+	struct profile p = {};
+
+	temp_path(base, 256, "gate-base.json");
+	cr_assert_eq(run_cmd(argv, out, sizeof(out), err, sizeof(err), 120000), 0, "%s", err);
+	cr_assert_eq(target_count(out, "price"), PRICE_READS, "%s", out);
+	read_profile(base, &p);
+	cr_assert_eq(p.nruns, RUNS);
+	price = order_get(&p, "price");
+	/* Exact counts, each run's and their sum, as the target itself counted them. */
+	cr_assert_eq(price->count, RUNS * PRICE_READS);
+	cr_assert_not_null(price->runs);
+	for (int i = 0; i < RUNS; i++) {
+		cr_assert_eq(price->runs[i].count, PRICE_READS, "run %d", i);
+		cr_assert_gt(price->runs[i].p99_ns, 0, "run %d", i);
+	}
+	profile__free(&p);
+}
+
+/*
+ * Gates variant (with seed) against base: returns the exit code and, when
+ * the comparison was written, its JSON in *verdict (else NULL).
+ */
+static int gate(const char *base, const char *variant, const char *seed, json_t **verdict,
+		char *err, size_t errlen)
+{
+	char newp[256], json[256], out[4096];
+	char *argv[] = {ATTRPROF,	 "record",     "--baseline", (char *)base,    "--runs",
+			RUNS_STR,	 "-o",	       newp,	     "--diff-format", "json",
+			"--diff-output", json,	       "--",	     PYTHON,	      GATE_WORKLOAD,
+			(char *)variant, (char *)seed, NULL};
+	int code;
+
+	temp_path(newp, sizeof(newp), "gate-new.json");
+	temp_path(json, sizeof(json), "gate-verdict.json");
+	code = run_cmd(argv, out, sizeof(out), err, errlen, 120000);
+	*verdict = access(json, F_OK) ? NULL : json_load_file(json, 0, NULL);
+	return code;
+}
+
+/* The limits (as JSON strings) the verdict says Order.NAME broke, in one comma-separated string. */
+static void broken_limits(json_t *verdict, const char *name, char *buf, size_t len)
+{
+	json_t *regs = json_object_get(verdict, "regressions"), *r, *reason;
+	size_t i, j;
+
+	buf[0] = '\0';
+	json_array_foreach(regs, i, r)
+	{
+		if (strcmp(json_string_value(json_object_get(r, "owner")), "Order") ||
+		    strcmp(json_string_value(json_object_get(r, "name")), name))
+			continue;
+		json_array_foreach(json_object_get(r, "reasons"), j, reason)
+		{
+			strncat(buf, json_string_value(json_object_get(reason, "limit")),
+				len - strlen(buf) - 2);
+			strncat(buf, ",", len - strlen(buf) - 1);
+		}
+	}
+}
+
+/* Whether any regression of the verdict broke the limit named key. */
+static bool any_broke(json_t *verdict, const char *key)
+{
+	json_t *r, *reason;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(verdict, "regressions"), i, r) json_array_foreach(
+		json_object_get(r, "reasons"), j,
+		reason) if (!strcmp(json_string_value(json_object_get(reason, "limit")),
+				    key)) return true;
+	return false;
+}
+
+Test(gate_e2e, count_and_latency_regressions_fail, .timeout = 300)
+{
+	char base[256], err[8192], limits[256], *dump;
+	json_t *v;
+	int code;
+
+	skip_unless_usable();
+	record_base(base);
+
+	/* 20% more reads of Order.price: its count, exact, breaks the 10% limit. */
+	code = gate(base, "more", "0", &v, err, sizeof(err));
+	cr_assert_not_null(v, "no verdict written: %s", err);
+	dump = json_dumps(v, JSON_INDENT(1));
+	cr_assert_eq(code, 1, "%s\n%s", err, dump);
+	cr_assert_str_eq(json_string_value(json_object_get(v, "verdict")), "fail");
+	broken_limits(v, "price", limits, sizeof(limits));
+	cr_assert_str_eq(limits, "count,", "%s", dump);
+	cr_assert(!any_broke(v, "p99") && !any_broke(v, "total_per_call"), "%s", dump);
+	free(dump);
+	json_decref(v);
+
+	/* Order.price's __get__ does 3x the work: its time per call breaks, its count does not. */
+	code = gate(base, "slow", "0", &v, err, sizeof(err));
+	cr_assert_not_null(v, "no verdict written: %s", err);
+	dump = json_dumps(v, JSON_INDENT(1));
+	cr_assert_eq(code, 1, "%s\n%s", err, dump);
+	broken_limits(v, "price", limits, sizeof(limits));
+	cr_assert_not_null(strstr(limits, "total_per_call,"), "%s", dump);
+	cr_assert(!any_broke(v, "count"), "%s", dump);
+	/* The reason states its interval and confidence, from the runs. */
+	cr_assert_not_null(strstr(dump, "% CI +"), "%s", dump);
+	cr_assert_not_null(strstr(dump, RUNS_STR " vs " RUNS_STR " runs"), "%s", dump);
+	free(dump);
+	json_decref(v);
+}
+
+/* Ten noise-only variants, five per test so that the two run side by side. */
+static void noise_passes(int first)
+{
+	char base[256], err[8192], seed[16], *dump;
+	json_t *v;
+	int code;
+
+	skip_unless_usable();
+	record_base(base);
+	for (int i = first; i < first + 5; i++) {
+		snprintf(seed, sizeof(seed), "%d", i);
+		code = gate(base, "noise", seed, &v, err, sizeof(err));
+		cr_assert_not_null(v, "seed %d: no verdict written: %s", i, err);
+		dump = json_dumps(v, JSON_INDENT(1));
+		cr_assert_eq(code, 0, "seed %d:\n%s\n%s", i, err, dump);
+		cr_assert_str_eq(json_string_value(json_object_get(v, "verdict")), "pass");
+		cr_assert_eq(json_array_size(json_object_get(v, "regressions")), 0);
+		free(dump);
+		json_decref(v);
+	}
+}
+
+Test(gate_e2e, noise_only_passes_seeds_0_to_4, .timeout = 300)
+{
+	noise_passes(0);
+}
+
+Test(gate_e2e, noise_only_passes_seeds_5_to_9, .timeout = 300)
+{
+	noise_passes(5);
+}
+
+Test(gate_e2e, bad_baseline_refused_before_the_workload, .timeout = 60)
+{
+	char bad[256], newp[256], out[4096], err[8192];
+	char *missing[] = {ATTRPROF,	  "record", "--baseline", "/nonexistent/base.json",
+			   "-o",	  newp,	    "--",	  PYTHON,
+			   GATE_WORKLOAD, "base",   NULL};
+	char *malformed[] = {ATTRPROF, "record", "--baseline",	bad,	"-o", newp,
+			     "--",     PYTHON,	 GATE_WORKLOAD, "base", NULL};
+	FILE *f;
+
+	skip_unless_usable();
+	temp_path(newp, sizeof(newp), "gate-new.json");
+	temp_path(bad, sizeof(bad), "gate-bad.json");
+	f = fopen(bad, "w");
+	cr_assert_not_null(f);
+	fputs("{\"schema\": \"attrprof.profile/3\", \"target\": ", f);
+	fclose(f);
+	cr_assert_eq(run_cmd(missing, out, sizeof(out), err, sizeof(err), 30000), 2, "%s", err);
+	cr_assert_not_null(strstr(err, "baseline /nonexistent/base.json"), "%s", err);
+	cr_assert_eq(run_cmd(malformed, out, sizeof(out), err, sizeof(err), 30000), 2, "%s", err);
+	cr_assert_not_null(strstr(err, bad), "%s", err);
+	/* The workload never ran: it prints its counts, and no profile was written. */
+	cr_assert_eq(target_count(out, "price"), -1, "%s", out);
+	cr_assert_neq(access(newp, F_OK), 0);
+}
+
+Test(gate_e2e, failing_workload_is_not_compared, .timeout = 120)
+{
+	char base[256], err[8192];
+	struct profile p = {
+		.target = {.pid = 1, .exe = PYTHON, .runtime = "python"},
+		.mode = "timed",
+		.end = "target-exited",
+	};
+	json_t *v;
+
+	skip_unless_usable();
+	/* Any readable baseline will do: the workload fails before there is anything to compare. */
+	temp_path(base, sizeof(base), "gate-base.json");
+	cr_assert_eq(profile__write(&p, base), 0);
+	/* An unknown variant makes the workload exit 1 in the first run. */
+	cr_assert_eq(gate(base, "bogus", "0", &v, err, sizeof(err)), 3, "%s", err);
+	cr_assert_null(v);
+	cr_assert_not_null(strstr(err, "run 1 of " RUNS_STR), "%s", err);
+	cr_assert_not_null(strstr(err, "exited with status 1"), "%s", err);
+}
