@@ -623,20 +623,20 @@ static void reason(const struct diff_entry *e, const struct diff_limits *l, enum
 	}
 }
 
-/* How latency was judged, one line for the text and markdown verdicts. */
+/* How latency was judged, two lines for the text and markdown verdicts. */
 static void method_str(char *buf, size_t len, const struct diff_result *r)
 {
 	if (r->base_runs > 1 && r->new_runs > 1)
 		snprintf(buf, len,
-			 "latency: %zu base runs vs %zu new runs compared as two samples "
-			 "(Hodges-Lehmann shift, exact Mann-Whitney interval); a limit breaks "
-			 "when the increase is above it at %g%% confidence",
+			 "latency: %zu base runs vs %zu new runs as two samples (Hodges-Lehmann, "
+			 "exact Mann-Whitney);\n  a limit breaks when the %g%% interval lies above "
+			 "it (\"unproven\": the estimate is above, the interval is not)",
 			 r->base_runs, r->new_runs, r->limits.confidence);
 	else
 		snprintf(buf, len,
-			 "latency: %zu base run%s vs %zu new run%s: histograms compared at %g%% "
-			 "confidence; this measures sampling noise only, not the machine's "
-			 "run-to-run noise: record with --runs N (5 or more a side) for that",
+			 "latency: %zu base run%s vs %zu new run%s: the histograms, at %g%% "
+			 "confidence;\n  this measures sampling noise only, not the machine's "
+			 "run-to-run noise: record --runs 5 for that",
 			 r->base_runs, r->base_runs == 1 ? "" : "s", r->new_runs,
 			 r->new_runs == 1 ? "" : "s", r->limits.confidence);
 }
@@ -735,8 +735,8 @@ int diff__render_text(FILE *out, const struct diff_result *r)
 			if (!(e->unproven & break_keys[k].bit))
 				continue;
 			reason(e, &r->limits, break_keys[k].bit, buf, sizeof(buf));
-			fprintf(out, "  not significant: %s.%s (%s/%s): %s\n", e->owner, e->name,
-				e->kind, e->op, buf);
+			fprintf(out, "  unproven: %s.%s (%s/%s): %s\n", e->owner, e->name, e->kind,
+				e->op, buf);
 		}
 	}
 	if (any_latency(r)) {
@@ -859,7 +859,7 @@ static json_t *entry_json(const struct diff_entry *e)
 		bad |= json_object_set_new(o, "lock_wait_per_call_pct", pct_json(e->lock_pct));
 		if (e->latency_compared)
 			bad |= json_object_set_new(o, "latency", latency_json(e));
-		bad |= json_object_set_new(o, "not_significant", breaks_json(e->unproven));
+		bad |= json_object_set_new(o, "unproven", breaks_json(e->unproven));
 	}
 	bad |= json_object_set_new(o, "breaks", br);
 	if (bad) {
@@ -1124,7 +1124,7 @@ int diff__render_markdown(FILE *out, const struct diff_result *r)
 				continue;
 			reason(e, &r->limits, break_keys[k].bit, buf, sizeof(buf));
 			snprintf(attr, sizeof(attr), "%s.%s", e->owner, e->name);
-			fputs("- not significant: ", out);
+			fputs("- unproven: ", out);
 			put_md_code(out, attr, false);
 			fprintf(out, " (%s/%s): %s\n", e->kind, e->op, buf);
 		}
