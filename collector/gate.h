@@ -29,12 +29,14 @@ extern const struct argp gate__limits_argp;
 
 /* Help text for the limits and the config file, for a command's doc after \v. */
 #define GATE_LIMITS_DOC                                                                            \
-	"Limits are percent increases; 0 allows none, 'off' disables one. Latency (p99, time "     \
-	"per call, lock wait per call) is compared only when both sides have --min-count timed "   \
-	"calls, and breaks a limit only when the estimated increase is above it AND the "          \
-	"increase is significant at --confidence: with several runs a side (record --runs) the "   \
-	"runs are compared as two samples, with one run the histograms are. A new attribute "      \
-	"with --min-count calls and 1ms of total time is a regression.\n\n"                        \
+	"Limits are percent increases; 0 allows none, 'off' disables one. Calls are compared "     \
+	"per run, exactly. Latency (p99, time per call less off-CPU time, lock wait per call) is " \
+	"compared where both sides have --min-count timed calls, and breaks a limit only on an "   \
+	"attribute with 1ms of time a run, when the whole interval of the increase at "            \
+	"--confidence lies above the limit (else it is listed as unproven). With several runs a "  \
+	"side (record --runs, 4 or more) the runs are compared as two samples (Hodges-Lehmann, "   \
+	"exact Mann-Whitney); with one run the histograms are, which measures sampling noise "     \
+	"only. A new attribute with --min-count calls and 1ms of time a run is a regression.\n\n"  \
 	"--config reads a JSON object with any of the keys max_count_increase, "                   \
 	"max_p99_increase, max_total_increase, max_lock_wait_increase (a percentage or "           \
 	"\"off\"), min_count, confidence, only and ignore (a glob or an array of globs), e.g.\n"   \
