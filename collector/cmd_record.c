@@ -122,6 +122,15 @@ static error_t parse_record(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_NO_ARGS:
 		argp_error(state, "give the command to run after --");
 		return EINVAL;
+	case ARGP_KEY_END:
+		/* Limits and a comparison format without a baseline would be ignored: say so. */
+		if (!a->baseline &&
+		    (a->gate.given || a->gate.config || a->diff_output || a->format != GATE_TEXT)) {
+			argp_error(state,
+				   "limits, --diff-format and --diff-output need --baseline");
+			return EINVAL;
+		}
+		break;
 	default:
 		(void)arg;
 		return ARGP_ERR_UNKNOWN;
