@@ -24,7 +24,7 @@
  */
 #define RUNS 5
 #define RUNS_STR "5"
-#define PRICE_READS 300
+#define PRICE_READS 3000
 
 static void skip_unless_usable(void)
 {
