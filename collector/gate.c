@@ -35,8 +35,7 @@ static const struct argp_option limit_options[] = {
 	{"config", OPT_CONFIG, "FILE", 0, "read limits from the JSON file FILE", 0},
 	{"max-count-increase", OPT_COUNT, "PCT", 0, "calls per run (default 10)", 0},
 	{"max-p99-increase", OPT_P99, "PCT", 0, "p99 latency (default 25)", 0},
-	{"max-total-increase", OPT_TOTAL, "PCT", 0, "time per call, less off-CPU time (default 25)",
-	 0},
+	{"max-total-increase", OPT_TOTAL, "PCT", 0, "time per call (default 25)", 0},
 	{"max-lock-wait-increase", OPT_LOCK, "PCT", 0, "lock wait per call (default 25)", 0},
 	{"min-count", OPT_MIN_COUNT, "N", 0,
 	 "timed calls each side needs for latency to be compared, and calls a new attribute needs "

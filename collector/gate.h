@@ -30,9 +30,9 @@ extern const struct argp gate__limits_argp;
 /* Help text for the limits and the config file, for a command's doc after \v. */
 #define GATE_LIMITS_DOC                                                                            \
 	"Limits are percent increases; 0 allows none, 'off' disables one. Calls are compared "     \
-	"per run, exactly. Latency (p99, time per call less off-CPU time, lock wait per call) is " \
-	"compared where both sides have --min-count timed calls, and breaks a limit only on an "   \
-	"attribute with 1ms of time a run, when the whole interval of the increase at "            \
+	"per run, exactly. Latency (p99, time per call, lock wait per call) is compared where "    \
+	"both sides have --min-count timed calls, and breaks a limit only on an attribute with "   \
+	"1ms of time a run in the base, when the whole interval of the increase at "               \
 	"--confidence lies above the limit (else it is listed as unproven). With several runs a "  \
 	"side (record --runs, 4 or more) the runs are compared as two samples (Hodges-Lehmann, "   \
 	"exact Mann-Whitney); with one run the histograms are, which measures sampling noise "     \

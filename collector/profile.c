@@ -391,9 +391,9 @@ static json_t *run_json(const struct prof_run *run, int *err)
 		    "count", u64(run->count, err),
 		    "timed", u64(run->timed, err),
 		    "total_ns", u64(run->total_ns, err),
+		    "p50_ns", u64(run->p50_ns, err),
 		    "p99_ns", u64(run->p99_ns, err),
-		    "lock_wait_ns", u64(run->lock_ns, err),
-		    "off_cpu_ns", u64(run->off_cpu_ns, err));
+		    "lock_wait_ns", u64(run->lock_ns, err));
 	/* clang-format on */
 }
 
@@ -871,9 +871,9 @@ static int get_runs(struct reader *r, json_t *obj, const char *path, size_t nrun
 		if (get_u64(r, run, rpath, "count", &out->count) ||
 		    get_u64(r, run, rpath, "timed", &out->timed) ||
 		    get_u64(r, run, rpath, "total_ns", &out->total_ns) ||
+		    get_u64(r, run, rpath, "p50_ns", &out->p50_ns) ||
 		    get_u64(r, run, rpath, "p99_ns", &out->p99_ns) ||
-		    get_u64(r, run, rpath, "lock_wait_ns", &out->lock_ns) ||
-		    get_u64(r, run, rpath, "off_cpu_ns", &out->off_cpu_ns))
+		    get_u64(r, run, rpath, "lock_wait_ns", &out->lock_ns))
 			return -EINVAL;
 		if (out->timed > out->count)
 			return bad(r, rpath, "timed", "more timed calls than calls");

@@ -51,9 +51,9 @@ struct prof_run {
 	uint64_t count;
 	uint64_t timed;
 	uint64_t total_ns;
-	uint64_t p99_ns;     /* from that run's histogram */
-	uint64_t lock_ns;    /* lock waits over all kinds */
-	uint64_t off_cpu_ns; /* signals.off_cpu_ns of that run */
+	uint64_t p50_ns;  /* from that run's histogram: its typical call */
+	uint64_t p99_ns;  /* from that run's histogram */
+	uint64_t lock_ns; /* lock waits over all kinds */
 };
 
 struct prof_attr {

@@ -34,9 +34,9 @@ static void run_of(const struct prof_attr *a, struct prof_run *out)
 		.count = a->count,
 		.timed = a->timed,
 		.total_ns = a->total_ns,
+		.p50_ns = hist__percentile(a->hist, 50, a->max_ns),
 		.p99_ns = hist__percentile(a->hist, 99, a->max_ns),
 		.lock_ns = lock.total_ns,
-		.off_cpu_ns = a->signals.off_cpu_ns,
 	};
 }
 

@@ -15,8 +15,8 @@
  *   longer recording is no regression. A latency limit breaks when the
  *   estimated increase is above it AND so is the lower bound of its
  *   interval at the limits' confidence (report/stats.h), on an attribute
- *   with DIFF_HOT_NS of time per run (off-CPU time excluded) on the new
- *   side; an estimate above the limit whose interval is not is "unproven".
+ *   with DIFF_HOT_NS of time per run in the base; an estimate above the
+ *   limit whose interval is not is "unproven".
  *   Profiles of several runs each compare the per-run values as two
  *   samples (Hodges-Lehmann, exact Mann-Whitney); otherwise the
  *   histograms are compared (order-statistic interval for p99, normal
@@ -88,14 +88,9 @@ enum diff_status {
 struct diff_side {
 	uint64_t count;
 	uint64_t timed;
+	uint64_t p50_ns;
 	uint64_t p99_ns;
 	uint64_t total_ns;
-	/*
-	 * total_ns less the time off-CPU (preempted, asleep; blocked lock waits
-	 * stay in): what "time per call" compares, so that a busy machine's
-	 * preemptions are not taken for slower code.
-	 */
-	uint64_t cpu_ns;
 	uint64_t lock_ns; /* lock waits over all kinds */
 };
 
@@ -119,7 +114,7 @@ struct diff_entry {
 	enum diff_status status;
 	struct diff_side base, new;
 	bool latency_compared; /* both sides had min_count timed calls */
-	bool hot;	       /* DIFF_HOT_NS of time per run on the new side: latency can break */
+	bool hot;	       /* DIFF_HOT_NS of time per run in the base: latency can break */
 	enum diff_method method;
 	unsigned int base_samples, new_samples; /* runs (or calls) each side compared */
 	/* Increases in %, NAN when not compared, INFINITY from zero. */

@@ -627,8 +627,11 @@ static void add_runs(struct profile *p, const char *name, size_t n, const double
 	for (size_t i = 0; i < n; i++) {
 		uint64_t ns = us[i] * 1000;
 
-		a->runs[i] = (struct prof_run){
-			.count = calls, .timed = calls, .total_ns = calls * ns, .p99_ns = ns};
+		a->runs[i] = (struct prof_run){.count = calls,
+					       .timed = calls,
+					       .total_ns = calls * ns,
+					       .p50_ns = ns,
+					       .p99_ns = ns};
 		a->count += calls;
 		a->timed += calls;
 		a->total_ns += calls * ns;

@@ -91,8 +91,8 @@ static void check_three(const struct profile *p)
 	cr_assert_eq(x->runs[1].total_ns, 307200);
 	cr_assert_eq(x->runs[1].p99_ns, 3072);
 	cr_assert_eq(x->runs[2].p99_ns, 2048);
+	cr_assert_eq(x->runs[2].p50_ns, 2048);
 	cr_assert_eq(x->runs[0].lock_ns, 50);
-	cr_assert_eq(x->runs[0].off_cpu_ns, 7);
 	cr_assert_eq(y->runs[1].count, 20);
 	cr_assert_eq(y->runs[2].count, 0);
 	cr_assert_eq(z->runs[0].count, 0);
