@@ -320,7 +320,8 @@ static bool runs_usable(const struct prof_attr *ba, size_t bruns, const struct p
 }
 
 /*
- * A latency limit breaks, on a hot attribute, when the whole interval is
+ * A latency limit breaks, where it can be judged (a hot attribute, above the
+ * probe-cost floor: see compare_both), when the whole interval is
  * above it: the increase is over the limit at the chosen confidence, a
  * one-sided test of "at most the limit". An estimate over the limit with an
  * interval reaching below it is unproven: listed, not a regression. A
@@ -328,13 +329,13 @@ static bool runs_usable(const struct prof_attr *ba, size_t bruns, const struct p
  * cannot fail a good change this way.
  */
 static void judge(struct diff_entry *e, const struct diff_stat *st, double limit, double conf,
-		  enum diff_break bit, double base, double new, bool hot)
+		  enum diff_break bit, double base, double new, bool judged)
 {
 	bool above = e->method == DIFF_METHOD_HIST ? over(base, new, limit)
 						   : limit >= 0 && st->pct > limit;
 	bool sure = st->confidence >= conf * (1 - 1e-9) && st->low_pct > limit;
 
-	if (!hot || !above)
+	if (!judged || !above)
 		return;
 	if (sure)
 		e->breaks |= bit;
@@ -344,10 +345,10 @@ static void judge(struct diff_entry *e, const struct diff_stat *st, double limit
 
 static int compare_both(struct diff_entry *e, const struct prof_attr *ba, size_t bruns,
 			const struct prof_attr *na, size_t nruns, const struct diff_limits *l,
-			struct mw_cache *c)
+			double floor_ns, struct mw_cache *c)
 {
 	const struct diff_side *b = &e->base, *n = &e->new;
-	double conf = l->confidence / 100;
+	double conf = l->confidence / 100, base_call;
 	int err;
 
 	/* Calls per run, cross-multiplied: exact for whole counts. */
@@ -379,9 +380,13 @@ static int compare_both(struct diff_entry *e, const struct prof_attr *ba, size_t
 	 * attribute hot.
 	 */
 	e->hot = b->total_ns >= DIFF_HOT_NS * (double)bruns;
-	judge(e, &e->p99, l->p99_pct, l->confidence, DIFF_BREAK_P99, b->p99_ns, n->p99_ns, e->hot);
+	base_call =
+		e->method == DIFF_METHOD_RUNS ? (double)b->p50_ns : (double)b->total_ns / b->timed;
+	judge(e, &e->p99, l->p99_pct, l->confidence, DIFF_BREAK_P99, b->p99_ns, n->p99_ns,
+	      e->hot && b->p99_ns >= floor_ns);
 	judge(e, &e->total, l->total_pct, l->confidence, DIFF_BREAK_TOTAL,
-	      (double)b->total_ns / b->timed, (double)n->total_ns / n->timed, e->hot);
+	      (double)b->total_ns / b->timed, (double)n->total_ns / n->timed,
+	      e->hot && base_call >= floor_ns);
 	judge(e, &e->lock, l->lock_pct, l->confidence, DIFF_BREAK_LOCK,
 	      (double)b->lock_ns / b->timed, (double)n->lock_ns / n->timed, e->hot);
 	return 0;
@@ -489,6 +494,7 @@ int diff__compare(const struct profile *base, const struct profile *new,
 			e->status = DIFF_BOTH;
 			fill_side(&e->base, &base->attrs[j]);
 			err = compare_both(e, &base->attrs[j], out->base_runs, na, out->new_runs, l,
+					   DIFF_MIN_PROBE_COSTS * (double)base->probe_cost_ns,
 					   &cache);
 			if (err)
 				goto out_free;

@@ -54,6 +54,13 @@
 #define DIFF_MAX_CONFIDENCE 99.9
 /* Lock wait per call below this (ns) counts as this in the per-run logarithms. */
 #define DIFF_LOCK_FLOOR_NS 1e-3
+/*
+ * A p99 or time per call under this many probe costs (the base profile's
+ * probe_cost_ns) cannot break a limit: the probes' own cost and its jitter
+ * are of that size, and any change in what runs around the access (cache
+ * state, interrupts) moves it by as much.
+ */
+#define DIFF_MIN_PROBE_COSTS 4
 
 /* Percentages (10 means +10%); a negative one means no limit. */
 struct diff_limits {

@@ -787,3 +787,32 @@ Test(diff, count_compared_per_run)
 	profile__free(&b);
 	profile__free(&n);
 }
+
+Test(diff, runs_under_the_probe_cost_floor_cannot_break)
+{
+	const double slow[] = {30, 33, 36, 39, 42};
+	struct profile b, n;
+	struct diff_result r;
+	const struct diff_entry *e;
+
+	/* 3x slower, hot, but the base's 10 to 14us are under 4 probe costs of 5us. */
+	init(&b, "python", "timed");
+	init(&n, "python", "timed");
+	b.probe_cost_ns = 5000;
+	add_runs(&b, "get", 5, five_base, 1000);
+	add_runs(&n, "get", 5, slow, 1000);
+	compare(&b, &n, NULL, &r);
+	e = entry(&r, "get");
+	cr_assert(e->hot);
+	cr_assert_float_eq(e->total.pct, 200, 1e-6);
+	cr_assert_eq(e->breaks, 0);
+	cr_assert_eq(e->unproven, 0);
+	diff__free(&r);
+	/* 2.5us of probe cost: 10us is at the floor, and the slowdown breaks. */
+	b.probe_cost_ns = 2500;
+	compare(&b, &n, NULL, &r);
+	cr_assert(entry(&r, "get")->breaks & DIFF_BREAK_TOTAL);
+	diff__free(&r);
+	profile__free(&b);
+	profile__free(&n);
+}
