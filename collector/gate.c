@@ -52,27 +52,34 @@ static const struct argp_option limit_options[] = {
 /*
  * A percentage: 0, a positive number, or "off" (no limit, stored negative).
  * A bad threshold is bad input to the gate (exit 2, as a bad config file),
- * not a usage error.
+ * not a usage error. Every failure below returns EINVAL as well, for a parse
+ * with ARGP_NO_EXIT (the fuzzers'), where argp_failure returns.
  */
-static void parse_pct(struct argp_state *state, const char *opt, const char *arg, double *out)
+static error_t parse_pct(struct argp_state *state, const char *opt, const char *arg, double *out)
 {
-	if (!strcmp(arg, "off"))
+	if (!strcmp(arg, "off")) {
 		*out = DIFF_NO_LIMIT;
-	else if (!strcmp(arg, "0"))
+	} else if (!strcmp(arg, "0")) {
 		*out = 0;
-	else if (options__parse_number(arg, 1e9, true, out))
+	} else if (options__parse_number(arg, 1e9, true, out)) {
 		argp_failure(state, EXIT_BAD_INPUT, 0,
 			     "--%s: expected a percentage (0 or more) or 'off', got '%s'", opt,
 			     arg);
+		return EINVAL;
+	}
+	return 0;
 }
 
-static void add_glob(struct argp_state *state, const char *opt, const char *arg, const char **globs,
-		     size_t *n)
+static error_t add_glob(struct argp_state *state, const char *opt, const char *arg,
+			const char **globs, size_t *n)
 {
-	if (*n == DIFF_MAX_GLOBS)
+	if (*n == DIFF_MAX_GLOBS) {
 		argp_failure(state, EXIT_BAD_INPUT, 0, "--%s: at most %d globs", opt,
 			     DIFF_MAX_GLOBS);
+		return EINVAL;
+	}
 	globs[(*n)++] = arg;
+	return 0;
 }
 
 static error_t parse_limits(int key, char *arg, struct argp_state *state)
@@ -86,27 +93,25 @@ static error_t parse_limits(int key, char *arg, struct argp_state *state)
 		a->config = arg;
 		break;
 	case OPT_COUNT:
-		parse_pct(state, "max-count-increase", arg, &l->count_pct);
 		a->given |= GIVEN_COUNT;
-		break;
+		return parse_pct(state, "max-count-increase", arg, &l->count_pct);
 	case OPT_P99:
-		parse_pct(state, "max-p99-increase", arg, &l->p99_pct);
 		a->given |= GIVEN_P99;
-		break;
+		return parse_pct(state, "max-p99-increase", arg, &l->p99_pct);
 	case OPT_TOTAL:
-		parse_pct(state, "max-total-increase", arg, &l->total_pct);
 		a->given |= GIVEN_TOTAL;
-		break;
+		return parse_pct(state, "max-total-increase", arg, &l->total_pct);
 	case OPT_LOCK:
-		parse_pct(state, "max-lock-wait-increase", arg, &l->lock_pct);
 		a->given |= GIVEN_LOCK;
-		break;
+		return parse_pct(state, "max-lock-wait-increase", arg, &l->lock_pct);
 	case OPT_CONFIDENCE:
 		if (options__parse_number(arg, DIFF_MAX_CONFIDENCE, true, &v) ||
-		    v < DIFF_MIN_CONFIDENCE)
-			argp_error(state,
-				   "--confidence: expected a percentage from %g to %g, got '%s'",
-				   DIFF_MIN_CONFIDENCE, DIFF_MAX_CONFIDENCE, arg);
+		    v < DIFF_MIN_CONFIDENCE) {
+			argp_failure(state, EXIT_BAD_INPUT, 0,
+				     "--confidence: expected a percentage from %g to %g, got '%s'",
+				     DIFF_MIN_CONFIDENCE, DIFF_MAX_CONFIDENCE, arg);
+			return EINVAL;
+		}
 		l->confidence = v;
 		a->given |= GIVEN_CONFIDENCE;
 		break;
@@ -114,20 +119,19 @@ static error_t parse_limits(int key, char *arg, struct argp_state *state)
 		a->given |= GIVEN_MIN_COUNT;
 		if (!strcmp(arg, "0"))
 			l->min_count = 0;
-		else if (options__parse_number(arg, 1e15, false, &v))
+		else if (options__parse_number(arg, 1e15, false, &v)) {
 			argp_failure(state, EXIT_BAD_INPUT, 0,
 				     "--min-count: expected a whole number, got '%s'", arg);
-		else
+			return EINVAL;
+		} else
 			l->min_count = v;
 		break;
 	case OPT_ONLY:
-		add_glob(state, "only", arg, l->only, &l->nonly);
 		a->given |= GIVEN_ONLY;
-		break;
+		return add_glob(state, "only", arg, l->only, &l->nonly);
 	case OPT_IGNORE:
-		add_glob(state, "ignore", arg, l->ignore, &l->nignore);
 		a->given |= GIVEN_IGNORE;
-		break;
+		return add_glob(state, "ignore", arg, l->ignore, &l->nignore);
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

@@ -18,7 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!argp_parse(&diff_argp, argc, argv, ARGP_NO_EXIT | ARGP_NO_ERRS | ARGP_NO_HELP, NULL,
 			&a) &&
-	    (a.npaths != 2 || a.limits.nonly > DIFF_MAX_GLOBS || a.limits.nignore > DIFF_MAX_GLOBS))
+	    (a.npaths != 2 || a.gate.limits.nonly > DIFF_MAX_GLOBS ||
+	     a.gate.limits.nignore > DIFF_MAX_GLOBS))
 		abort();
 	fuzz__argv_free(argv);
 	return 0;
