@@ -12,17 +12,29 @@
 
 /* Enough for a clean fastest call; each single-stepped timed call costs over 10 us. */
 #define CALIBRATION_CALLS 200
+/*
+ * Every configuration is measured in this many rounds, apart in time, and
+ * the lowest of the rounds is kept. One round is a few milliseconds: on a
+ * loaded machine, with other attrprof sessions starting, all of one round's
+ * calls can hit a slow stretch, and costs taken from it would be subtracted,
+ * several times too large, from every latency of the run.
+ */
+#define CALIBRATION_ROUNDS 5
+/* Between rounds: longer than a slow stretch seen at start-up, short next to the attach. */
+#define CALIBRATION_PAUSE_NS 2000000
 
 /*
  * The probed functions, written out so their first instruction is certain:
  * `push %rbp`, which the kernel emulates, and `mov`, which it single-steps.
- * Each mode (timed, count-only) gets its own copy so probes never overlap.
+ * Each mode (timed, count-only) gets its own copy so probes never overlap;
+ * cal_bare, never probed, is the call without probes.
  * x86-64 only, like insn__classify().
  */
 void cal_emulated_timed(void);
 void cal_emulated_count(void);
 void cal_sstep_timed(void);
 void cal_sstep_count(void);
+void cal_bare(void);
 asm(".pushsection .text\n"
     ".p2align 4\n"
     "cal_emulated_timed:\n\tpush %rbp\n\tmov %rsp, %rbp\n\tpop %rbp\n\tret\n"
@@ -32,7 +44,19 @@ asm(".pushsection .text\n"
     "cal_sstep_timed:\n\tmov %rdi, %rax\n\tret\n"
     ".p2align 4\n"
     "cal_sstep_count:\n\tmov %rdi, %rax\n\tret\n"
+    ".p2align 4\n"
+    "cal_bare:\n\tpush %rbp\n\tmov %rsp, %rbp\n\tpop %rbp\n\tret\n"
     ".popsection\n");
+
+/* The probed configurations: timed ones first, indexed by probe class. */
+enum { CAL_TIMED = 0, CAL_COUNT = PROBE_CLASSES, CAL_CONFIGS = 2 * PROBE_CLASSES };
+static void (*const cal_fns[CAL_CONFIGS])(void) = {cal_emulated_timed, cal_sstep_timed,
+						   cal_emulated_count, cal_sstep_count};
+
+/* Wall times per call, and the probes' own low frame durations, of one round. */
+struct cal_round {
+	uint64_t bare, wall[CAL_CONFIGS], frame[PROBE_CLASSES];
+};
 
 static uint64_t now_ns(void)
 {
@@ -88,20 +112,14 @@ static int own_offset(void (*fn)(void), char *path, size_t len, uint64_t *offset
 	return ret;
 }
 
-/*
- * Probes fn in timed or count-only mode and returns the wall time per call
- * in *wall and, timed, the low (10th percentile) duration the probes measured in *frame.
- */
-static int measure(struct attrprof_bpf *skel, struct links *l, void (*fn)(void), uint32_t attr,
-		   bool sstep, bool timed, uint64_t *wall, uint64_t *frame, char *err,
-		   size_t errlen)
+/* Probes fn (class sstep) in timed or count-only mode and calls it until warm. */
+static int probe(struct attrprof_bpf *skel, struct links *l, void (*fn)(void), bool sstep,
+		 bool timed, char *err, size_t errlen)
 {
 	struct probe_site site = {.kind = SITE_ACCESS,
 				  .name = "calibration",
-				  .cookie =
-					  attr | (sstep ? COOKIE_SSTEP << COOKIE_FLAGS_SHIFT : 0)};
-	uint64_t hist[HIST_SLOTS];
-	struct attr_stats sum;
+				  .cookie = (ATTR_CALIBRATION + sstep) |
+					    (sstep ? COOKIE_SSTEP << COOKIE_FLAGS_SHIFT : 0)};
 	char path[4096];
 	int ret;
 
@@ -117,24 +135,76 @@ static int measure(struct attrprof_bpf *skel, struct links *l, void (*fn)(void),
 	if (ret)
 		return ret;
 	ns_per_call(fn); /* warm-up: the first hits fault in pages and allocate task storage */
-	ret = snapshot__reset_attr(skel, attr);
-	if (ret)
-		goto fail;
-	*wall = ns_per_call(fn);
-	if (!timed)
-		return 0;
-	ret = snapshot__attr_stats(skel, attr, &sum);
-	if (ret)
-		goto fail;
-	for (int i = 0; i < HIST_SLOTS; i++)
-		hist[i] = sum.hist[i];
-	/* A low percentile for the same reason as ns_per_call's minimum; slots are too coarse for a
-	 * minimum. */
-	*frame = hist__percentile(hist, 10, sum.max_ns);
 	return 0;
-fail:
-	snprintf(err, errlen, "calibration: reading the stats map: %s", strerror(-ret));
-	return ret;
+}
+
+/*
+ * One round: each configuration's fastest call and, timed, the low (10th
+ * percentile) duration the probes measured; a low percentile for the same
+ * reason as the fastest call, as the histogram's slots are too coarse for a
+ * minimum. The count-only probes add to the same attributes' counts only.
+ */
+static int measure_round(struct attrprof_bpf *skel, struct cal_round *r)
+{
+	uint64_t hist[HIST_SLOTS];
+	struct attr_stats sum;
+	int ret;
+
+	r->bare = ns_per_call(cal_bare);
+	for (int k = 0; k < CAL_CONFIGS; k++) {
+		bool timed = k < CAL_COUNT;
+		uint32_t attr = ATTR_CALIBRATION + k % PROBE_CLASSES;
+
+		if (timed) {
+			ret = snapshot__reset_attr(skel, attr);
+			if (ret)
+				return ret;
+		}
+		r->wall[k] = ns_per_call(cal_fns[k]);
+		if (!timed)
+			continue;
+		ret = snapshot__attr_stats(skel, attr, &sum);
+		if (ret)
+			return ret;
+		for (int i = 0; i < HIST_SLOTS; i++)
+			hist[i] = sum.hist[i];
+		r->frame[k] = hist__percentile(hist, 10, sum.max_ns);
+	}
+	return 0;
+}
+
+static uint64_t lower(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* The lowest of CALIBRATION_ROUNDS rounds, field by field: load only ever adds time. */
+static int measure(struct attrprof_bpf *skel, struct cal_round *low, char *err, size_t errlen)
+{
+	struct timespec pause = {.tv_nsec = CALIBRATION_PAUSE_NS};
+	struct cal_round r;
+	int ret;
+
+	for (int round = 0; round < CALIBRATION_ROUNDS; round++) {
+		if (round)
+			nanosleep(&pause, NULL);
+		ret = measure_round(skel, &r);
+		if (ret) {
+			snprintf(err, errlen, "calibration: reading the stats map: %s",
+				 strerror(-ret));
+			return ret;
+		}
+		if (!round) {
+			*low = r;
+			continue;
+		}
+		low->bare = lower(low->bare, r.bare);
+		for (int k = 0; k < CAL_CONFIGS; k++)
+			low->wall[k] = lower(low->wall[k], r.wall[k]);
+		for (int c = 0; c < PROBE_CLASSES; c++)
+			low->frame[c] = lower(low->frame[c], r.frame[c]);
+	}
+	return 0;
 }
 
 static uint64_t minus(uint64_t a, uint64_t b)
@@ -145,29 +215,28 @@ static uint64_t minus(uint64_t a, uint64_t b)
 int calibrate__run(struct attrprof_bpf *skel, bool multi, struct prof_calibration *out, char *err,
 		   size_t errlen)
 {
-	uint64_t bare, timed[PROBE_CLASSES], count[PROBE_CLASSES], unused;
 	struct links cal_links = {.multi = multi}, *l = &cal_links;
-	int ret;
+	struct cal_round low;
+	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
 	skel->bss->target_tgid = getpid();
-	bare = ns_per_call(cal_emulated_timed);
-	ret = measure(skel, l, cal_emulated_timed, ATTR_CALIBRATION, false, true, &timed[0],
-		      &out->frame_ns[0], err, errlen) ?:
-	      measure(skel, l, cal_sstep_timed, ATTR_CALIBRATION + 1, true, true, &timed[1],
-		      &out->frame_ns[1], err, errlen) ?:
-	      measure(skel, l, cal_emulated_count, ATTR_CALIBRATION, false, false, &count[0],
-		      &unused, err, errlen) ?:
-	      measure(skel, l, cal_sstep_count, ATTR_CALIBRATION + 1, true, false, &count[1],
-		      &unused, err, errlen);
+	for (int k = 0; k < CAL_CONFIGS && !ret; k++)
+		ret = probe(skel, l, cal_fns[k], k % PROBE_CLASSES, k < CAL_COUNT, err, errlen);
+	if (!ret)
+		ret = measure(skel, &low, err, errlen);
 	/* Never called again: their detach (a grace period each) need not hold anyone up. */
 	attach__destroy_async(l);
 	if (ret)
 		return ret;
-	for (int c = 0; c < PROBE_CLASSES; c++)
-		out->entry_ns[c] = minus(count[c], bare);
+	for (int c = 0; c < PROBE_CLASSES; c++) {
+		out->frame_ns[c] = low.frame[c];
+		out->entry_ns[c] = minus(low.wall[CAL_COUNT + c], low.bare);
+	}
 	/* The return hit is the same whichever class the entry was: average both. */
-	out->return_ns = (minus(timed[0], count[0]) + minus(timed[1], count[1])) / 2;
+	out->return_ns = (minus(low.wall[CAL_TIMED], low.wall[CAL_COUNT]) +
+			  minus(low.wall[CAL_TIMED + 1], low.wall[CAL_COUNT + 1])) /
+			 2;
 
 	for (int c = 0; c < PROBE_CLASSES; c++) {
 		skel->bss->frame_cost_ns[c] = out->frame_ns[c];
