@@ -240,3 +240,88 @@ bool can_trace(void)
 
 	return caps__check(err, sizeof(err)) == 0;
 }
+
+void skip_unless_tracing(void)
+{
+	if (!can_trace())
+		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
+}
+
+void control_start(struct proc *t, char *const argv[], int timeout_ms)
+{
+	char line[64];
+
+	proc_start(t, argv);
+	cr_assert(proc_read_line(t, line, sizeof(line), timeout_ms) && !strcmp(line, "ready"),
+		  "target %s never got ready: %s", argv[0], t->err);
+}
+
+void control_quit(struct proc *t, int timeout_ms)
+{
+	int code;
+
+	proc_send(t, "quit");
+	code = proc_wait(t, timeout_ms);
+	cr_assert_eq(code, 0, "target exit %d: %s", code, t->err);
+}
+
+void tracer_start(struct proc *a, char *const argv[], int timeout_ms)
+{
+	proc_start(a, argv);
+	cr_assert(proc_wait_err(a, TRACING_READY, timeout_ms), "attrprof never got ready: %s",
+		  a->err);
+}
+
+void tracer_stop(struct proc *a)
+{
+	int code;
+
+	kill(a->pid, SIGINT);
+	code = proc_wait(a, 60000);
+	cr_assert_eq(code, 0, "attrprof exit %d: %s", code, a->err);
+}
+
+const struct prof_attr *find_owned(const struct profile *p, const char *owner, const char *name)
+{
+	for (size_t i = 0; i < p->nattrs; i++)
+		if (!strcmp(p->attrs[i].owner, owner) && !strcmp(p->attrs[i].name, name))
+			return &p->attrs[i];
+	return NULL;
+}
+
+const struct prof_attr *find_py_attr(const struct profile *p, const char *owner, const char *name,
+				     const char *kind, const char *op)
+{
+	for (size_t i = 0; i < p->nattrs; i++) {
+		const struct prof_attr *a = &p->attrs[i];
+
+		if (!strcmp(a->owner, owner) && !strcmp(a->name, name) && !strcmp(a->kind, kind) &&
+		    !strcmp(a->op, op))
+			return a;
+	}
+	return NULL;
+}
+
+const struct prof_class *find_class(const struct profile *p, const char *owner)
+{
+	for (size_t i = 0; i < p->nclasses; i++)
+		if (!strcmp(p->classes[i].owner, owner))
+			return &p->classes[i];
+	return NULL;
+}
+
+void assert_accessor_counts(const struct profile *p, const char *out)
+{
+	static const char *const funcs[] = {"model_get_plain", "model_get_locked",
+					    "model_get_outer", "model_get_inner", "model_get_tree"};
+
+	for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
+		const struct prof_attr *a = find_attr(p, funcs[i]);
+		long truth = target_count(out, funcs[i]);
+
+		cr_assert_not_null(a, "%s missing from the profile", funcs[i]);
+		cr_assert_gt(truth, 0, "the target did not report %s", funcs[i]);
+		cr_assert_eq(a->count, (uint64_t)truth, "%s: profile %lu, target %ld", funcs[i],
+			     (unsigned long)a->count, truth);
+	}
+}

@@ -81,4 +81,38 @@ void proc_command(struct proc *t, const char *cmd, char *out, size_t len, int ti
 /* True when this process may load BPF programs; tests that need probes skip otherwise. */
 bool can_trace(void);
 
+/* Skips the test unless can_trace(). */
+void skip_unless_tracing(void);
+
+/* What attrprof attach and record print on stderr once their probes are in. */
+#define TRACING_READY "attrprof: tracing PID"
+
+/* Starts a --control target and waits up to timeout_ms for its "ready" line. */
+void control_start(struct proc *t, char *const argv[], int timeout_ms);
+
+/* Sends "quit" to a --control target and asserts it exits 0 within timeout_ms. */
+void control_quit(struct proc *t, int timeout_ms);
+
+/* Starts attrprof (argv) and waits up to timeout_ms for it to say it is tracing. */
+void tracer_start(struct proc *a, char *const argv[], int timeout_ms);
+
+/* Stops a tracing attrprof with SIGINT, as a user would, and asserts it exits 0. */
+void tracer_stop(struct proc *a);
+
+/* The attribute owner.name in p, or NULL. */
+const struct prof_attr *find_owned(const struct profile *p, const char *owner, const char *name);
+
+/* The attribute owner.name of that kind and op in p, or NULL. */
+const struct prof_attr *find_py_attr(const struct profile *p, const char *owner, const char *name,
+				     const char *kind, const char *op);
+
+/* The class owner in p, or NULL. */
+const struct prof_class *find_class(const struct profile *p, const char *owner);
+
+/*
+ * Asserts that p counted each model_get_* accessor exactly as often as the
+ * accessors target reported in out, and that the target called each one.
+ */
+void assert_accessor_counts(const struct profile *p, const char *out);
+
 #endif /* ATTRPROF_TESTS_HARNESS_H */

@@ -19,8 +19,7 @@
 
 static void skip_unless_usable(void)
 {
-	if (!can_trace())
-		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
+	skip_unless_tracing();
 	if (access(PYTHON, X_OK))
 		cr_skip_test("%s is not installed on this machine", PYTHON);
 }
@@ -146,8 +145,7 @@ Test(advice, contended_mutex_gets_shard, .timeout = 120)
 	const struct advice *a;
 	size_t n = 0;
 
-	if (!can_trace())
-		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
+	skip_unless_tracing();
 	temp_path(prof, sizeof(prof), "shard.json");
 	cr_assert_eq(run_cmd(argv, NULL, 0, err, sizeof(err), 120000), 0, "%s", err);
 	read_profile(prof, &p);

@@ -16,30 +16,6 @@
 
 #define MANY_ACCESSORS build_path("targets/many_accessors")
 #define PY_BOUNDS "tests/targets/py_bounds.py"
-#define READY "attrprof: tracing PID"
-
-static void skip_unless_tracing(void)
-{
-	if (!can_trace())
-		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
-}
-
-static const struct prof_class *find_class(const struct profile *p, const char *owner)
-{
-	for (size_t i = 0; i < p->nclasses; i++)
-		if (!strcmp(p->classes[i].owner, owner))
-			return &p->classes[i];
-	return NULL;
-}
-
-static const struct prof_attr *find_owned(const struct profile *p, const char *owner,
-					  const char *name)
-{
-	for (size_t i = 0; i < p->nattrs; i++)
-		if (!strcmp(p->attrs[i].owner, owner) && !strcmp(p->attrs[i].name, name))
-			return &p->attrs[i];
-	return NULL;
-}
 
 Test(bounds, functions_over_max_attrs_are_dropped_and_counted, .timeout = 120)
 {
@@ -131,7 +107,7 @@ static void assert_python_bounds(const struct profile *p, const char *output, si
 static void python_over_limits(const char *python, bool count_only)
 {
 	char *target_argv[] = {(char *)python, PY_BOUNDS, "--classes", "5", "--attrs", "3", NULL};
-	char prof[256], pidbuf[16], line[256], output[4096] = "", want[128];
+	char prof[256], pidbuf[16], output[4096] = "", want[128];
 	char *tracer_argv[] = {ATTRPROF,
 			       "attach",
 			       "-p",
@@ -146,31 +122,17 @@ static void python_over_limits(const char *python, bool count_only)
 			       NULL};
 	struct proc target, tracer;
 	struct profile p = {};
-	size_t used = 0;
-	int code;
 
 	skip_unless_tracing();
 	if (access(python, X_OK))
 		cr_skip_test("%s is not installed on this machine", python);
 	temp_path(prof, sizeof(prof), "pybounds.json");
-	proc_start(&target, target_argv);
-	cr_assert(proc_read_line(&target, line, sizeof(line), 20000) && !strcmp(line, "ready"));
+	control_start(&target, target_argv, 20000);
 	snprintf(pidbuf, sizeof(pidbuf), "%d", target.pid);
-	proc_start(&tracer, tracer_argv);
-	cr_assert(proc_wait_err(&tracer, READY, 60000), "attach never got ready: %s", tracer.err);
-	proc_send(&target, "run");
-	for (;;) {
-		cr_assert(proc_read_line(&target, line, sizeof(line), 60000),
-			  "the workload stopped answering");
-		if (!strcmp(line, "done"))
-			break;
-		used += snprintf(output + used, sizeof(output) - used, "%s\n", line);
-	}
-	kill(tracer.pid, SIGINT);
-	code = proc_wait(&tracer, 60000);
-	cr_assert_eq(code, 0, "exit %d: %s", code, tracer.err);
-	proc_send(&target, "quit");
-	cr_assert_eq(proc_wait(&target, 10000), 0);
+	tracer_start(&tracer, tracer_argv, 60000);
+	proc_command(&target, "run", output, sizeof(output), 60000);
+	tracer_stop(&tracer);
+	control_quit(&target, 10000);
 	read_profile(prof, &p);
 	assert_python_bounds(&p, output, 5, 2);
 	snprintf(want, sizeof(want), "attrprof: warning: dropped %lu accesses_over_limit",

@@ -7,12 +7,6 @@
 #include <sys/stat.h>
 #include "harness.h"
 
-static void skip_unless_tracing(void)
-{
-	if (!can_trace())
-		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
-}
-
 /* Runs argv; asserts the exit code and that stderr mentions needle on one line. */
 static void expect_error(char *const argv[], int code, const char *needle)
 {

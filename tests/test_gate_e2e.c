@@ -36,8 +36,7 @@
 
 static void skip_unless_usable(void)
 {
-	if (!can_trace())
-		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
+	skip_unless_tracing();
 	if (access(PYTHON, X_OK))
 		cr_skip_test("%s is not installed on this machine", PYTHON);
 }

@@ -18,14 +18,7 @@
 #include "workloads.h"
 
 #define LIFECYCLE build_path("targets/lifecycle")
-#define READY "attrprof: tracing PID"
 #define FUNC "life_get_value"
-
-static void skip_unless_tracing(void)
-{
-	if (!can_trace())
-		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
-}
 
 /*
  * Sends cmd and appends what the target prints up to "done" to log
@@ -62,15 +55,6 @@ static long sum_calls(const char *log, const char *prefix)
 	return sum;
 }
 
-static void start_control(struct proc *t, char *const argv[])
-{
-	char line[64];
-
-	proc_start(t, argv);
-	cr_assert(proc_read_line(t, line, sizeof(line), 10000) && !strcmp(line, "ready"),
-		  "target never got ready");
-}
-
 /* attach -p pid -o prof -f glob [extra], ready to trace. */
 static void start_attach(struct proc *a, pid_t pid, const char *prof, const char *glob,
 			 const char *extra)
@@ -80,8 +64,7 @@ static void start_attach(struct proc *a, pid_t pid, const char *prof, const char
 			(char *)prof, "--func", (char *)glob, (char *)extra, NULL};
 
 	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
-	proc_start(a, argv);
-	cr_assert(proc_wait_err(a, READY, 30000), "attach never got ready: %s", a->err);
+	tracer_start(a, argv, 30000);
 }
 
 static const struct prof_proc_event *find_event(const struct profile *p, const char *event,
@@ -122,14 +105,13 @@ static void fork_scenario(bool follow, struct profile *p, char *log, pid_t *targ
 	int code;
 
 	temp_path(prof, sizeof(prof), follow ? "follow.json" : "nofollow.json");
-	start_control(&t, targv);
+	control_start(&t, targv, 10000);
 	start_attach(&a, t.pid, prof, "life_get_*", follow ? "--follow-forks" : NULL);
 	log[0] = '\0';
 	command(&t, "run 100", log);
 	*forked = command(&t, "fork 300", log);
 	*spawned = command(&t, "spawn 50 70", log);
-	proc_send(&t, "quit");
-	cr_assert_eq(proc_wait(&t, 10000), 0);
+	control_quit(&t, 10000);
 	code = proc_wait(&a, 60000);
 	cr_assert_eq(code, 0, "attach exit %d: %s", code, a.err);
 	*target = t.pid;
@@ -204,7 +186,7 @@ Test(lifecycle, exec_mid_trace_stops_counting_and_is_reported, .timeout = 120)
 
 	skip_unless_tracing();
 	temp_path(prof, sizeof(prof), "exec.json");
-	start_control(&t, targv);
+	control_start(&t, targv, 10000);
 	start_attach(&a, t.pid, prof, "life_get_*", NULL);
 	command(&t, "run 100", log);
 	/* The same program again, in the same process: its probes would fire, its calls must not
@@ -282,14 +264,13 @@ static void deploy_in_place(bool replace)
 	const struct prof_changed_file *f;
 	struct proc t, a;
 	struct profile p = {};
-	int code;
 
 	temp_path(dir, sizeof(dir), "deploy");
 	cr_assert_eq(mkdir(dir, 0755), 0);
 	snprintf(bin, sizeof(bin), "%s/server", dir);
 	snprintf(next, sizeof(next), "%s/server.new", dir);
 	free(sh("cp %s %s", ACCESSORS, bin));
-	start_control(&t, targv);
+	control_start(&t, targv, 10000);
 	if (replace) {
 		free(sh("cp %s %s", LIFECYCLE, next));
 		cr_assert_eq(rename(next, bin), 0);
@@ -299,11 +280,8 @@ static void deploy_in_place(bool replace)
 	temp_path(prof, sizeof(prof), "deploy.json");
 	start_attach(&a, t.pid, prof, "model_get_*", NULL);
 	command(&t, "run 200", log);
-	kill(a.pid, SIGINT);
-	code = proc_wait(&a, 60000);
-	cr_assert_eq(code, 0, "attach exit %d: %s", code, a.err);
-	proc_send(&t, "quit");
-	cr_assert_eq(proc_wait(&t, 10000), 0);
+	tracer_stop(&a);
+	control_quit(&t, 10000);
 
 	read_profile(prof, &p);
 	for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
@@ -382,7 +360,7 @@ static pid_t start_in_container(struct proc *t, const char *dir, const char *cmd
 	pid_t host_pid;
 
 	snprintf(script, sizeof(script), "mount -t tmpfs none %s && %s", dir, cmd);
-	start_control(t, argv);
+	control_start(t, argv, 10000);
 	host_pid = only_child(t->pid);
 	cr_assert_gt(host_pid, 0, "no process inside the namespace");
 	return host_pid;
@@ -392,30 +370,18 @@ static pid_t start_in_container(struct proc *t, const char *dir, const char *cmd
 static void attach_around(pid_t host_pid, struct proc *t, const char *prof, const char *glob,
 			  const char *cmd, char *log)
 {
-	char pidbuf[16], line[256];
+	char pidbuf[16];
 	char *argv[] = {ATTRPROF,     "attach", "-p",	      pidbuf, "-o",
 			(char *)prof, "-f",	(char *)glob, NULL};
 	struct proc a;
-	int code;
 
 	snprintf(pidbuf, sizeof(pidbuf), "%d", host_pid);
 	if (!glob)
 		argv[6] = NULL;
-	proc_start(&a, argv);
-	cr_assert(proc_wait_err(&a, READY, 60000), "attach never got ready: %s", a.err);
-	proc_send(t, cmd);
-	for (;;) {
-		cr_assert(proc_read_line(t, line, sizeof(line), 120000), "target stopped at %s",
-			  cmd);
-		if (!strcmp(line, "done"))
-			break;
-		snprintf(log + strlen(log), LOG_LEN - strlen(log), "%s\n", line);
-	}
-	kill(a.pid, SIGINT);
-	code = proc_wait(&a, 60000);
-	cr_assert_eq(code, 0, "attach exit %d: %s", code, a.err);
-	proc_send(t, "quit");
-	cr_assert_eq(proc_wait(t, 30000), 0);
+	tracer_start(&a, argv, 60000);
+	proc_command(t, cmd, log, LOG_LEN, 120000);
+	tracer_stop(&a);
+	control_quit(t, 30000);
 }
 
 Test(lifecycle, container_target_is_attached_by_host_pid, .timeout = 120)
@@ -527,7 +493,7 @@ Test(lifecycle, libpython_deleted_under_python_is_probed_through_its_mapping, .t
 	free(sh("cp %s %s", src, lib));
 	/* The interpreter's RUNPATH yields to LD_LIBRARY_PATH: it loads the copy. */
 	setenv("LD_LIBRARY_PATH", dir, 1);
-	start_control(&t, targv);
+	control_start(&t, targv, 10000);
 	unsetenv("LD_LIBRARY_PATH");
 	cr_assert_eq(unlink(lib), 0);
 	temp_path(prof, sizeof(prof), "libpython.json");
@@ -590,12 +556,11 @@ Test(lifecycle, events_past_the_bound_are_counted_as_dropped, .timeout = 120)
 
 	skip_unless_tracing();
 	temp_path(prof, sizeof(prof), "many-forks.json");
-	start_control(&t, targv);
+	control_start(&t, targv, 10000);
 	start_attach(&a, t.pid, prof, "life_get_*", NULL);
 	snprintf(cmd, sizeof(cmd), "forks %d", PROC_EVENTS + 44);
 	command(&t, cmd, log);
-	proc_send(&t, "quit");
-	cr_assert_eq(proc_wait(&t, 10000), 0);
+	control_quit(&t, 10000);
 	code = proc_wait(&a, 60000);
 	cr_assert_eq(code, 0, "attach exit %d: %s", code, a.err);
 	read_profile(prof, &p);

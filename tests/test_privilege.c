@@ -20,7 +20,6 @@
 #define NOBODY "65534"
 #define OTHER_USER "1" /* daemon on Debian: a user that is neither us nor nobody */
 #define DEBIAN_PYTHON "/usr/bin/python3.11"
-#define READY "attrprof: tracing PID"
 #define FUTEX_ID "/events/syscalls/sys_enter_futex/id"
 
 struct sandbox {
@@ -39,8 +38,7 @@ static void skip_unless_root(void)
 		cr_skip_test("drops privileges with setpriv: run the suite as root");
 	if (access(SETPRIV, X_OK))
 		cr_skip_test("%s (util-linux) is not installed", SETPRIV);
-	if (!can_trace())
-		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
+	skip_unless_tracing();
 }
 
 static void sandbox_setup(void)
@@ -141,23 +139,6 @@ static void missing_part(const char *err, char *buf, size_t len)
 	snprintf(buf, len, "%.*s", (int)(end - start), start);
 }
 
-static const struct prof_attr *find_owned(const struct profile *p, const char *owner,
-					  const char *name)
-{
-	for (size_t i = 0; i < p->nattrs; i++)
-		if (!strcmp(p->attrs[i].owner, owner) && !strcmp(p->attrs[i].name, name))
-			return &p->attrs[i];
-	return NULL;
-}
-
-static const struct prof_class *find_class(const struct profile *p, const char *owner)
-{
-	for (size_t i = 0; i < p->nclasses; i++)
-		if (!strcmp(p->classes[i].owner, owner))
-			return &p->classes[i];
-	return NULL;
-}
-
 static void record_accessors(const char *caps, const char *extra, char *prof, size_t proflen,
 			     char *out, size_t outlen, char *err, size_t errlen, int *code)
 {
@@ -171,22 +152,6 @@ static void record_accessors(const char *caps, const char *extra, char *prof, si
 		memmove(&cmd[6], &cmd[7], sizeof(cmd) - 7 * sizeof(cmd[0]));
 	}
 	*code = run_cmd(as_user(NOBODY, caps, cmd), out, outlen, err, errlen, 120000);
-}
-
-static void assert_accessor_counts(const struct profile *p, const char *out)
-{
-	static const char *const funcs[] = {"model_get_plain", "model_get_locked",
-					    "model_get_outer", "model_get_inner", "model_get_tree"};
-
-	for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
-		const struct prof_attr *a = find_attr(p, funcs[i]);
-		long truth = target_count(out, funcs[i]);
-
-		cr_assert_not_null(a, "%s missing", funcs[i]);
-		cr_assert_gt(truth, 0, "the target did not report %s", funcs[i]);
-		cr_assert_eq(a->count, (uint64_t)truth, "%s: profile %lu, target %ld", funcs[i],
-			     (unsigned long)a->count, truth);
-	}
 }
 
 Test(privilege, without_capabilities_each_missing_one_is_named_and_exit_is_2)
@@ -282,22 +247,6 @@ Test(privilege, no_locks_needs_only_cap_bpf_and_cap_perfmon)
 	profile__free(&p);
 }
 
-/* Sends "run N" to an accessors --control target and collects its counts until "done". */
-static void run_batch(struct proc *t, char *counts, size_t len)
-{
-	char line[256];
-	size_t used = 0;
-
-	proc_send(t, "run 100");
-	counts[0] = '\0';
-	for (;;) {
-		cr_assert(proc_read_line(t, line, sizeof(line), 60000), "target stopped answering");
-		if (!strcmp(line, "done"))
-			return;
-		used += snprintf(counts + used, len - used, "%s\n", line);
-	}
-}
-
 /*
  * Attaches to program (an accessors target, deleted from disk once running
  * if delete is set) run as owner, with caps, during one batch. Returns
@@ -308,27 +257,25 @@ static int attach_to_program(const char *program, bool delete, const char *owner
 			     size_t errlen)
 {
 	char *target_cmd[] = {(char *)program, "--control", "--threads", "2", NULL};
-	char pidbuf[16], line[64];
+	char pidbuf[16];
 	char *cmd[] = {sb.attrprof, "attach", "-p",	     pidbuf, "-o",
 		       prof,	    "--func", "model_get_*", NULL};
 	struct proc target, tracer;
 	int code;
 
 	snprintf(prof, proflen, "%s/attach-%s-%s.json", sb.out, owner, caps);
-	proc_start(&target, as_user(owner, "", target_cmd));
-	cr_assert(proc_read_line(&target, line, sizeof(line), 10000) && !strcmp(line, "ready"));
+	control_start(&target, as_user(owner, "", target_cmd), 10000);
 	if (delete)
 		cr_assert_eq(unlink(program), 0);
 	snprintf(pidbuf, sizeof(pidbuf), "%d", target.pid);
 	proc_start(&tracer, as_user(NOBODY, caps, cmd));
-	if (proc_wait_err(&tracer, READY, 60000)) {
-		run_batch(&target, counts, countslen);
+	if (proc_wait_err(&tracer, TRACING_READY, 60000)) {
+		proc_command(&target, "run 100", counts, countslen, 60000);
 		kill(tracer.pid, SIGINT);
 	}
 	code = proc_wait(&tracer, 60000);
 	snprintf(err, errlen, "%s", tracer.err);
-	proc_send(&target, "quit");
-	cr_assert_eq(proc_wait(&target, 10000), 0);
+	control_quit(&target, 10000);
 	return code;
 }
 
@@ -381,28 +328,19 @@ Test(privilege, another_users_process_needs_cap_sys_ptrace)
  */
 Test(privilege, the_minimal_set_records_python_exactly)
 {
-	char prof[256], line[256], output[4096] = "";
+	char prof[256], output[4096] = "";
 	char *cmd[] = {sb.attrprof, "record", "-o", prof, "--", DEBIAN_PYTHON, sb.py_bounds, NULL};
 	char *save = NULL;
 	struct profile p = {};
-	size_t used = 0, checked = 0;
+	size_t checked = 0;
 	struct proc rec;
 	int code;
 
 	if (access(DEBIAN_PYTHON, X_OK))
 		cr_skip_test("%s is not installed on this machine", DEBIAN_PYTHON);
 	snprintf(prof, sizeof(prof), "%s/python.json", sb.out);
-	proc_start(&rec, as_user(NOBODY, minimal_set(), cmd));
-	cr_assert(proc_read_line(&rec, line, sizeof(line), 60000) && !strcmp(line, "ready"), "%s",
-		  rec.err);
-	proc_send(&rec, "run");
-	for (;;) {
-		cr_assert(proc_read_line(&rec, line, sizeof(line), 60000), "no answer: %s",
-			  rec.err);
-		if (!strcmp(line, "done"))
-			break;
-		used += snprintf(output + used, sizeof(output) - used, "%s\n", line);
-	}
+	control_start(&rec, as_user(NOBODY, minimal_set(), cmd), 60000);
+	proc_command(&rec, "run", output, sizeof(output), 60000);
 	proc_send(&rec, "quit");
 	code = proc_wait(&rec, 60000);
 	cr_assert_eq(code, 0, "exit %d: %s", code, rec.err);

@@ -21,31 +21,9 @@ struct interp {
 
 static void skip_unless_usable(const struct interp *in)
 {
-	if (!can_trace())
-		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
+	skip_unless_tracing();
 	if (access(in->python, X_OK))
 		cr_skip_test("%s is not installed on this machine", in->python);
-}
-
-static const struct prof_attr *find_py_attr(const struct profile *p, const char *owner,
-					    const char *name, const char *kind, const char *op)
-{
-	for (size_t i = 0; i < p->nattrs; i++) {
-		const struct prof_attr *a = &p->attrs[i];
-
-		if (!strcmp(a->owner, owner) && !strcmp(a->name, name) && !strcmp(a->kind, kind) &&
-		    !strcmp(a->op, op))
-			return a;
-	}
-	return NULL;
-}
-
-static const struct prof_class *find_class(const struct profile *p, const char *owner)
-{
-	for (size_t i = 0; i < p->nclasses; i++)
-		if (!strcmp(p->classes[i].owner, owner))
-			return &p->classes[i];
-	return NULL;
 }
 
 static const char *coverage_of(const struct profile *p, const char *kind)
@@ -204,47 +182,24 @@ static void check_record(const struct interp *in)
 	profile__free(&p);
 }
 
-/* Sends "run" and collects what the workload printed until "done". */
-static void run_round(struct proc *t, char *out, size_t len)
-{
-	char line[512];
-	size_t used = 0;
-
-	proc_send(t, "run");
-	out[0] = '\0';
-	for (;;) {
-		cr_assert(proc_read_line(t, line, sizeof(line), 120000),
-			  "workload stopped answering");
-		if (!strcmp(line, "done"))
-			return;
-		used += snprintf(out + used, len - used, "%s\n", line);
-	}
-}
-
 static void check_attach(const struct interp *in)
 {
 	char *work[] = {(char *)in->python, WORKLOAD, "--control", NULL};
-	char prof[256], pidbuf[16], before[16384], during[16384], after[16384], line[64];
+	char prof[256], pidbuf[16], before[16384], during[16384], after[16384];
 	char *att[] = {ATTRPROF, "attach", "-p", pidbuf, "-o", prof, NULL};
 	struct proc target, tracer;
 	struct profile p = {};
-	int code;
 
 	skip_unless_usable(in);
 	temp_path(prof, sizeof(prof), "pyattach.json");
-	proc_start(&target, work);
-	cr_assert(proc_read_line(&target, line, sizeof(line), 30000) && !strcmp(line, "ready"));
-	run_round(&target, before, sizeof(before));
+	control_start(&target, work, 30000);
+	proc_command(&target, "run", before, sizeof(before), 120000);
 	snprintf(pidbuf, sizeof(pidbuf), "%d", target.pid);
-	proc_start(&tracer, att);
-	cr_assert(proc_wait_err(&tracer, "attrprof: tracing PID", 60000), "%s", tracer.err);
-	run_round(&target, during, sizeof(during));
-	kill(tracer.pid, SIGINT);
-	code = proc_wait(&tracer, 60000);
-	cr_assert_eq(code, 0, "exit %d: %s", code, tracer.err);
-	run_round(&target, after, sizeof(after));
-	proc_send(&target, "quit");
-	cr_assert_eq(proc_wait(&target, 30000), 0);
+	tracer_start(&tracer, att, 60000);
+	proc_command(&target, "run", during, sizeof(during), 120000);
+	tracer_stop(&tracer);
+	proc_command(&target, "run", after, sizeof(after), 120000);
+	control_quit(&target, 30000);
 	/* Every round does the same: tracing changed nothing the workload can see. */
 	cr_assert_str_eq(before, during);
 	cr_assert_str_eq(during, after);

@@ -100,8 +100,7 @@ Test(safety, every_workload_prints_the_same_traced_and_untraced, .timeout = 900)
 
 	cr_assert_not_null(v);
 	n = workloads__load(v, MAX_WORKLOADS);
-	if (!can_trace())
-		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
+	skip_unless_tracing();
 	for (size_t i = 0; i < n; i++)
 		check_workload(&v[i]);
 	free(v);

@@ -13,7 +13,6 @@
 #include "harness.h"
 #include "leaks.h"
 
-#define READY "attrprof: tracing PID"
 #define C_CYCLES 50
 /*
  * Python gets fewer cycles: each costs about a second more than a C one
@@ -52,19 +51,6 @@ static void assert_c_counts(const struct profile *p, const char *during, int cyc
 		cr_assert_eq(a->count, (uint64_t)truth, "cycle %d: %s counted %lu, target made %ld",
 			     cycle, funcs[i], (unsigned long)a->count, truth);
 	}
-}
-
-static const struct prof_attr *find_py_attr(const struct profile *p, const char *owner,
-					    const char *name, const char *kind, const char *op)
-{
-	for (size_t i = 0; i < p->nattrs; i++) {
-		const struct prof_attr *a = &p->attrs[i];
-
-		if (!strcmp(a->owner, owner) && !strcmp(a->name, name) && !strcmp(a->kind, kind) &&
-		    !strcmp(a->op, op))
-			return a;
-	}
-	return NULL;
 }
 
 /* Each "count", "errors" and "allocs" line py_workload.py printed against the profile. */
@@ -117,7 +103,8 @@ static void cycle(struct cycling *c, int i,
 	snprintf(pidbuf, sizeof(pidbuf), "%d", c->target.pid);
 	temp_path(prof, sizeof(prof), "cycle.json");
 	proc_start(&tracer, argv);
-	cr_assert(proc_wait_err(&tracer, READY, 60000), "cycle %d: never ready: %s", i, tracer.err);
+	cr_assert(proc_wait_err(&tracer, TRACING_READY, 60000), "cycle %d: never ready: %s", i,
+		  tracer.err);
 	leaks__bpf_ids(tracer.pid, &ids);
 	cr_assert(ids.nprog && ids.nlink && ids.nmap, "cycle %d: %zu programs, %zu links, %zu maps",
 		  i, ids.nprog, ids.nlink, ids.nmap);
@@ -188,8 +175,7 @@ Test(safety, fifty_attach_detach_cycles_on_one_c_process, .timeout = 900)
 	struct cycling *c = calloc(1, sizeof(*c));
 	char line[64];
 
-	if (!can_trace())
-		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
+	skip_unless_tracing();
 	cr_assert_not_null(c);
 	c->round = "run 30";
 	c->extra = extra;
@@ -206,8 +192,7 @@ Test(safety, attach_detach_cycles_on_one_python_process, .timeout = 900)
 	struct cycling *c = calloc(1, sizeof(*c));
 	char line[64];
 
-	if (!can_trace())
-		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
+	skip_unless_tracing();
 	if (access(PYTHON, X_OK))
 		cr_skip_test("%s is not installed on this machine", PYTHON);
 	cr_assert_not_null(c);
@@ -249,8 +234,7 @@ Test(safety, attach_detach_while_the_target_runs_changes_nothing, .timeout = 600
 	struct profile p = {};
 	int fds;
 
-	if (!can_trace())
-		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
+	skip_unless_tracing();
 	proc_start(&target, argv);
 	cr_assert(proc_read_line(&target, line, sizeof(line), 10000) && !strcmp(line, "ready"));
 	snprintf(pidbuf, sizeof(pidbuf), "%d", target.pid);
@@ -261,7 +245,8 @@ Test(safety, attach_detach_while_the_target_runs_changes_nothing, .timeout = 600
 		snprintf(label, sizeof(label), "mid-run cycle %d", i);
 		temp_path(prof, sizeof(prof), "midrun.json");
 		proc_start(&tracer, att);
-		cr_assert(proc_wait_err(&tracer, READY, 60000), "%s: %s", label, tracer.err);
+		cr_assert(proc_wait_err(&tracer, TRACING_READY, 60000), "%s: %s", label,
+			  tracer.err);
 		leaks__bpf_ids(tracer.pid, &ids);
 		cr_assert_eq(proc_wait(&tracer, 60000), 0, "%s: %s", label, tracer.err);
 		read_profile(prof, &p);

@@ -26,7 +26,6 @@
 #include "leaks.h"
 
 #define STRACE "/usr/bin/strace"
-#define READY "attrprof: tracing PID"
 #define TRACED "bpf,perf_event_open,openat,write,fsync,rename"
 #define MAX_POINTS 64
 /* A load-phase point every BPF_EVERY bpf(2) calls, besides each link's creation. */
@@ -53,8 +52,7 @@ struct kill_run {
 
 static void skip_unless_usable(void)
 {
-	if (!can_trace())
-		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
+	skip_unless_tracing();
 	if (access(STRACE, X_OK))
 		cr_skip_test("%s is missing (scripts/setup installs it)", STRACE);
 }
@@ -203,7 +201,7 @@ static size_t plan(struct kill_run *k, struct point *v)
 	temp_path(trace, sizeof(trace), "strace.txt");
 	opts[2] = trace;
 	start_attach(&a, k, opts);
-	cr_assert(proc_wait_err(&a, READY, 60000), "reference run: %s", a.err);
+	cr_assert(proc_wait_err(&a, TRACING_READY, 60000), "reference run: %s", a.err);
 	kill(child_of(a.pid), SIGINT);
 	code = proc_wait(&a, 60000);
 	cr_assert_eq(code, 0, "reference run: exit %d: %s", code, a.err);
@@ -237,7 +235,7 @@ static size_t plan(struct kill_run *k, struct point *v)
 			}
 		} else if (!strncmp(line, "write(", 6)) {
 			nwrite++;
-			if (strstr(line, READY))
+			if (strstr(line, TRACING_READY))
 				writing = true;
 			if (tmpfd[0] && !strncmp(line, tmpfd, strlen(tmpfd)) && first_write) {
 				add_point(v, &n, "write", SYS_write, nwrite, false, true,
@@ -358,7 +356,7 @@ static void kill_at(struct kill_run *k, const struct point *pt)
 	start_attach(&a, k, opts);
 	pid = child_of(a.pid);
 	if (pt->writing) {
-		cr_assert(proc_wait_err(&a, READY, 60000), "%s: %s", pt->label, a.err);
+		cr_assert(proc_wait_err(&a, TRACING_READY, 60000), "%s: %s", pt->label, a.err);
 		kill(pid, SIGINT);
 	}
 	wait_held(&a, pid, pt);
@@ -382,7 +380,7 @@ static void kill_while_tracing(struct kill_run *k)
 	struct proc a;
 
 	proc_start(&a, argv);
-	cr_assert(proc_wait_err(&a, READY, 60000), "%s", a.err);
+	cr_assert(proc_wait_err(&a, TRACING_READY, 60000), "%s", a.err);
 	proc_command(&k->target, "run 20", out, sizeof(out), 60000);
 	cr_assert_str_eq(out, k->reference, "the target's output changed under tracing");
 	leaks__bpf_ids(a.pid, &ids);
@@ -419,8 +417,7 @@ Test(safety, sigkill_at_any_point_of_attach_leaves_nothing_behind, .timeout = 90
 	kill_while_tracing(k);
 	cr_log_info("killed attrprof at %zu points", n + 1);
 
-	proc_send(&k->target, "quit");
-	cr_assert_eq(proc_wait(&k->target, 30000), 0);
+	control_quit(&k->target, 30000);
 	free(k->previous);
 	free(k);
 	free(v);

@@ -20,7 +20,6 @@
 #define C_SECRETS build_path("targets/c_secrets")
 #define DEBIAN_PYTHON "/usr/bin/python3.11"
 #define PYTHON_3_12 "/root/.pyenv/versions/3.12.1/bin/python"
-#define READY "attrprof: tracing PID"
 #define MAX_FORMS 32
 
 struct needle {
@@ -36,8 +35,7 @@ struct needles {
 
 static void skip_unless_usable(const char *python)
 {
-	if (!can_trace())
-		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
+	skip_unless_tracing();
 	if (access(python, X_OK))
 		cr_skip_test("%s is not installed on this machine", python);
 }
@@ -243,37 +241,24 @@ Test(secrets, record_python_3_12_with_trampoline_keeps_no_value, .timeout = 120)
 
 Test(secrets, attach_keeps_no_value, .timeout = 120)
 {
-	char dir[256], secrets[256], prof[512], pidbuf[16], line[256], output[2048] = "";
+	char dir[256], secrets[256], prof[512], pidbuf[16], output[2048] = "";
 	char *target_argv[] = {DEBIAN_PYTHON, PY_SECRETS, secrets, "--control", NULL};
 	char *tracer_argv[] = {ATTRPROF, "attach", "-p", pidbuf, "-o", prof, NULL};
 	struct proc target, tracer;
 	struct profile p = {};
 	struct needles n;
-	size_t used = 0;
 	FILE *f;
-	int code;
 
 	skip_unless_usable(DEBIAN_PYTHON);
 	make_dir(dir, sizeof(dir), "secrets-attach");
 	temp_path(secrets, sizeof(secrets), "secrets.txt");
 	snprintf(prof, sizeof(prof), "%s/prof.json", dir);
-	proc_start(&target, target_argv);
-	cr_assert(proc_read_line(&target, line, sizeof(line), 20000) && !strcmp(line, "ready"));
+	control_start(&target, target_argv, 20000);
 	snprintf(pidbuf, sizeof(pidbuf), "%d", target.pid);
-	proc_start(&tracer, tracer_argv);
-	cr_assert(proc_wait_err(&tracer, READY, 60000), "attach never got ready: %s", tracer.err);
-	proc_send(&target, "run");
-	for (;;) {
-		cr_assert(proc_read_line(&target, line, sizeof(line), 60000), "no answer");
-		if (!strcmp(line, "done"))
-			break;
-		used += snprintf(output + used, sizeof(output) - used, "%s\n", line);
-	}
-	kill(tracer.pid, SIGINT);
-	code = proc_wait(&tracer, 60000);
-	cr_assert_eq(code, 0, "exit %d: %s", code, tracer.err);
-	proc_send(&target, "quit");
-	cr_assert_eq(proc_wait(&target, 10000), 0);
+	tracer_start(&tracer, tracer_argv, 60000);
+	proc_command(&target, "run", output, sizeof(output), 60000);
+	tracer_stop(&tracer);
+	control_quit(&target, 10000);
 
 	read_secrets(secrets, &n);
 	read_profile(prof, &p);
@@ -299,8 +284,7 @@ Test(secrets, record_c_keeps_no_value, .timeout = 120)
 	struct needles n;
 	char *cmd;
 
-	if (!can_trace())
-		cr_skip_test("needs CAP_BPF and CAP_PERFMON (run the suite as root)");
+	skip_unless_tracing();
 	make_dir(dir, sizeof(dir), "secrets-c");
 	temp_path(secrets, sizeof(secrets), "c-secrets.txt");
 	snprintf(prof, sizeof(prof), "%s/prof.json", dir);
