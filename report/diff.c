@@ -713,6 +713,38 @@ static void fill_cells(struct row_cells *c, const struct diff_entry *e)
 	c->lock_pct = latency ?: pct_str(c->lp, sizeof(c->lp), e->lock_pct);
 }
 
+/* One line of a renderer's list of reasons: the entry, why, and whether that is unproven. */
+typedef void reason_line(FILE *out, const struct diff_entry *e, const char *why, bool unproven);
+
+/*
+ * Every limit an entry breaks, then every limit it may break but not
+ * significantly (unproven), one line each in the renderer's style.
+ */
+static void put_reasons(FILE *out, const struct diff_result *r, reason_line *line)
+{
+	char buf[512];
+
+	for (int unproven = 0; unproven < 2; unproven++) {
+		for (size_t i = 0; i < r->nentries; i++) {
+			const struct diff_entry *e = &r->entries[i];
+			unsigned int bits = unproven ? e->unproven : e->breaks;
+
+			for (size_t k = 0; k < NBREAKS; k++) {
+				if (!(bits & break_keys[k].bit))
+					continue;
+				reason(e, &r->limits, break_keys[k].bit, buf, sizeof(buf));
+				line(out, e, buf, unproven);
+			}
+		}
+	}
+}
+
+static void text_reason(FILE *out, const struct diff_entry *e, const char *why, bool unproven)
+{
+	fprintf(out, "  %s%s.%s (%s/%s): %s\n", unproven ? "unproven: " : "", e->owner, e->name,
+		e->kind, e->op, why);
+}
+
 static void text_row(FILE *out, const struct diff_entry *e)
 {
 	struct row_cells c;
@@ -735,28 +767,7 @@ int diff__render_text(FILE *out, const struct diff_result *r)
 	else
 		fprintf(out, "FAIL: %zu regression%s\n", r->nregressions,
 			r->nregressions == 1 ? "" : "s");
-	for (size_t i = 0; i < r->nentries; i++) {
-		const struct diff_entry *e = &r->entries[i];
-
-		for (size_t k = 0; k < NBREAKS; k++) {
-			if (!(e->breaks & break_keys[k].bit))
-				continue;
-			reason(e, &r->limits, break_keys[k].bit, buf, sizeof(buf));
-			fprintf(out, "  %s.%s (%s/%s): %s\n", e->owner, e->name, e->kind, e->op,
-				buf);
-		}
-	}
-	for (size_t i = 0; i < r->nentries; i++) {
-		const struct diff_entry *e = &r->entries[i];
-
-		for (size_t k = 0; k < NBREAKS; k++) {
-			if (!(e->unproven & break_keys[k].bit))
-				continue;
-			reason(e, &r->limits, break_keys[k].bit, buf, sizeof(buf));
-			fprintf(out, "  unproven: %s.%s (%s/%s): %s\n", e->owner, e->name, e->kind,
-				e->op, buf);
-		}
-	}
+	put_reasons(out, r, text_reason);
 	if (any_latency(r)) {
 		method_str(buf, sizeof(buf), r);
 		fprintf(out, "%s\n", buf);
@@ -1109,43 +1120,29 @@ static void put_md_code(FILE *out, const char *s, bool in_table)
 	fputc('`', out);
 }
 
+/* A markdown bullet: the attribute as code, why it breaks a limit. */
+static void md_reason(FILE *out, const struct diff_entry *e, const char *why, bool unproven)
+{
+	char attr[512];
+
+	snprintf(attr, sizeof(attr), "%s.%s", e->owner, e->name);
+	fputs(unproven ? "- unproven: " : "- ", out);
+	put_md_code(out, attr, false);
+	fprintf(out, " (%s/%s): %s\n", e->kind, e->op, why);
+}
+
 int diff__render_markdown(FILE *out, const struct diff_result *r)
 {
 	size_t rows = r->nentries < DIFF_MD_ROWS ? r->nentries : DIFF_MD_ROWS;
 	bool few = false;
-	char buf[512], attr[512];
+	char buf[512];
 
 	if (!r->nregressions)
 		fprintf(out, "**PASS**: no attribute regressed beyond the limits\n");
 	else
 		fprintf(out, "**FAIL**: %zu regression%s\n\n", r->nregressions,
 			r->nregressions == 1 ? "" : "s");
-	for (size_t i = 0; i < r->nentries; i++) {
-		const struct diff_entry *e = &r->entries[i];
-
-		for (size_t k = 0; k < NBREAKS; k++) {
-			if (!(e->breaks & break_keys[k].bit))
-				continue;
-			reason(e, &r->limits, break_keys[k].bit, buf, sizeof(buf));
-			snprintf(attr, sizeof(attr), "%s.%s", e->owner, e->name);
-			fputs("- ", out);
-			put_md_code(out, attr, false);
-			fprintf(out, " (%s/%s): %s\n", e->kind, e->op, buf);
-		}
-	}
-	for (size_t i = 0; i < r->nentries; i++) {
-		const struct diff_entry *e = &r->entries[i];
-
-		for (size_t k = 0; k < NBREAKS; k++) {
-			if (!(e->unproven & break_keys[k].bit))
-				continue;
-			reason(e, &r->limits, break_keys[k].bit, buf, sizeof(buf));
-			snprintf(attr, sizeof(attr), "%s.%s", e->owner, e->name);
-			fputs("- unproven: ", out);
-			put_md_code(out, attr, false);
-			fprintf(out, " (%s/%s): %s\n", e->kind, e->op, buf);
-		}
-	}
+	put_reasons(out, r, md_reason);
 	if (any_latency(r)) {
 		method_str(buf, sizeof(buf), r);
 		fprintf(out, "\n_%s_\n", buf);
