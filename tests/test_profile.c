@@ -417,8 +417,8 @@ Test(profile, wrong_schema)
 			   "attrprof.profile/1), found none");
 }
 
-/* A valid profile as a JSON tree, for tests to break one member of. */
-static json_t *valid_json(void)
+/* The profile filler makes, as a JSON tree, for tests to break one member of. */
+static json_t *json_of(void (*filler)(struct profile *))
 {
 	struct profile p;
 	char *buf = NULL;
@@ -426,13 +426,29 @@ static json_t *valid_json(void)
 	json_t *root;
 	FILE *out = open_memstream(&buf, &len);
 
-	fill(&p);
+	filler(&p);
 	cr_assert_eq(profile__dump(&p, out), 0);
 	fclose(out);
 	profile__free(&p);
 	root = json_loads(buf, 0, NULL);
 	free(buf);
 	return root;
+}
+
+/* A valid profile as a JSON tree. */
+static json_t *valid_json(void)
+{
+	return json_of(fill);
+}
+
+/* Writes root to the test's file, frees it, and reads it back into p, which must work. */
+static void read_json(json_t *root, struct profile *p)
+{
+	char err[512] = "";
+
+	cr_assert_eq(json_dump_file(root, file, 0), 0);
+	json_decref(root);
+	cr_assert_eq(profile__read(file, p, err, sizeof(err)), 0, "%s", err);
 }
 
 static json_t *attr(json_t *root, size_t i)
@@ -514,7 +530,6 @@ Test(profile, unknown_keys_are_ignored)
 {
 	json_t *root = valid_json();
 	struct profile p, q;
-	char err[256] = "";
 
 	json_object_set_new(root, "host", json_string("ci-7"));
 	json_object_set_new(attr(root, 0), "source",
@@ -522,9 +537,7 @@ Test(profile, unknown_keys_are_ignored)
 	json_object_set_new(
 		json_object_get(json_object_get(root, "unattributed_lock_wait_ns"), "by_kind"),
 		"futex", json_object());
-	cr_assert_eq(json_dump_file(root, file, 0), 0);
-	json_decref(root);
-	cr_assert_eq(profile__read(file, &q, err, sizeof(err)), 0, "%s", err);
+	read_json(root, &q);
 	fill(&p);
 	assert_same(&p, &q);
 	profile__free(&p);
@@ -551,15 +564,12 @@ Test(profile, version_1_is_still_read)
 {
 	json_t *root = valid_json();
 	struct profile p;
-	char err[512];
 
 	/* What attrprof 0.1 wrote: schema 1, no signals. */
 	json_object_set_new(root, "schema", json_string("attrprof.profile/1"));
 	for (size_t i = 0; i < json_array_size(json_object_get(root, "attributes")); i++)
 		json_object_del(attr(root, i), "signals");
-	cr_assert_eq(json_dump_file(root, file, 0), 0);
-	json_decref(root);
-	cr_assert_eq(profile__read(file, &p, err, sizeof(err)), 0, "%s", err);
+	read_json(root, &p);
 	cr_assert_eq(p.nattrs, 3);
 	cr_assert_eq(p.attrs[0].signals.repeat_reads, 0);
 	cr_assert_eq(p.attrs[0].count, 800000);
@@ -640,14 +650,11 @@ Test(profile, process_section_round_trips)
 Test(profile, process_section_and_ns_pid_are_optional)
 {
 	struct profile p;
-	char err[256] = "";
 	json_t *root = valid_json();
 
 	cr_assert_null(json_object_get(root, "process"), "written only when collected");
 	cr_assert_null(json_object_get(json_object_get(root, "target"), "ns_pid"));
-	cr_assert_eq(json_dump_file(root, file, 0), 0);
-	json_decref(root);
-	cr_assert_eq(profile__read(file, &p, err, sizeof(err)), 0, "%s", err);
+	read_json(root, &p);
 	cr_assert(!p.process.present);
 	cr_assert_eq(p.target.ns_pid, 0);
 	profile__free(&p);
@@ -656,19 +663,7 @@ Test(profile, process_section_and_ns_pid_are_optional)
 /* valid_json() of fill_process(). */
 static json_t *process_json(void)
 {
-	struct profile p;
-	char *buf = NULL;
-	size_t len;
-	json_t *root;
-	FILE *out = open_memstream(&buf, &len);
-
-	fill_process(&p);
-	cr_assert_eq(profile__dump(&p, out), 0);
-	fclose(out);
-	profile__free(&p);
-	root = json_loads(buf, 0, NULL);
-	free(buf);
-	return root;
+	return json_of(fill_process);
 }
 
 static json_t *process_member(json_t *root, const char *key)
