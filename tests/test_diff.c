@@ -643,6 +643,19 @@ static void add_runs(struct profile *p, const char *name, size_t n, const double
 
 static const double five_base[] = {10, 11, 12, 13, 14};
 
+/*
+ * A base and a new timed Python profile of nruns runs each, with one
+ * attribute "get" of calls calls a run at base_us and new_us microseconds.
+ */
+static void runs_pair(struct profile *b, struct profile *n, size_t nruns, const double *base_us,
+		      const double *new_us, uint64_t calls)
+{
+	init(b, "python", "timed");
+	init(n, "python", "timed");
+	add_runs(b, "get", nruns, base_us, calls);
+	add_runs(n, "get", nruns, new_us, calls);
+}
+
 Test(diff, runs_three_times_slower_breaks_with_hand_interval)
 {
 	const double slow[] = {30, 33, 36, 39, 42};
@@ -651,10 +664,7 @@ Test(diff, runs_three_times_slower_breaks_with_hand_interval)
 	const struct diff_entry *e;
 	char *text;
 
-	init(&b, "python", "timed");
-	init(&n, "python", "timed");
-	add_runs(&b, "get", 5, five_base, 1000);
-	add_runs(&n, "get", 5, slow, 1000);
+	runs_pair(&b, &n, 5, five_base, slow, 1000);
 	compare(&b, &n, NULL, &r);
 	e = entry(&r, "get");
 	cr_assert_eq(e->method, DIFF_METHOD_RUNS);
@@ -690,10 +700,7 @@ Test(diff, runs_above_limit_but_not_surely_is_unproven)
 	const struct diff_entry *e;
 	char *text;
 
-	init(&b, "python", "timed");
-	init(&n, "python", "timed");
-	add_runs(&b, "get", 5, five_base, 1000);
-	add_runs(&n, "get", 5, more, 1000);
+	runs_pair(&b, &n, 5, five_base, more, 1000);
 	compare(&b, &n, NULL, &r);
 	e = entry(&r, "get");
 	cr_assert_float_eq(e->total.pct, 40, 1e-6);
@@ -721,10 +728,7 @@ Test(diff, runs_cheap_attribute_cannot_break_latency)
 
 	diff__default_limits(&l);
 	l.min_count = 10;
-	init(&b, "python", "timed");
-	init(&n, "python", "timed");
-	add_runs(&b, "get", 5, five_base, 10);
-	add_runs(&n, "get", 5, slow, 10);
+	runs_pair(&b, &n, 5, five_base, slow, 10);
 	compare(&b, &n, &l, &r);
 	cr_assert(entry(&r, "get")->latency_compared);
 	cr_assert(!entry(&r, "get")->hot);
@@ -743,10 +747,7 @@ Test(diff, runs_too_few_for_the_confidence_is_bad_input)
 	char err[256];
 
 	diff__default_limits(&l);
-	init(&b, "python", "timed");
-	init(&n, "python", "timed");
-	add_runs(&b, "get", 2, two, 1000);
-	add_runs(&n, "get", 2, two, 1000);
+	runs_pair(&b, &n, 2, two, two, 1000);
 	cr_assert_eq(diff__compare(&b, &n, &l, &r), -EINVAL);
 	cr_assert_not_null(strstr(r.err, "record at least 4 runs a side"), "%s", r.err);
 	/* 2 and 2 runs reach 66.7%: asking for that much is fine. */
@@ -796,11 +797,8 @@ Test(diff, runs_under_the_probe_cost_floor_cannot_break)
 	const struct diff_entry *e;
 
 	/* 3x slower, hot, but the base's 10 to 14us are under 4 probe costs of 5us. */
-	init(&b, "python", "timed");
-	init(&n, "python", "timed");
+	runs_pair(&b, &n, 5, five_base, slow, 1000);
 	b.probe_cost_ns = 5000;
-	add_runs(&b, "get", 5, five_base, 1000);
-	add_runs(&n, "get", 5, slow, 1000);
 	compare(&b, &n, NULL, &r);
 	e = entry(&r, "get");
 	cr_assert(e->hot);
