@@ -281,6 +281,19 @@ void tracer_stop(struct proc *a)
 	cr_assert_eq(code, 0, "attrprof exit %d: %s", code, a->err);
 }
 
+void attach_for_command(struct proc *tracer, char *const target_argv[], char *const tracer_argv[],
+			char *pidbuf, const char *cmd, char *out, size_t len)
+{
+	struct proc target;
+
+	control_start(&target, target_argv, 20000);
+	snprintf(pidbuf, 16, "%d", target.pid);
+	tracer_start(tracer, tracer_argv, 60000);
+	proc_command(&target, cmd, out, len, 60000);
+	tracer_stop(tracer);
+	control_quit(&target, 10000);
+}
+
 const struct prof_attr *find_owned(const struct profile *p, const char *owner, const char *name)
 {
 	for (size_t i = 0; i < p->nattrs; i++)

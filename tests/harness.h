@@ -99,6 +99,16 @@ void tracer_start(struct proc *a, char *const argv[], int timeout_ms);
 /* Stops a tracing attrprof with SIGINT, as a user would, and asserts it exits 0. */
 void tracer_stop(struct proc *a);
 
+/*
+ * One command of a --control target, traced start to end: starts the target
+ * (target_argv), writes its PID into pidbuf (16 bytes, the "-p" argument
+ * tracer_argv holds), starts attrprof (tracer_argv), sends cmd and keeps its
+ * lines until "done" in out, stops attrprof with SIGINT and quits the target.
+ * tracer keeps attrprof's stderr.
+ */
+void attach_for_command(struct proc *tracer, char *const target_argv[], char *const tracer_argv[],
+			char *pidbuf, const char *cmd, char *out, size_t len);
+
 /* The attribute owner.name in p, or NULL. */
 const struct prof_attr *find_owned(const struct profile *p, const char *owner, const char *name);
 

@@ -120,19 +120,15 @@ static void python_over_limits(const char *python, bool count_only)
 			       "2",
 			       count_only ? "--count-only" : "--no-locks",
 			       NULL};
-	struct proc target, tracer;
+	struct proc tracer;
 	struct profile p = {};
 
 	skip_unless_tracing();
 	if (access(python, X_OK))
 		cr_skip_test("%s is not installed on this machine", python);
 	temp_path(prof, sizeof(prof), "pybounds.json");
-	control_start(&target, target_argv, 20000);
-	snprintf(pidbuf, sizeof(pidbuf), "%d", target.pid);
-	tracer_start(&tracer, tracer_argv, 60000);
-	proc_command(&target, "run", output, sizeof(output), 60000);
-	tracer_stop(&tracer);
-	control_quit(&target, 10000);
+	attach_for_command(&tracer, target_argv, tracer_argv, pidbuf, "run", output,
+			   sizeof(output));
 	read_profile(prof, &p);
 	assert_python_bounds(&p, output, 5, 2);
 	snprintf(want, sizeof(want), "attrprof: warning: dropped %lu accesses_over_limit",

@@ -173,14 +173,12 @@ Test(safety, fifty_attach_detach_cycles_on_one_c_process, .timeout = 900)
 	static char *const extra[] = {"--func", "model_get_*", NULL};
 	char *argv[] = {ACCESSORS, "--control", "--threads", "2", NULL};
 	struct cycling *c = calloc(1, sizeof(*c));
-	char line[64];
 
 	skip_unless_tracing();
 	cr_assert_not_null(c);
 	c->round = "run 30";
 	c->extra = extra;
-	proc_start(&c->target, argv);
-	cr_assert(proc_read_line(&c->target, line, sizeof(line), 10000) && !strcmp(line, "ready"));
+	control_start(&c->target, argv, 10000);
 	run_cycles(c, C_CYCLES, assert_c_counts);
 	free(c);
 }
@@ -190,7 +188,6 @@ Test(safety, attach_detach_cycles_on_one_python_process, .timeout = 900)
 	static char *const extra[] = {NULL};
 	char *argv[] = {PYTHON, PY_WORKLOAD, "--control", "--threads", "2", NULL};
 	struct cycling *c = calloc(1, sizeof(*c));
-	char line[64];
 
 	skip_unless_tracing();
 	if (access(PYTHON, X_OK))
@@ -198,8 +195,7 @@ Test(safety, attach_detach_cycles_on_one_python_process, .timeout = 900)
 	cr_assert_not_null(c);
 	c->round = "run";
 	c->extra = extra;
-	proc_start(&c->target, argv);
-	cr_assert(proc_read_line(&c->target, line, sizeof(line), 30000) && !strcmp(line, "ready"));
+	control_start(&c->target, argv, 30000);
 	run_cycles(c, PY_CYCLES, assert_py_counts);
 	free(c);
 }
@@ -226,7 +222,7 @@ static void assert_consistent(const char *out)
 Test(safety, attach_detach_while_the_target_runs_changes_nothing, .timeout = 600)
 {
 	char *argv[] = {ACCESSORS, "--control", "--threads", "2", NULL};
-	char pidbuf[16], prof[256], line[64], reference[OUT_MAX], out[OUT_MAX], label[32];
+	char pidbuf[16], prof[256], reference[OUT_MAX], out[OUT_MAX], label[32];
 	char *att[] = {ATTRPROF, "attach", "-p",     pidbuf,	    "-d", "0.1",
 		       "-o",	 prof,	   "--func", "model_get_*", NULL};
 	struct proc target, tracer;
@@ -235,8 +231,7 @@ Test(safety, attach_detach_while_the_target_runs_changes_nothing, .timeout = 600
 	int fds;
 
 	skip_unless_tracing();
-	proc_start(&target, argv);
-	cr_assert(proc_read_line(&target, line, sizeof(line), 10000) && !strcmp(line, "ready"));
+	control_start(&target, argv, 10000);
 	snprintf(pidbuf, sizeof(pidbuf), "%d", target.pid);
 	proc_command(&target, "run 30", reference, sizeof(reference), 60000);
 	fds = leaks__fd_count(target.pid);

@@ -398,13 +398,11 @@ Test(safety, sigkill_at_any_point_of_attach_leaves_nothing_behind, .timeout = 90
 	char *argv[] = {ACCESSORS, "--control", "--threads", "2", NULL};
 	struct kill_run *k = calloc(1, sizeof(*k));
 	struct point *v = calloc(MAX_POINTS, sizeof(*v));
-	char line[64];
 	size_t n;
 
 	skip_unless_usable();
 	cr_assert(k && v);
-	proc_start(&k->target, argv);
-	cr_assert(proc_read_line(&k->target, line, sizeof(line), 10000) && !strcmp(line, "ready"));
+	control_start(&k->target, argv, 10000);
 	snprintf(k->pidbuf, sizeof(k->pidbuf), "%d", k->target.pid);
 	temp_path(k->prof, sizeof(k->prof), "killed.json");
 	proc_command(&k->target, "run 20", k->reference, sizeof(k->reference), 60000);

@@ -244,7 +244,7 @@ Test(secrets, attach_keeps_no_value, .timeout = 120)
 	char dir[256], secrets[256], prof[512], pidbuf[16], output[2048] = "";
 	char *target_argv[] = {DEBIAN_PYTHON, PY_SECRETS, secrets, "--control", NULL};
 	char *tracer_argv[] = {ATTRPROF, "attach", "-p", pidbuf, "-o", prof, NULL};
-	struct proc target, tracer;
+	struct proc tracer;
 	struct profile p = {};
 	struct needles n;
 	FILE *f;
@@ -253,12 +253,8 @@ Test(secrets, attach_keeps_no_value, .timeout = 120)
 	make_dir(dir, sizeof(dir), "secrets-attach");
 	temp_path(secrets, sizeof(secrets), "secrets.txt");
 	snprintf(prof, sizeof(prof), "%s/prof.json", dir);
-	control_start(&target, target_argv, 20000);
-	snprintf(pidbuf, sizeof(pidbuf), "%d", target.pid);
-	tracer_start(&tracer, tracer_argv, 60000);
-	proc_command(&target, "run", output, sizeof(output), 60000);
-	tracer_stop(&tracer);
-	control_quit(&target, 10000);
+	attach_for_command(&tracer, target_argv, tracer_argv, pidbuf, "run", output,
+			   sizeof(output));
 
 	read_secrets(secrets, &n);
 	read_profile(prof, &p);
