@@ -85,16 +85,46 @@ static bool selected(const struct diff_limits *l, const struct prof_attr *a)
 	return !any_match(l->ignore, l->nignore, a);
 }
 
-static void fill_side(struct diff_side *s, const struct prof_attr *a)
+static int cmp_u64(const void *pa, const void *pb)
 {
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+
+	return (a > b) - (a < b);
+}
+
+/* The median over the runs that timed a call of one per-run percentile (p50 or p99). */
+static uint64_t run_median(const struct prof_attr *a, size_t nruns, bool p99)
+{
+	uint64_t v[PROFILE_MAX_RUNS];
+	size_t n = 0;
+
+	for (size_t i = 0; i < nruns && i < PROFILE_MAX_RUNS; i++)
+		if (a->runs[i].timed)
+			v[n++] = p99 ? a->runs[i].p99_ns : a->runs[i].p50_ns;
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(v[0]), cmp_u64);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * With several runs, p50 and p99 are the medians of the runs' own: what the
+ * run-by-run estimate compares, so the figures shown move the way it does.
+ * The merged histogram's p99 would mostly be the worst run's.
+ */
+static void fill_side(struct diff_side *s, const struct prof_attr *a, size_t nruns)
+{
+	bool runs = nruns > 1 && a->runs;
 	struct prof_lock lock;
 
 	profile__lock_total(a->locks, &lock);
 	*s = (struct diff_side){
 		.count = a->count,
 		.timed = a->timed,
-		.p50_ns = hist__percentile(a->hist, 50, a->max_ns),
-		.p99_ns = hist__percentile(a->hist, 99, a->max_ns),
+		.p50_ns = runs ? run_median(a, nruns, false)
+			       : hist__percentile(a->hist, 50, a->max_ns),
+		.p99_ns = runs ? run_median(a, nruns, true)
+			       : hist__percentile(a->hist, 99, a->max_ns),
 		.total_ns = a->total_ns,
 		.lock_ns = lock.total_ns,
 	};
@@ -488,11 +518,11 @@ int diff__compare(const struct profile *base, const struct profile *new,
 		e = &out->entries[out->nentries++];
 		*e = (struct diff_entry){
 			.owner = na->owner, .name = na->name, .kind = na->kind, .op = na->op};
-		fill_side(&e->new, na);
+		fill_side(&e->new, na, out->new_runs);
 		if (j < base->nattrs) {
 			matched[j] = true;
 			e->status = DIFF_BOTH;
-			fill_side(&e->base, &base->attrs[j]);
+			fill_side(&e->base, &base->attrs[j], out->base_runs);
 			err = compare_both(e, &base->attrs[j], out->base_runs, na, out->new_runs, l,
 					   DIFF_MIN_PROBE_COSTS * (double)base->probe_cost_ns,
 					   &cache);
@@ -514,7 +544,7 @@ int diff__compare(const struct profile *base, const struct profile *new,
 					 .kind = ba->kind,
 					 .op = ba->op,
 					 .status = DIFF_VANISHED};
-		fill_side(&e->base, ba);
+		fill_side(&e->base, ba, out->base_runs);
 		e->count_pct = -100;
 		e->p99_pct = e->total_pct = e->lock_pct = NAN;
 		e->p99 = e->total = e->lock = (struct diff_stat){NAN, NAN, NAN, NAN, false};

@@ -95,8 +95,8 @@ enum diff_status {
 struct diff_side {
 	uint64_t count;
 	uint64_t timed;
-	uint64_t p50_ns;
-	uint64_t p99_ns;
+	uint64_t p50_ns; /* several runs: the median of the runs' own p50s */
+	uint64_t p99_ns; /* several runs: the median of the runs' own p99s */
 	uint64_t total_ns;
 	uint64_t lock_ns; /* lock waits over all kinds */
 };

@@ -109,29 +109,3 @@ Test(cli, unreadable_profile)
 
 	expect_error(argv, 2, "/nonexistent/prof.json");
 }
-
-Test(cli, without_capabilities_says_which_are_missing)
-{
-	/* setpriv drops to nobody with no capabilities, as an unprivileged user would run it. */
-	char *argv[] = {"/usr/bin/setpriv",
-			"--reuid=65534",
-			"--regid=65534",
-			"--clear-groups",
-			"--inh-caps=-all",
-			"--bounding-set=-all",
-			ATTRPROF,
-			"attach",
-			"-p",
-			"1",
-			"-f",
-			"x",
-			NULL};
-
-	if (access("/usr/bin/setpriv", X_OK))
-		cr_skip_test("setpriv (util-linux) is not installed");
-	if (geteuid() != 0)
-		cr_skip_test("needs root to drop to another user");
-	expect_error(argv, 2,
-		     "missing capabilities: CAP_BPF (to load the BPF programs and create their "
-		     "maps), CAP_PERFMON (");
-}
