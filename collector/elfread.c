@@ -399,40 +399,51 @@ cleanup:
 	return ret;
 }
 
+/*
+ * The file bytes of the first program header of this type, checked to lie
+ * inside the file. Returns 0, -ENOENT when there is none, -ENOEXEC when it
+ * points outside the file.
+ */
+static int segment_bytes(Elf *elf, Elf64_Word type, GElf_Phdr *ph, const char **bytes)
+{
+	size_t i, n, rawsize;
+	const char *raw = elf_rawfile(elf, &rawsize);
+
+	if (!raw || elf_getphdrnum(elf, &n))
+		return -ENOENT;
+	for (i = 0; i < n; i++) {
+		if (!gelf_getphdr(elf, i, ph) || ph->p_type != type)
+			continue;
+		if (ph->p_offset > rawsize || ph->p_filesz > rawsize - ph->p_offset)
+			return -ENOEXEC;
+		*bytes = raw + ph->p_offset;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 int elf__interp(const char *path, char *buf, size_t len)
 {
-	const char *raw;
-	size_t i, n, rawsize, slen;
+	const char *interp;
 	GElf_Phdr ph;
+	size_t slen;
 	Elf *elf;
 	int fd, ret;
 
 	ret = open_elf(path, &fd, &elf, NULL, 0);
 	if (ret)
 		return ret;
-	ret = -ENOENT;
-	raw = elf_rawfile(elf, &rawsize);
-	if (!raw || elf_getphdrnum(elf, &n))
+	ret = segment_bytes(elf, PT_INTERP, &ph, &interp);
+	if (ret)
 		goto cleanup;
-	for (i = 0; i < n; i++) {
-		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_INTERP)
-			continue;
-		if (ph.p_offset > rawsize || ph.p_filesz > rawsize - ph.p_offset) {
-			ret = -ENOEXEC;
-			goto cleanup;
-		}
-		/* p_filesz counts the NUL; an unterminated path is a broken file. */
-		slen = strnlen(raw + ph.p_offset, ph.p_filesz);
-		if (slen == ph.p_filesz)
-			ret = -ENOEXEC;
-		else if (slen >= len)
-			ret = -ENOSPC;
-		else
-			ret = 0;
-		if (!ret)
-			memcpy(buf, raw + ph.p_offset, slen + 1);
-		goto cleanup;
-	}
+	/* p_filesz counts the NUL; an unterminated path is a broken file. */
+	slen = strnlen(interp, ph.p_filesz);
+	if (slen == ph.p_filesz)
+		ret = -ENOEXEC;
+	else if (slen >= len)
+		ret = -ENOSPC;
+	else
+		memcpy(buf, interp, slen + 1);
 
 cleanup:
 	elf_end(elf);
@@ -788,8 +799,7 @@ int elf__func_bounds(const char *path, uint64_t vaddr, uint64_t *start, uint64_t
 {
 	const unsigned char *hdr, *tab;
 	uint64_t count, lo, hi, mid;
-	size_t i, nph, rawsize;
-	const char *raw;
+	const char *seg;
 	GElf_Phdr ph;
 	Elf *elf;
 	int fd, ret;
@@ -798,20 +808,13 @@ int elf__func_bounds(const char *path, uint64_t vaddr, uint64_t *start, uint64_t
 	if (ret)
 		return ret;
 	ret = -ENOENT;
-	raw = elf_rawfile(elf, &rawsize);
-	if (!raw || elf_getphdrnum(elf, &nph))
-		goto cleanup;
-	for (i = 0; i < nph; i++)
-		if (gelf_getphdr(elf, i, &ph) && ph.p_type == PT_GNU_EH_FRAME)
-			break;
-	if (i == nph || ph.p_offset > rawsize || ph.p_filesz > rawsize - ph.p_offset ||
-	    ph.p_filesz < 12)
+	if (segment_bytes(elf, PT_GNU_EH_FRAME, &ph, &seg) || ph.p_filesz < 12)
 		goto cleanup;
 	/*
 	 * version 1, eh_frame_ptr (4 bytes in any encoding GNU ld uses), fde_count as udata4,
 	 * then (initial location, FDE) pairs as sdata4 relative to the header, sorted by location.
 	 */
-	hdr = (const unsigned char *)raw + ph.p_offset;
+	hdr = (const unsigned char *)seg;
 	if (hdr[0] != 1 ||
 	    ((hdr[1] & 0x0f) != DW_EH_PE_udata4 && (hdr[1] & 0x0f) != DW_EH_PE_sdata4) ||
 	    hdr[2] != DW_EH_PE_udata4 || hdr[3] != (DW_EH_PE_datarel | DW_EH_PE_sdata4)) {
