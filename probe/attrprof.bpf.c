@@ -573,7 +573,6 @@ int py_alloc(struct pt_regs *ctx)
 	return 0;
 }
 
-/* Off-CPU time inside accesses: a thread leaving the CPU with frames open, and coming back. */
 /* Linux 5.14 renamed task_struct.state to __state. */
 struct task_struct___pre_5_14 {
 	long state;
@@ -587,6 +586,7 @@ static __always_inline bool task_blocked(struct task_struct *t)
 	return BPF_CORE_READ((struct task_struct___pre_5_14 *)t, state) != 0;
 }
 
+/* Off-CPU time inside accesses: a thread leaving the CPU with frames open, and coming back. */
 SEC("tp_btf/sched_switch")
 int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {

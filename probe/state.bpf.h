@@ -124,24 +124,21 @@ static __always_inline bool is_followed(__u32 tgid)
 }
 
 /*
- * The per-hit filter. Without --follow-forks (a constant the verifier
- * prunes on) it stays one compare; only children pay for the map lookup.
+ * The per-hit filter: whether a process is traced. tgid 0 (the idle task,
+ * or target_tgid after the target exec'd) never is. Without --follow-forks
+ * (a constant the verifier prunes on) it stays two compares; only children
+ * pay for the map lookup.
  */
-static __always_inline bool is_target(void)
-{
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-
-	if (tgid == target_tgid)
-		return true;
-	return follow_forks && is_followed(tgid);
-}
-
-/* is_target for a task other than the current one (the scheduler's prev and next). */
 static __always_inline bool is_target_tgid(__u32 tgid)
 {
 	if (tgid && tgid == target_tgid)
 		return true;
 	return follow_forks && tgid && is_followed(tgid);
+}
+
+static __always_inline bool is_target(void)
+{
+	return is_target_tgid(bpf_get_current_pid_tgid() >> 32);
 }
 
 static __always_inline void drop(__u32 reason)
