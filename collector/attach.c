@@ -13,8 +13,9 @@
 #include "attach.h"
 #include "attrprof.skel.h"
 
-/* From Linux 6.6's UAPI; Debian 12's headers (6.1) and libbpf 1.1 predate them. */
+/* From Linux 6.6's and 6.13's UAPI; Debian 12's headers (6.1) and libbpf 1.1 predate them. */
 #define ATTACH_UPROBE_MULTI 48
+#define ATTACH_UPROBE_SESSION 57
 #define UPROBE_MULTI_RETURN 1U
 
 /* BPF_LINK_CREATE's attribute layout for uprobe_multi (union bpf_attr, Linux 6.6+). */
@@ -33,17 +34,20 @@ struct link_create_uprobe_multi {
 	__u32 pad;
 };
 
+/* How a uprobe_multi link's probes fire: at entry, at return, or both as a session. */
+enum multi_mode { MULTI_ENTRY, MULTI_RETURN, MULTI_SESSION };
+
 static int uprobe_multi_link(int prog_fd, const char *path, const uint64_t *offsets,
-			     const uint64_t *cookies, size_t cnt, bool retprobe, pid_t pid)
+			     const uint64_t *cookies, size_t cnt, enum multi_mode mode, pid_t pid)
 {
 	struct link_create_uprobe_multi attr = {
 		.prog_fd = prog_fd,
-		.attach_type = ATTACH_UPROBE_MULTI,
+		.attach_type = mode == MULTI_SESSION ? ATTACH_UPROBE_SESSION : ATTACH_UPROBE_MULTI,
 		.path = (unsigned long)path,
 		.offsets = (unsigned long)offsets,
 		.cookies = (unsigned long)cookies,
 		.cnt = cnt,
-		.multi_flags = retprobe ? UPROBE_MULTI_RETURN : 0,
+		.multi_flags = mode == MULTI_RETURN ? UPROBE_MULTI_RETURN : 0,
 		.pid = pid,
 	};
 	int fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
@@ -51,7 +55,8 @@ static int uprobe_multi_link(int prog_fd, const char *path, const uint64_t *offs
 	return fd < 0 ? -errno : fd;
 }
 
-bool attach__multi_supported(void)
+/* Whether the kernel knows uprobe_multi links of this mode. */
+static bool knows_link(enum multi_mode mode)
 {
 	/* r0 = 0; exit */
 	const struct bpf_insn insns[] = {
@@ -59,7 +64,8 @@ bool attach__multi_supported(void)
 		{.code = BPF_JMP | BPF_EXIT},
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, opts,
-		    .expected_attach_type = (enum bpf_attach_type)ATTACH_UPROBE_MULTI);
+		    .expected_attach_type = (enum bpf_attach_type)(
+			    mode == MULTI_SESSION ? ATTACH_UPROBE_SESSION : ATTACH_UPROBE_MULTI));
 	uint64_t offset = 0;
 	int prog, link;
 
@@ -67,25 +73,47 @@ bool attach__multi_supported(void)
 	if (prog < 0)
 		return false;
 	/* A kernel that knows the link type fails on "/", a directory, with EBADF. */
-	link = uprobe_multi_link(prog, "/", &offset, NULL, 1, false, 0);
+	link = uprobe_multi_link(prog, "/", &offset, NULL, 1, mode, 0);
 	if (link >= 0)
 		close(link);
 	close(prog);
 	return link == -EBADF;
 }
 
-void attach__prepare(struct attrprof_bpf *skel, bool multi)
+void attach__probe_kernel(struct links *l)
 {
-	struct bpf_program *progs[] = {skel->progs.access_enter, skel->progs.access_return,
-				       skel->progs.access_count, skel->progs.lock_enter,
-				       skel->progs.py_enter,	 skel->progs.py_alloc,
-				       skel->progs.gil_enter,	 skel->progs.gil_return};
+	const char *off = getenv("ATTRPROF_NO_SESSIONS");
 
-	if (!multi)
-		return;
-	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
-		bpf_program__set_expected_attach_type(progs[i],
-						      (enum bpf_attach_type)ATTACH_UPROBE_MULTI);
+	l->multi = knows_link(MULTI_ENTRY);
+	l->sessions = l->multi && !(off && !strcmp(off, "1")) && knows_link(MULTI_SESSION);
+}
+
+void attach__prepare(struct attrprof_bpf *skel, const struct links *l, bool python, bool timed)
+{
+	struct prog_use {
+		struct bpf_program *prog;
+		bool session, used;
+	} progs[] = {
+		{skel->progs.access_count, false, !timed},
+		{skel->progs.access_session, true, timed && l->sessions},
+		{skel->progs.access_enter, false, timed && !l->sessions},
+		{skel->progs.access_return, false, timed && !l->sessions},
+		{skel->progs.py_count, false, python && !timed},
+		{skel->progs.py_session, true, python && timed && l->sessions},
+		{skel->progs.py_enter, false, python && timed && !l->sessions},
+		{skel->progs.py_alloc, false, python},
+	};
+
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		/* Verifier time is start-up time: load only what the links will use. */
+		bpf_program__set_autoload(progs[i].prog, progs[i].used);
+		if (!l->multi)
+			continue;
+		bpf_program__set_expected_attach_type(
+			progs[i].prog,
+			(enum bpf_attach_type)(progs[i].session ? ATTACH_UPROBE_SESSION
+								: ATTACH_UPROBE_MULTI));
+	}
 }
 
 static int links_add(struct links *l, struct bpf_link *link)
@@ -114,54 +142,47 @@ static int fds_add(struct links *l, int fd)
 	return 0;
 }
 
-/* A program a site kind needs, and whether it goes on the return. */
+/* A program a site needs, and how it fires. */
 struct site_prog {
 	struct bpf_program *prog;
-	bool retprobe;
+	enum multi_mode mode;
 };
 
 /*
- * The programs a kind of site gets, return probes first: an entry whose
- * return probe is missing would leave a frame behind. Returns how many.
+ * The programs a site gets, return probes first: an entry whose return
+ * probe is missing would leave a frame behind. Returns how many.
  */
-static int progs_of(struct attrprof_bpf *skel, enum site_kind kind, bool timed,
-		    struct site_prog out[2])
+static int progs_of(struct attrprof_bpf *skel, const struct links *l, enum site_kind kind,
+		    bool timed, struct site_prog out[2])
 {
-	switch (kind) {
-	case SITE_ACCESS:
-		if (!timed) {
-			out[0] = (struct site_prog){skel->progs.access_count, false};
-			return 1;
-		}
-		out[0] = (struct site_prog){skel->progs.access_return, true};
-		out[1] = (struct site_prog){skel->progs.access_enter, false};
-		return 2;
-	case SITE_PY:
-		out[0] = (struct site_prog){skel->progs.py_enter, false};
-		if (!timed)
-			return 1;
-		out[1] = out[0];
-		out[0] = (struct site_prog){skel->progs.access_return, true};
-		return 2;
-	case SITE_LOCK:
-		out[0] = (struct site_prog){skel->progs.lock_enter, false};
+	bool py = kind == SITE_PY;
+
+	if (kind == SITE_PY_ALLOC) {
+		out[0] = (struct site_prog){skel->progs.py_alloc, MULTI_ENTRY};
 		return 1;
-	case SITE_PY_ALLOC:
-		out[0] = (struct site_prog){skel->progs.py_alloc, false};
-		return 1;
-	case SITE_GIL:
-		out[0] = (struct site_prog){skel->progs.gil_return, true};
-		out[1] = (struct site_prog){skel->progs.gil_enter, false};
-		return 2;
 	}
-	return 0;
+	if (!timed) {
+		out[0] = (struct site_prog){py ? skel->progs.py_count : skel->progs.access_count,
+					    MULTI_ENTRY};
+		return 1;
+	}
+	if (l->sessions) {
+		out[0] = (struct site_prog){
+			py ? skel->progs.py_session : skel->progs.access_session, MULTI_SESSION};
+		return 1;
+	}
+	out[0] = (struct site_prog){skel->progs.access_return, MULTI_RETURN};
+	out[1] = (struct site_prog){py ? skel->progs.py_enter : skel->progs.access_enter,
+				    MULTI_ENTRY};
+	return 2;
 }
 
 /* Pre-6.6 kernels: one perf-event link per site and program. */
 static int attach_one(const struct site_prog *sp, pid_t pid, const struct probe_site *site,
 		      struct links *l, char *err, size_t errlen)
 {
-	LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = site->cookie, .retprobe = sp->retprobe);
+	LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = site->cookie,
+		    .retprobe = sp->mode == MULTI_RETURN);
 	struct bpf_link *link;
 	int ret;
 
@@ -177,26 +198,31 @@ static int attach_one(const struct site_prog *sp, pid_t pid, const struct probe_
 	return links_add(l, link);
 }
 
-/* The sites of one file and kind, as the arrays a uprobe_multi link takes. */
+/* The sites of one file, kind and timing, as the arrays a uprobe_multi link takes. */
 struct group {
 	const char *path;
 	uint64_t *offsets, *cookies;
 	size_t n;
 };
 
-static int group_of(const struct probe_site *sites, size_t n, const char *path, enum site_kind kind,
-		    bool retprobe, struct group *g)
+static bool same_group(const struct probe_site *a, const struct probe_site *b)
+{
+	return a->kind == b->kind && a->timed == b->timed && !strcmp(a->host_path, b->host_path);
+}
+
+static int group_of(const struct probe_site *sites, size_t n, const struct probe_site *first,
+		    struct group *g)
 {
 	memset(g, 0, sizeof(*g));
-	g->path = path;
+	g->path = first->host_path;
 	g->offsets = calloc(n, sizeof(*g->offsets));
 	g->cookies = calloc(n, sizeof(*g->cookies));
 	if (!g->offsets || !g->cookies)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		if (sites[i].kind != kind || strcmp(sites[i].host_path, path))
+		if (!same_group(&sites[i], first))
 			continue;
-		g->offsets[g->n] = retprobe ? sites[i].ret_offset : sites[i].offset;
+		g->offsets[g->n] = sites[i].offset;
 		g->cookies[g->n++] = sites[i].cookie;
 	}
 	return 0;
@@ -214,7 +240,7 @@ static int attach_group(const struct site_prog *sp, pid_t pid, const struct grou
 	int fd;
 
 	fd = uprobe_multi_link(bpf_program__fd(sp->prog), g->path, g->offsets, g->cookies, g->n,
-			       sp->retprobe, pid);
+			       sp->mode, pid);
 	if (fd < 0) {
 		snprintf(err, errlen, "attach %zu probes to %s: %s", g->n, g->path, strerror(-fd));
 		return fd;
@@ -222,29 +248,26 @@ static int attach_group(const struct site_prog *sp, pid_t pid, const struct grou
 	return fds_add(l, fd);
 }
 
-/* Attaches every site of one kind in one file through uprobe_multi links. */
+/* Attaches every site of first's group through uprobe_multi links. */
 static int attach_file(struct attrprof_bpf *skel, pid_t pid, const struct probe_site *sites,
-		       size_t n, const char *path, enum site_kind kind, bool timed, struct links *l,
-		       char *err, size_t errlen)
+		       size_t n, const struct probe_site *first, struct links *l, char *err,
+		       size_t errlen)
 {
 	struct site_prog progs[2];
-	int nprogs = progs_of(skel, kind, timed, progs), ret = 0;
+	int nprogs = progs_of(skel, l, first->kind, first->timed, progs), ret;
+	struct group g;
 
-	for (int i = 0; i < nprogs && !ret; i++) {
-		struct group g;
-
-		ret = group_of(sites, n, path, kind, progs[i].retprobe, &g);
-		if (ret)
-			snprintf(err, errlen, "out of memory");
-		else if (g.n)
-			ret = attach_group(&progs[i], pid, &g, l, err, errlen);
-		group_free(&g);
-	}
+	ret = group_of(sites, n, first, &g);
+	if (ret)
+		snprintf(err, errlen, "out of memory");
+	for (int i = 0; i < nprogs && !ret; i++)
+		ret = attach_group(&progs[i], pid, &g, l, err, errlen);
+	group_free(&g);
 	return ret;
 }
 
 int attach__sites(struct attrprof_bpf *skel, pid_t pid, const struct probe_site *sites, size_t n,
-		  bool timed, struct links *l, char *err, size_t errlen)
+		  struct links *l, char *err, size_t errlen)
 {
 	struct site_prog progs[2];
 	int ret = 0;
@@ -253,19 +276,17 @@ int attach__sites(struct attrprof_bpf *skel, pid_t pid, const struct probe_site 
 		bool first = true;
 
 		if (!l->multi) {
-			int nprogs = progs_of(skel, sites[i].kind, timed, progs);
+			int nprogs = progs_of(skel, l, sites[i].kind, sites[i].timed, progs);
 
 			for (int p = 0; p < nprogs && !ret; p++)
 				ret = attach_one(&progs[p], pid, &sites[i], l, err, errlen);
 			continue;
 		}
-		/* One link set per (file, kind), made at its first site. */
+		/* One link set per group, made at its first site. */
 		for (size_t j = 0; j < i && first; j++)
-			first = sites[j].kind != sites[i].kind ||
-				strcmp(sites[j].host_path, sites[i].host_path);
+			first = !same_group(&sites[j], &sites[i]);
 		if (first)
-			ret = attach_file(skel, pid, sites, n, sites[i].host_path, sites[i].kind,
-					  timed, l, err, errlen);
+			ret = attach_file(skel, pid, sites, n, &sites[i], l, err, errlen);
 	}
 	return ret;
 }

@@ -24,27 +24,36 @@ struct links {
 	size_t n;
 	int *fds; /* uprobe_multi link fds */
 	size_t nfds;
-	bool multi; /* uprobes go through uprobe_multi links */
+	bool multi;    /* uprobes go through uprobe_multi links */
+	bool sessions; /* timed sites get uprobe session links (implies multi) */
 };
 
-/* Whether this kernel has uprobe_multi links. Needs CAP_BPF; false on any doubt. */
-bool attach__multi_supported(void);
+/*
+ * What this kernel offers, into l->multi (uprobe_multi links, Linux 6.6+)
+ * and l->sessions (uprobe sessions, 6.13+). Needs CAP_BPF; false on any
+ * doubt. ATTRPROF_NO_SESSIONS=1 in the environment turns sessions off, so
+ * that the older kernels' way is tested here too.
+ */
+void attach__probe_kernel(struct links *l);
 
 /*
- * Between open and load: makes the uprobe programs attachable through
- * uprobe_multi links when multi is set (they cannot be both).
+ * Between open and load: sets each uprobe program's attach type for the
+ * links l will make, and loads only the programs those links use: with
+ * python false none of the CPython ones; timed, only those that may time
+ * (every site is a timed one then), else only entry programs.
  */
-void attach__prepare(struct attrprof_bpf *skel, bool multi);
+void attach__prepare(struct attrprof_bpf *skel, const struct links *l, bool python, bool timed);
 
 /*
  * Attaches sites[0..n) in process pid (0: in every process that maps
- * them, for the programs to filter): access_enter and access_return
- * (timed) or access_count (count-only) for SITE_ACCESS, lock_enter for
- * SITE_LOCK. Links are added to l. Returns 0, or a negative errno with a
- * message naming the file, the symbol when there is one, and the cause.
+ * them, for the programs to filter). A timed site gets a session (its entry
+ * decides whether the return runs) or, without sessions, an entry and a
+ * return probe on every call; an untimed one an entry probe. Links are
+ * added to l. Returns 0, or a negative errno with a message naming the
+ * file, the symbol when there is one, and the cause.
  */
 int attach__sites(struct attrprof_bpf *skel, pid_t pid, const struct probe_site *sites, size_t n,
-		  bool timed, struct links *l, char *err, size_t errlen);
+		  struct links *l, char *err, size_t errlen);
 
 /*
  * Attaches the futex tracepoints that time lock waits and the scheduler one

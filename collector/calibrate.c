@@ -4,14 +4,16 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include "attrprof.h"
 #include "calibrate.h"
 #include "attrprof.skel.h"
 #include "hist.h"
 #include "snapshot.h"
 
-/* Enough for a clean fastest call; each single-stepped timed call costs over 10 us. */
-#define CALIBRATION_CALLS 200
+/* Enough calls for a clean mean; each single-stepped timed call costs over 10 us. */
+#define CALIBRATION_CALLS 100
 /*
  * Every configuration is measured in this many rounds, apart in time, and
  * the lowest of the rounds is kept. One round is a few milliseconds: on a
@@ -19,43 +21,50 @@
  * calls can hit a slow stretch, and costs taken from it would be subtracted,
  * several times too large, from every latency of the run.
  */
-#define CALIBRATION_ROUNDS 5
+#define CALIBRATION_ROUNDS 4
 /* Between rounds: longer than a slow stretch seen at start-up, short next to the attach. */
-#define CALIBRATION_PAUSE_NS 2000000
+#define CALIBRATION_PAUSE_NS 1000000
 
 /*
  * The probed functions, written out so their first instruction is certain:
  * `push %rbp`, which the kernel emulates, and `mov`, which it single-steps.
- * Each mode (timed, count-only) gets its own copy so probes never overlap;
- * cal_bare, never probed, is the call without probes.
- * x86-64 only, like insn__classify().
+ * Each configuration gets its own copy so probes never overlap; cal_bare,
+ * never probed, is the call without probes. x86-64 only, like insn__classify().
  */
 void cal_emulated_timed(void);
-void cal_emulated_count(void);
+void cal_emulated_untimed(void);
 void cal_sstep_timed(void);
-void cal_sstep_count(void);
+void cal_sstep_untimed(void);
 void cal_bare(void);
 asm(".pushsection .text\n"
     ".p2align 4\n"
     "cal_emulated_timed:\n\tpush %rbp\n\tmov %rsp, %rbp\n\tpop %rbp\n\tret\n"
     ".p2align 4\n"
-    "cal_emulated_count:\n\tpush %rbp\n\tmov %rsp, %rbp\n\tpop %rbp\n\tret\n"
+    "cal_emulated_untimed:\n\tpush %rbp\n\tmov %rsp, %rbp\n\tpop %rbp\n\tret\n"
     ".p2align 4\n"
     "cal_sstep_timed:\n\tmov %rdi, %rax\n\tret\n"
     ".p2align 4\n"
-    "cal_sstep_count:\n\tmov %rdi, %rax\n\tret\n"
+    "cal_sstep_untimed:\n\tmov %rdi, %rax\n\tret\n"
     ".p2align 4\n"
     "cal_bare:\n\tpush %rbp\n\tmov %rsp, %rbp\n\tpop %rbp\n\tret\n"
     ".popsection\n");
 
-/* The probed configurations: timed ones first, indexed by probe class. */
-enum { CAL_TIMED = 0, CAL_COUNT = PROBE_CLASSES, CAL_CONFIGS = 2 * PROBE_CLASSES };
+/* The configurations: timed ones first, indexed by probe class. */
+enum { CAL_TIMED = 0, CAL_UNTIMED = PROBE_CLASSES, CAL_CONFIGS = 2 * PROBE_CLASSES };
 static void (*const cal_fns[CAL_CONFIGS])(void) = {cal_emulated_timed, cal_sstep_timed,
-						   cal_emulated_count, cal_sstep_count};
+						   cal_emulated_untimed, cal_sstep_untimed};
 
-/* Wall times per call, and the probes' own low frame durations, of one round. */
+/* Whether configuration k is measured for these classes and mode. */
+static bool wanted(int k, unsigned int classes, bool timed)
+{
+	return (classes & (1U << (k % PROBE_CLASSES))) && (timed || k >= CAL_UNTIMED);
+}
+
+/* Wall times per call, and the probes' own frame durations, of one round. */
 struct cal_round {
-	uint64_t bare, wall[CAL_CONFIGS], frame[PROBE_CLASSES];
+	uint64_t bare, wall[CAL_CONFIGS];
+	uint64_t frame[PROBE_CLASSES];	    /* mean */
+	uint64_t resolution[PROBE_CLASSES]; /* 10th to 90th percentile */
 };
 
 static uint64_t now_ns(void)
@@ -112,39 +121,47 @@ static int own_offset(void (*fn)(void), char *path, size_t len, uint64_t *offset
 	return ret;
 }
 
-/* Probes fn (class sstep) in timed or count-only mode and calls it until warm. */
-static int probe(struct attrprof_bpf *skel, struct links *l, void (*fn)(void), bool sstep,
-		 bool timed, char *err, size_t errlen)
+/*
+ * Probes configuration k's function the way the target's probes will be
+ * paid: a timed site times every call, an untimed one (on a timed site when
+ * the target's are, so its hit is a session entry that skips its return)
+ * none. Calls it until warm.
+ */
+static int probe(struct attrprof_bpf *skel, struct links *l, int k, bool timed, char *err,
+		 size_t errlen)
 {
+	bool sstep = k % PROBE_CLASSES;
+	uint64_t flags = (sstep ? COOKIE_SSTEP : 0) |
+			 (k < CAL_UNTIMED ? COOKIE_TIME_ALL : COOKIE_TIME_NEVER);
 	struct probe_site site = {.kind = SITE_ACCESS,
 				  .name = "calibration",
-				  .cookie = (ATTR_CALIBRATION + sstep) |
-					    (sstep ? COOKIE_SSTEP << COOKIE_FLAGS_SHIFT : 0)};
+				  .cookie =
+					  (ATTR_CALIBRATION + sstep) | flags << COOKIE_FLAGS_SHIFT,
+				  .timed = timed};
 	char path[4096];
 	int ret;
 
-	ret = own_offset(fn, path, sizeof(path), &site.offset);
+	ret = own_offset(cal_fns[k], path, sizeof(path), &site.offset);
 	if (ret) {
 		snprintf(err, errlen, "calibration: cannot find own code in /proc/self/maps: %s",
 			 strerror(-ret));
 		return ret;
 	}
 	site.host_path = path;
-	site.ret_offset = site.offset;
-	ret = attach__sites(skel, getpid(), &site, 1, timed, l, err, errlen);
+	ret = attach__sites(skel, getpid(), &site, 1, l, err, errlen);
 	if (ret)
 		return ret;
-	ns_per_call(fn); /* warm-up: the first hits fault in pages and allocate task storage */
+	ns_per_call(cal_fns[k]); /* warm-up: the first hits fault in pages, allocate task storage */
 	return 0;
 }
 
 /*
- * One round: each configuration's fastest call and, timed, the low (10th
- * percentile) duration the probes measured; a low percentile for the same
- * reason as the fastest call, as the histogram's slots are too coarse for a
- * minimum. The count-only probes add to the same attributes' counts only.
+ * One round: each configuration's fastest call and, timed, the mean and
+ * the spread of the durations the probes measured (no cost subtracted yet).
+ * The untimed probes add to the same attributes' counts only.
  */
-static int measure_round(struct attrprof_bpf *skel, struct cal_round *r)
+static int measure_round(struct attrprof_bpf *skel, unsigned int classes, bool timed,
+			 struct cal_round *r)
 {
 	uint64_t hist[HIST_SLOTS];
 	struct attr_stats sum;
@@ -152,23 +169,27 @@ static int measure_round(struct attrprof_bpf *skel, struct cal_round *r)
 
 	r->bare = ns_per_call(cal_bare);
 	for (int k = 0; k < CAL_CONFIGS; k++) {
-		bool timed = k < CAL_COUNT;
 		uint32_t attr = ATTR_CALIBRATION + k % PROBE_CLASSES;
+		int c = k % PROBE_CLASSES;
 
-		if (timed) {
+		if (!wanted(k, classes, timed))
+			continue;
+		if (k < CAL_UNTIMED) {
 			ret = snapshot__reset_attr(skel, attr);
 			if (ret)
 				return ret;
 		}
 		r->wall[k] = ns_per_call(cal_fns[k]);
-		if (!timed)
+		if (k >= CAL_UNTIMED)
 			continue;
 		ret = snapshot__attr_stats(skel, attr, &sum);
 		if (ret)
 			return ret;
 		for (int i = 0; i < HIST_SLOTS; i++)
 			hist[i] = sum.hist[i];
-		r->frame[k] = hist__percentile(hist, 10, sum.max_ns);
+		r->frame[c] = sum.timed ? sum.total_ns / sum.timed : 0;
+		r->resolution[c] = hist__percentile(hist, 90, sum.max_ns) -
+				   hist__percentile(hist, 10, sum.max_ns);
 	}
 	return 0;
 }
@@ -178,8 +199,13 @@ static uint64_t lower(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-/* The lowest of CALIBRATION_ROUNDS rounds, field by field: load only ever adds time. */
-static int measure(struct attrprof_bpf *skel, struct cal_round *low, char *err, size_t errlen)
+/*
+ * The lowest of CALIBRATION_ROUNDS rounds, wall times field by field (load
+ * only ever adds time), the frame costs as the round with the lowest mean
+ * measured them.
+ */
+static int measure(struct attrprof_bpf *skel, unsigned int classes, bool timed,
+		   struct cal_round *low, char *err, size_t errlen)
 {
 	struct timespec pause = {.tv_nsec = CALIBRATION_PAUSE_NS};
 	struct cal_round r;
@@ -188,7 +214,8 @@ static int measure(struct attrprof_bpf *skel, struct cal_round *low, char *err, 
 	for (int round = 0; round < CALIBRATION_ROUNDS; round++) {
 		if (round)
 			nanosleep(&pause, NULL);
-		ret = measure_round(skel, &r);
+		memset(&r, 0, sizeof(r));
+		ret = measure_round(skel, classes, timed, &r);
 		if (ret) {
 			snprintf(err, errlen, "calibration: reading the stats map: %s",
 				 strerror(-ret));
@@ -201,8 +228,12 @@ static int measure(struct attrprof_bpf *skel, struct cal_round *low, char *err, 
 		low->bare = lower(low->bare, r.bare);
 		for (int k = 0; k < CAL_CONFIGS; k++)
 			low->wall[k] = lower(low->wall[k], r.wall[k]);
-		for (int c = 0; c < PROBE_CLASSES; c++)
-			low->frame[c] = lower(low->frame[c], r.frame[c]);
+		for (int c = 0; c < PROBE_CLASSES; c++) {
+			if (r.frame[c] >= low->frame[c])
+				continue;
+			low->frame[c] = r.frame[c];
+			low->resolution[c] = r.resolution[c];
+		}
 	}
 	return 0;
 }
@@ -212,40 +243,57 @@ static uint64_t minus(uint64_t a, uint64_t b)
 	return a > b ? a - b : 0;
 }
 
-int calibrate__run(struct attrprof_bpf *skel, bool multi, struct prof_calibration *out, char *err,
+/* Fills out from the lowest round. */
+static void costs_of(const struct cal_round *low, unsigned int classes, bool timed,
+		     struct prof_calibration *out)
+{
+	unsigned int nreturns = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (int c = 0; c < PROBE_CLASSES; c++) {
+		if (!(classes & (1U << c)))
+			continue;
+		out->entry_ns[c] = minus(low->wall[CAL_UNTIMED + c], low->bare);
+		if (!timed)
+			continue;
+		out->frame_ns[c] = low->frame[c];
+		out->resolution_ns[c] = low->resolution[c];
+		/* The return hit is the same whichever class the entry was: average them. */
+		out->return_ns += minus(low->wall[CAL_TIMED + c], low->wall[CAL_UNTIMED + c]);
+		nreturns++;
+	}
+	if (nreturns)
+		out->return_ns /= nreturns;
+}
+
+int calibrate__run(struct attrprof_bpf *skel, const struct links *target_links,
+		   unsigned int classes, bool timed, struct prof_calibration *out, char *err,
 		   size_t errlen)
 {
-	struct links cal_links = {.multi = multi}, *l = &cal_links;
+	struct links cal_links = {.multi = target_links->multi, .sessions = target_links->sessions},
+		     *l = &cal_links;
 	struct cal_round low;
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
 	skel->bss->target_tgid = getpid();
 	for (int k = 0; k < CAL_CONFIGS && !ret; k++)
-		ret = probe(skel, l, cal_fns[k], k % PROBE_CLASSES, k < CAL_COUNT, err, errlen);
+		if (wanted(k, classes, timed))
+			ret = probe(skel, l, k, timed, err, errlen);
 	if (!ret)
-		ret = measure(skel, &low, err, errlen);
+		ret = measure(skel, classes, timed, &low, err, errlen);
 	/* Never called again: their detach (a grace period each) need not hold anyone up. */
 	attach__destroy_async(l);
 	if (ret)
 		return ret;
-	for (int c = 0; c < PROBE_CLASSES; c++) {
-		out->frame_ns[c] = low.frame[c];
-		out->entry_ns[c] = minus(low.wall[CAL_COUNT + c], low.bare);
-	}
-	/* The return hit is the same whichever class the entry was: average both. */
-	out->return_ns = (minus(low.wall[CAL_TIMED], low.wall[CAL_COUNT]) +
-			  minus(low.wall[CAL_TIMED + 1], low.wall[CAL_COUNT + 1])) /
-			 2;
-
+	costs_of(&low, classes, timed, out);
 	for (int c = 0; c < PROBE_CLASSES; c++) {
 		skel->bss->frame_cost_ns[c] = out->frame_ns[c];
 		skel->bss->entry_cost_ns[c] = out->entry_ns[c];
 	}
 	skel->bss->return_cost_ns = out->return_ns;
-	ret = snapshot__reset_attr(skel, ATTR_CALIBRATION);
-	if (!ret)
-		ret = snapshot__reset_attr(skel, ATTR_CALIBRATION + 1);
+	ret = snapshot__reset_attr(skel, ATTR_CALIBRATION) ?:
+	      snapshot__reset_attr(skel, ATTR_CALIBRATION + 1) ?: snapshot__reset_traps(skel);
 	if (ret)
 		snprintf(err, errlen, "calibration: resetting the stats map: %s", strerror(-ret));
 	return ret;

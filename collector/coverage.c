@@ -78,13 +78,39 @@ static int getattribute(struct profile *p, const struct python *py, bool frame_e
 		   "with `python -X perf` (or PYTHONPERFSUPPORT=1), or use attrprof record");
 }
 
-static int gil(struct profile *p, const struct python *py)
+static int gil(struct profile *p, const struct lock_codes *lc)
 {
-	if (!py->sites[PYF_TAKE_GIL].found)
+	if (!lc->runtime.size)
+		return 0;
+	if (!lc->placed)
 		return add(p, "gil_wait", "none",
-			   "take_gil is static and this build has no symbol for it (stripped): "
-			   "GIL waits are not told apart from other waits");
-	return add(p, "gil_wait", "exact", "futex waits inside take_gil");
+			   "_PyRuntime was not found mapped: GIL waits are listed as futex waits");
+	return add(p, "gil_wait", "exact",
+		   "futex waits on a word inside _PyRuntime, where the main interpreter's GIL "
+		   "lives; a subinterpreter's own GIL (3.12+) only where take_gil has a symbol");
+}
+
+int coverage__locks(struct profile *p, const struct lock_codes *lc)
+{
+	int ret;
+
+	if (!lc)
+		return add(p, "lock_wait", "none", "--no-locks: lock waits were not timed");
+	ret = gil(p, lc);
+	if (ret)
+		return ret;
+	if (!lc->placed)
+		return add(p, "lock_wait", "partial",
+			   "every blocked futex wait is timed and charged to the access that "
+			   "waited, but the lock functions were not found mapped in the target: "
+			   "every wait is listed as a futex wait");
+	return add(p, "lock_wait", "exact",
+		   "every wait that blocked is timed from the futex syscall and charged to the "
+		   "innermost access in progress; a lock taken without blocking costs nothing. "
+		   "Its kind is told from the lock function on the waiting thread's stack "
+		   "(\"futex\" where none is: a wait through a helper glibc tail-calls, such as "
+		   "sem_wait's, shows its caller), the GIL from where its futex word lies. "
+		   "Spinning before blocking is not seen");
 }
 
 int coverage__python(struct profile *p, const struct python *py, bool frame_evaluator)
@@ -97,5 +123,5 @@ int coverage__python(struct profile *p, const struct python *py, bool frame_eval
 	       (py->sites[PYF_GETSET_GET].found
 			? add(p, "getset", "exact", "every access calls getset_get or _set")
 			: add(p, "getset", "none", "getset_get was not found")) ?:
-	       getattr_hook(p, py) ?: getattribute(p, py, frame_evaluator) ?: gil(p, py);
+	       getattr_hook(p, py) ?: getattribute(p, py, frame_evaluator);
 }

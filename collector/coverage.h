@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * What a Python profile could see: per kind of attribute access, whether
- * it was observed exactly, partly or not at all on this target, and why.
+ * What a profile could see: per kind of attribute access and for lock waits,
+ * whether it was observed exactly, partly or not at all on this target, and why.
  * CPython 3.11+ specializes some attribute loads into bytecode that calls
  * no C function a probe could see (docs/cpython-layout.md §8).
  */
@@ -9,6 +9,7 @@
 #define ATTRPROF_COVERAGE_H
 
 #include <stdbool.h>
+#include "lock_ranges.h"
 #include "profile.h"
 #include "python.h"
 
@@ -19,5 +20,11 @@
  * Returns 0 or -ENOMEM.
  */
 int coverage__python(struct profile *p, const struct python *py, bool frame_evaluator);
+
+/*
+ * Adds the lock wait entries: how waits were seen and told apart, given the
+ * session's lock codes (NULL: lock waits were not timed). Returns 0 or -ENOMEM.
+ */
+int coverage__locks(struct profile *p, const struct lock_codes *lc);
 
 #endif /* ATTRPROF_COVERAGE_H */

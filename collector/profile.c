@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The profile file, "attrprof.profile/1": JSON through libjansson. Histograms
+ * The profile file, "attrprof.profile/4": JSON through libjansson. Histograms
  * are stored as [lower_ns, count] pairs of their non-empty slots; percentiles
  * and lock sums are written for readers of the file and ignored on reading.
  */
@@ -19,9 +19,17 @@
 #define JPATH_LEN 128
 
 static const char *const lock_kind_names[LOCK_KINDS] = {
-	[LOCK_PTHREAD] = "pthread",
-	[LOCK_PYTHON] = "python",
-	[LOCK_GIL] = "gil",
+	[LOCK_MUTEX] = "mutex",	  [LOCK_PYTHON] = "python", [LOCK_GIL] = "gil",
+	[LOCK_RWLOCK] = "rwlock", [LOCK_SEM] = "semaphore", [LOCK_COND] = "condvar",
+	[LOCK_FUTEX] = "futex",
+};
+/* What schemas 1 to 3 called LOCK_MUTEX, for every pthread lock function. */
+#define LOCK_MUTEX_V3_NAME "pthread"
+
+static const char *const trap_names[TRAP_KINDS] = {
+	[TRAP_ENTRY_EMULATED] = "entry_emulated",
+	[TRAP_ENTRY_SSTEP] = "entry_single_step",
+	[TRAP_RETURN] = "return",
 };
 
 const char *profile__lock_kind_name(enum lock_kind kind)
@@ -255,6 +263,7 @@ void profile__free(struct profile *p)
 	free(p->target.runtime);
 	free(p->mode);
 	free(p->end);
+	free(p->timing.policy);
 	process_free(&p->process);
 	memset(p, 0, sizeof(*p));
 }
@@ -532,6 +541,48 @@ static json_t *process_json(const struct prof_process *pr, int *err)
 }
 
 /* Adds the schema 3 members to the tree profile_json built. */
+static json_t *overhead_json(const struct prof_overhead *o, int *err)
+{
+	json_t *traps = json_object();
+
+	for (int t = 0; traps && t < TRAP_KINDS; t++)
+		if (json_object_set_new(traps, trap_names[t], u64(o->traps[t], err))) {
+			json_decref(traps);
+			traps = NULL;
+		}
+	if (!traps)
+		return nomem(err);
+	return pack(err, "{s:o, s:o, s:o}", "traps", traps, "probe_ns", u64(o->probe_ns, err),
+		    "cpu_ns", u64(o->cpu_ns, err));
+}
+
+/* Adds the schema 4 members to the tree profile_json built. */
+static json_t *add_v4_json(json_t *root, const struct profile *p, int *err)
+{
+	const struct prof_calibration *c = &p->calibration;
+	json_t *cal;
+
+	if (!root)
+		return NULL;
+	cal = json_object_get(root, "calibration");
+	if (json_object_set_new(cal, "resolution_ns",
+				pack(err, "[o, o]", u64(c->resolution_ns[0], err),
+				     u64(c->resolution_ns[1], err))) ||
+	    json_object_set_new(root, "overhead", overhead_json(&p->overhead, err)))
+		goto nomem;
+	if (p->timing.policy &&
+	    json_object_set_new(root, "timing",
+				pack(err, "{s:s, s:o, s:o, s:o}", "policy", p->timing.policy,
+				     "first_calls", u64(p->timing.first_calls, err), "stride",
+				     u64(p->timing.stride, err), "slow_ns",
+				     u64(p->timing.slow_ns, err))))
+		goto nomem;
+	return root;
+nomem:
+	json_decref(root);
+	return nomem(err);
+}
+
 static json_t *add_v3_json(json_t *root, const struct profile *p, int *err)
 {
 	if (!root)
@@ -620,7 +671,7 @@ int profile__dump(const struct profile *p, FILE *out)
 	json_t *root;
 	int err = 0;
 
-	root = add_v3_json(profile_json(p, &err), p, &err);
+	root = add_v4_json(add_v3_json(profile_json(p, &err), p, &err), p, &err);
 	if (!root)
 		return err;
 	/* Flush here: a full disk only shows when the buffer goes out. */
@@ -650,6 +701,7 @@ struct reader {
 	char *err;
 	size_t errlen;
 	bool v1; /* a version 1 profile: no signals */
+	bool v3; /* a version 1 to 3 profile: LOCK_MUTEX is called "pthread" */
 };
 
 static int bad(struct reader *r, const char *path, const char *key, const char *fmt, ...)
@@ -774,6 +826,12 @@ static int get_lock(struct reader *r, json_t *obj, const char *path, struct prof
 	       get_hist(r, obj, path, l->hist);
 }
 
+/* Lock kind k's name in the file r reads. */
+static const char *lock_kind_name_in(const struct reader *r, unsigned int k)
+{
+	return r->v3 && k == LOCK_MUTEX ? LOCK_MUTEX_V3_NAME : profile__lock_kind_name(k);
+}
+
 /* Only by_kind is read: the sums above it are derived. Absent kinds never blocked. */
 static int get_locks(struct reader *r, json_t *obj, const char *path, const char *key,
 		     struct prof_lock locks[LOCK_KINDS])
@@ -788,7 +846,7 @@ static int get_locks(struct reader *r, json_t *obj, const char *path, const char
 	if (!by_kind)
 		return -EINVAL;
 	for (k = 0; k < LOCK_KINDS; k++) {
-		const char *name = profile__lock_kind_name(k);
+		const char *name = lock_kind_name_in(r, k);
 
 		if (!json_object_get(by_kind, name))
 			continue;
@@ -827,7 +885,46 @@ static int get_calibration(struct reader *r, json_t *root, struct prof_calibrati
 		return -EINVAL;
 	return get_pair(r, obj, path, "frame_ns", c->frame_ns) ?:
 	       get_pair(r, obj, path, "entry_ns", c->entry_ns) ?:
-	       get_u64(r, obj, path, "return_ns", &c->return_ns);
+	       get_u64(r, obj, path, "return_ns", &c->return_ns) ?:
+	       (json_object_get(obj, "resolution_ns")
+			? get_pair(r, obj, path, "resolution_ns", c->resolution_ns)
+			: 0);
+}
+
+/* Optional (schema 4): absent reads as zeros. */
+static int get_overhead(struct reader *r, json_t *root, struct prof_overhead *o)
+{
+	char path[JPATH_LEN], tpath[JPATH_LEN];
+	json_t *obj, *traps;
+	int err = 0;
+
+	if (!json_object_get(root, "overhead"))
+		return 0;
+	obj = object(r, root, "", "overhead", path);
+	traps = obj ? object(r, obj, path, "traps", tpath) : NULL;
+	if (!traps)
+		return -EINVAL;
+	for (int t = 0; !err && t < TRAP_KINDS; t++)
+		err = get_u64(r, traps, tpath, trap_names[t], &o->traps[t]);
+	return err ?: get_u64(r, obj, path, "probe_ns", &o->probe_ns) ?:
+		      get_u64(r, obj, path, "cpu_ns", &o->cpu_ns);
+}
+
+/* Optional (schema 4): absent means every call was timed. */
+static int get_timing(struct reader *r, json_t *root, struct prof_timing *t)
+{
+	char path[JPATH_LEN];
+	json_t *obj;
+
+	if (!json_object_get(root, "timing"))
+		return 0;
+	obj = object(r, root, "", "timing", path);
+	if (!obj)
+		return -EINVAL;
+	return get_str(r, obj, path, "policy", &t->policy, 0) ?:
+	       get_u64(r, obj, path, "first_calls", &t->first_calls) ?:
+	       get_u64(r, obj, path, "stride", &t->stride) ?:
+	       get_u64(r, obj, path, "slow_ns", &t->slow_ns);
 }
 
 /* Optional (schema 3): absent reads as zeros. */
@@ -984,10 +1081,10 @@ static int get_array(struct reader *r, json_t *root, const char *key,
 	return err;
 }
 
-static int get_lock_kind(const char *name)
+static int get_lock_kind(const struct reader *r, const char *name)
 {
 	for (int k = 0; k < LOCK_KINDS; k++)
-		if (!strcmp(name, profile__lock_kind_name(k)))
+		if (!strcmp(name, lock_kind_name_in(r, k)))
 			return k;
 	return -1;
 }
@@ -1002,9 +1099,10 @@ static int get_shared_lock(struct reader *r, json_t *obj, const char *path, stru
 
 	if (!users || get_u64(r, obj, path, "id", &id))
 		return -EINVAL;
-	k = get_lock_kind(json_string_value(kind));
+	k = get_lock_kind(r, json_string_value(kind));
 	if (k < 0)
-		return bad(r, path, "kind", "expected pthread, python or gil");
+		return bad(r, path, "kind", "expected a lock kind (%s, %s, ...)",
+			   lock_kind_name_in(r, 0), lock_kind_name_in(r, 1));
 	for (size_t i = 0; i < json_array_size(users); i++) {
 		json_t *u = json_array_get(users, i);
 
@@ -1110,13 +1208,15 @@ static int get_profile(struct reader *r, json_t *root, struct profile *p)
 	size_t i;
 	int err;
 
-	if (!schema || (strcmp(schema, PROFILE_SCHEMA) && strcmp(schema, PROFILE_SCHEMA_V2) &&
-			strcmp(schema, PROFILE_SCHEMA_V1))) {
-		snprintf(r->err, r->errlen, "%s: expected schema %s (or %s, %s), found %s", r->file,
-			 PROFILE_SCHEMA, PROFILE_SCHEMA_V2, PROFILE_SCHEMA_V1, schema ?: "none");
+	if (!schema || (strcmp(schema, PROFILE_SCHEMA) && strcmp(schema, PROFILE_SCHEMA_V3) &&
+			strcmp(schema, PROFILE_SCHEMA_V2) && strcmp(schema, PROFILE_SCHEMA_V1))) {
+		snprintf(r->err, r->errlen, "%s: expected schema %s (or %s, %s, %s), found %s",
+			 r->file, PROFILE_SCHEMA, PROFILE_SCHEMA_V3, PROFILE_SCHEMA_V2,
+			 PROFILE_SCHEMA_V1, schema ?: "none");
 		return -EINVAL;
 	}
 	r->v1 = !strcmp(schema, PROFILE_SCHEMA_V1);
+	r->v3 = strcmp(schema, PROFILE_SCHEMA);
 	p->nruns = 1;
 	/* Schema 3: a profile of several runs says how many; older ones hold one. */
 	if (json_object_get(root, "runs")) {
@@ -1149,6 +1249,8 @@ static int get_profile(struct reader *r, json_t *root, struct profile *p)
 	      get_u64(r, root, "", "duration_ns", &p->duration_ns) ?:
 	      get_u64(r, root, "", "probe_cost_ns", &p->probe_cost_ns) ?:
 	      get_calibration(r, root, &p->calibration) ?:
+	      get_timing(r, root, &p->timing) ?:
+	      get_overhead(r, root, &p->overhead) ?:
 	      get_u64(r, dropped, dpath, "map_full", &p->dropped.map_full) ?:
 	      get_u64(r, dropped, dpath, "stack_depth", &p->dropped.stack_depth) ?:
 	      get_u64(r, dropped, dpath, "read_errors", &p->dropped.read_errors) ?:

@@ -17,9 +17,13 @@
 /*
  * Written: version 2 adds per-attribute signals; version 3 adds optional
  * fields (the bounds' drops, resources, the target's namespace PID, the
- * "process" section, the runs of a repeated recording). Read: versions 1 to 3.
+ * "process" section, the runs of a repeated recording); version 4 names
+ * more lock kinds ("pthread" became "mutex"), times a sample of each hot
+ * attribute's calls ("timing"), and says what the probes cost ("overhead",
+ * the calibration's "resolution_ns"). Read: versions 1 to 4.
  */
-#define PROFILE_SCHEMA "attrprof.profile/3"
+#define PROFILE_SCHEMA "attrprof.profile/4"
+#define PROFILE_SCHEMA_V3 "attrprof.profile/3"
 #define PROFILE_SCHEMA_V2 "attrprof.profile/2"
 #define PROFILE_SCHEMA_V1 "attrprof.profile/1"
 /* Most runs one profile holds (record --runs). */
@@ -61,7 +65,7 @@ struct prof_attr {
 	char *name;	 /* C: the symbol */
 	char *kind;	 /* C: "function" */
 	char *op;	 /* C: "call" */
-	char *probe;	 /* probe class of the site: "emulated" or "single-step" */
+	char *probe;	 /* how its probe is paid: "emulated" or "single-step" first instruction */
 	char *qualname;	 /* Python: the owner's qualified name, when it has one; else NULL */
 	uint64_t count;	 /* calls observed (entries) */
 	uint64_t errors; /* calls that returned the kind's error value */
@@ -75,14 +79,24 @@ struct prof_attr {
 	struct prof_run *runs; /* profile.nruns entries when nruns > 1, else NULL */
 };
 
-/* What one probe hit costs, measured at start-up (collector/calibrate.c). */
+/*
+ * What one probe hit costs, measured at start-up (collector/calibrate.c),
+ * by class: emulated, single-step. 0 where not measured (a class no site
+ * has; frame and return costs in count-only mode).
+ */
 struct prof_calibration {
-	/* Probe time inside a frame's own measurement, by class: emulated, single-step. */
+	/* Probe time inside a timed frame's own measurement, subtracted from it. */
 	uint64_t frame_ns[PROBE_CLASSES];
-	/* Wall time one entry hit adds to the code around it, by class. */
+	/* Wall time one entry hit (its return skipped) adds to the code around it. */
 	uint64_t entry_ns[PROBE_CLASSES];
 	/* Wall time one return hit adds. */
 	uint64_t return_ns;
+	/*
+	 * Schema 4: how far the probe time inside one frame strays from
+	 * frame_ns (the 10th to 90th percentile of do-nothing calls): a latency
+	 * below it is not told apart from the probes' own.
+	 */
+	uint64_t resolution_ns[PROBE_CLASSES];
 };
 
 struct prof_dropped {
@@ -96,6 +110,30 @@ struct prof_dropped {
 	uint64_t accesses_over_limit;	/* Python accesses of attributes beyond --max-attrs */
 	uint64_t allocs_over_limit;	/* instances of classes beyond --max-classes */
 	uint64_t lock_waits_over_limit; /* blocked waits beyond --max-lock-entries */
+};
+
+/*
+ * Which calls were timed (schema 4; policy NULL in older profiles, where
+ * every call was): "sample" (each attribute's first first_calls calls on a
+ * CPU, then every stride-th, and all calls of one whose timed calls average
+ * slow_ns or more) or "every call".
+ */
+struct prof_timing {
+	char *policy;
+	uint64_t first_calls;
+	uint64_t stride;
+	uint64_t slow_ns;
+};
+
+/*
+ * What the probes cost the target (schema 4; zeros when not measured):
+ * its probe hits, their cost at the calibrated prices, and the CPU time the
+ * target's threads used over the session, probe hits included.
+ */
+struct prof_overhead {
+	uint64_t traps[TRAP_KINDS]; /* enum trap_kind */
+	uint64_t probe_ns;
+	uint64_t cpu_ns;
 };
 
 /* What the session cost this machine (schema 3; 0 when not measured). */
@@ -184,6 +222,8 @@ struct profile {
 	uint64_t duration_ns;
 	uint64_t probe_cost_ns; /* calibration.frame_ns of the common (emulated) class */
 	struct prof_calibration calibration;
+	struct prof_timing timing;
+	struct prof_overhead overhead;
 	struct prof_dropped dropped;
 	struct prof_resources resources;
 	struct prof_lock unattributed[LOCK_KINDS]; /* lock waits outside any access */
@@ -204,7 +244,7 @@ struct profile {
 	size_t nruns;
 };
 
-/* Name of a lock kind in profiles and reports ("pthread", "python", "gil"). */
+/* Name of a lock kind in profiles and reports ("mutex", "python", "gil", ..., "futex"). */
 const char *profile__lock_kind_name(enum lock_kind kind);
 
 /*

@@ -665,13 +665,20 @@ static int find_sites(struct python *py, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	for (f = 0; f < PYF_COUNT; f++) {
+		uint64_t size = 0, start, end;
+
 		how = "no symbol, and not recoverable from data";
-		vaddrs[f] = by_symbol(&funcs, globs[f], NULL, &how);
+		vaddrs[f] = by_symbol(&funcs, globs[f], &size, &how);
 		if (!vaddrs[f])
 			vaddrs[f] = recover(host, f, vaddrs, &how);
+		/* A recovered function's extent: its FDE's, an upper bound. */
+		if (vaddrs[f] && !size && !elf__func_bounds(host, vaddrs[f], &start, &end))
+			size = end - start;
 		py->sites[f].how = how;
 		if (vaddrs[f] && !place(host, f, vaddrs[f], &py->sites[f]))
 			py->sites[f].how = "address outside the file's bytes";
+		py->sites[f].vaddr = vaddrs[f];
+		py->sites[f].size = size;
 	}
 	pick_member_set(host, &funcs, vaddrs[PYF_MEMBER_SET], py);
 	elf__funcs_free(&funcs);

@@ -27,9 +27,12 @@
  */
 struct py_site {
 	bool found;
+	uint64_t vaddr; /* the function, [vaddr, vaddr + size) as the file links it */
+	uint64_t size;
 	uint64_t offset;      /* file offset of the entry-probe instruction in obj->host_path */
 	uint64_t func_offset; /* file offset of the function's first instruction (past endbr64) */
-	uint32_t sp_adjust;   /* bytes the prologue before offset took off %rsp */
+	uint32_t sp_adjust;   /* bytes the prologue before offset took off %rsp: no return
+				 probe can go at offset then, only at func_offset */
 	uint8_t head[16];     /* bytes at offset, for insn__classify() */
 	size_t head_len;
 	const char *how; /* static string: how it was found ("symbol", "PyProperty_Type slot",

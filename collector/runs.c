@@ -148,6 +148,11 @@ static void add_header(struct profile *acc, const struct profile *run)
 		acc->resources.peak_rss_bytes = run->resources.peak_rss_bytes;
 	for (unsigned int k = 0; k < LOCK_KINDS; k++)
 		add_lock(&acc->unattributed[k], &run->unattributed[k]);
+	/* The runs' probe hits and CPU time add up, as their durations do. */
+	for (unsigned int t = 0; t < TRAP_KINDS; t++)
+		acc->overhead.traps[t] += run->overhead.traps[t];
+	acc->overhead.probe_ns += run->overhead.probe_ns;
+	acc->overhead.cpu_ns += run->overhead.cpu_ns;
 	if (run->exit_status)
 		acc->exit_status = run->exit_status;
 }

@@ -71,17 +71,12 @@ static int load(struct session *s, char *err, size_t errlen)
 		return ret;
 	}
 	s->skel = skel;
-	s->links.multi = attach__multi_supported();
-	attach__prepare(skel, s->links.multi);
-	/* The CPython programs cost verifier time: load them only for Python. */
-	bpf_program__set_autoload(skel->progs.py_enter, s->python);
-	bpf_program__set_autoload(skel->progs.py_alloc, s->python);
-	bpf_program__set_autoload(skel->progs.gil_enter, s->python);
-	bpf_program__set_autoload(skel->progs.gil_return, s->python);
+	attach__probe_kernel(&s->links);
+	attach__prepare(skel, &s->links, s->python, !s->opts.count_only);
 	if (s->python)
 		skel->rodata->py = s->py.layout;
-	skel->rodata->count_only = s->opts.count_only;
 	skel->rodata->follow_forks = s->opts.follow_forks;
+	skel->rodata->time_stride = s->opts.time_stride;
 	/*
 	 * Size the bounded maps: a stats slot per attribute id, native ones
 	 * first, then room for max_attrs Python attributes named in the probe.
@@ -111,6 +106,16 @@ static int load(struct session *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* The probe classes (bit 1 << class) of the sites: what calibration must price. */
+static unsigned int probe_classes(const struct probe_set *sites)
+{
+	unsigned int classes = 0;
+
+	for (size_t i = 0; i < sites->n; i++)
+		classes |= 1U << PROBE_CLASS_OF(sites->v[i].cookie);
+	return classes;
+}
+
 int session__open(struct session *s, const struct session_opts *opts, struct target_objects *objs,
 		  char *err, size_t errlen)
 {
@@ -136,11 +141,14 @@ int session__open(struct session *s, const struct session_opts *opts, struct tar
 		return -EINVAL;
 	}
 	ret = sites__add_funcs(&s->sites, &s->objs, s->opts.globs, s->opts.nglobs,
-			       s->opts.max_attrs, err, errlen);
+			       s->opts.max_attrs, !s->opts.count_only, err, errlen);
 	if (!ret && s->python)
-		ret = sites__add_python(&s->sites, &s->py, !s->opts.count_only, s->opts.no_locks);
-	if (!ret && !s->opts.no_locks)
-		ret = sites__add_locks(&s->sites, &s->objs, err, errlen);
+		ret = sites__add_python(&s->sites, &s->py, !s->opts.count_only);
+	if (!ret && !s->opts.no_locks) {
+		ret = lock_ranges__find(&s->locks, &s->objs, s->python ? &s->py : NULL);
+		if (ret)
+			snprintf(err, errlen, "find the lock functions: %s", strerror(-ret));
+	}
 	if (ret)
 		return ret;
 	debug_step("sites resolved");
@@ -148,64 +156,65 @@ int session__open(struct session *s, const struct session_opts *opts, struct tar
 	if (ret)
 		return ret;
 	debug_step("loaded");
-	if (s->opts.count_only)
-		return 0;
-	ret = calibrate__run(s->skel, s->links.multi, &s->calib, err, errlen);
+	ret = calibrate__run(s->skel, &s->links, probe_classes(&s->sites), !s->opts.count_only,
+			     &s->calib, err, errlen);
 	debug_step("calibrated");
 	return ret;
 }
 
 void session__describe(const struct session *s, char *buf, size_t len)
 {
-	size_t locks = 0, used = 0;
+	size_t used = 0;
 
-	for (size_t i = 0; i < s->sites.n; i++)
-		locks += s->sites.v[i].kind == SITE_LOCK;
 	if (s->sites.naccess)
 		used += snprintf(buf + used, len - used, "%zu functions, ", s->sites.naccess);
 	if (s->python && used < len)
 		used += snprintf(buf + used, len - used, "CPython %u.%u.%u, ", s->py.major,
 				 s->py.minor, s->py.micro);
 	if (used < len)
-		snprintf(buf + used, len - used, "%zu lock functions", locks);
+		snprintf(buf + used, len - used, "%s",
+			 s->opts.no_locks ? "no lock waits" : "lock waits from futex");
 }
 
 /*
  * Attaches the sites to pid. With --follow-forks, a forked child's copy of
  * the breakpoints reaches the programs only through probes on every process
- * (pid 0), which is_target() filters. Lock functions stay on the target
- * alone: on every process they would trap each lock call of the machine
- * (glibc's are single-stepped, ~6 us each), so children's lock waits go
- * untimed.
+ * (pid 0), which is_target() filters.
  */
 static int attach_sites(struct session *s, pid_t pid, char *err, size_t errlen)
 {
-	bool timed = !s->opts.count_only;
-	struct probe_site *v;
-	size_t wide = 0, local = s->sites.n;
+	return attach__sites(s->skel, s->opts.follow_forks ? 0 : pid, s->sites.v, s->sites.n,
+			     &s->links, err, errlen);
+}
+
+/*
+ * Gives the probes the lock ranges once the target maps them: at once for a
+ * running process, after the exec and the loader's work for record's
+ * command. Gives up, saying so, after PLACE_TRIES: waits are then told by
+ * address only. Returns whether to try again.
+ */
+#define PLACE_TRIES 2000
+#define PLACE_POLL_MS 1
+
+static bool place_locks(struct session *s)
+{
 	int ret;
 
-	if (!s->opts.follow_forks)
-		return attach__sites(s->skel, pid, s->sites.v, s->sites.n, timed, &s->links, err,
-				     errlen);
-	/* Shallow copies, every process's sites first: attach only reads them. */
-	v = malloc((s->sites.n ? s->sites.n : 1) * sizeof(*v));
-	if (!v) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < s->sites.n; i++) {
-		if (s->sites.v[i].kind == SITE_LOCK)
-			v[--local] = s->sites.v[i];
-		else
-			v[wide++] = s->sites.v[i];
-	}
-	ret = attach__sites(s->skel, 0, v, wide, timed, &s->links, err, errlen);
+	if (s->opts.no_locks || s->locks.placed || s->place_tries >= PLACE_TRIES ||
+	    s->skel->bss->launch_exec_pending)
+		return false;
+	ret = lock_ranges__place(&s->locks, s->pid, s->skel);
 	if (!ret)
-		ret = attach__sites(s->skel, pid, v + wide, s->sites.n - wide, timed, &s->links,
-				    err, errlen);
-	free(v);
-	return ret;
+		debug_step("lock ranges placed");
+	if (ret == -EAGAIN && ++s->place_tries < PLACE_TRIES)
+		return true;
+	if (ret)
+		fprintf(stderr,
+			"attrprof: warning: lock kinds cannot be told (%s): waits are listed "
+			"as futex waits\n",
+			ret == -EAGAIN ? "the lock functions were never mapped" : strerror(-ret));
+	s->place_tries = PLACE_TRIES;
+	return false;
 }
 
 int session__attach(struct session *s, pid_t pid, char *err, size_t errlen)
@@ -228,8 +237,10 @@ int session__attach(struct session *s, pid_t pid, char *err, size_t errlen)
 		ret = attach__lock_waits(s->skel, &s->links, err, errlen);
 		if (ret)
 			return ret;
+		place_locks(s);
 	}
 	s->start_ns = session__now_ns();
+	s->cpu_start_ns = target__cpu_ns(pid);
 	debug_step("attached");
 	return 0;
 }
@@ -270,7 +281,11 @@ int session__wait(struct session *s, int sigfd, int pidfd, pid_t forward_to, enu
 	int ret = 0;
 
 	for (;;) {
-		if (poll(fds, 3, -1) < 0) {
+		int n = poll(fds, 3, place_locks(s) ? PLACE_POLL_MS : -1);
+
+		if (n == 0)
+			continue;
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			ret = -errno;
@@ -311,6 +326,9 @@ void session__stop(struct session *s)
 	s->skel->bss->target_tgid = 0;
 	s->skel->bss->following = 0;
 	s->stop_ns = session__now_ns();
+	/* Before the target is reaped: a zombie's /proc/PID/stat still has its times. */
+	s->cpu_ns = target__cpu_ns(s->pid);
+	s->cpu_ns = s->cpu_ns > s->cpu_start_ns ? s->cpu_ns - s->cpu_start_ns : 0;
 }
 
 void session__detach(struct session *s)
@@ -382,6 +400,14 @@ static const char *end_name(enum session_end end)
 	}
 }
 
+/* What the target's probe hits cost it at the calibrated prices. */
+static void price_traps(const struct prof_calibration *c, struct prof_overhead *o)
+{
+	o->probe_ns = o->traps[TRAP_ENTRY_EMULATED] * c->entry_ns[0] +
+		      o->traps[TRAP_ENTRY_SSTEP] * c->entry_ns[1] +
+		      o->traps[TRAP_RETURN] * c->return_ns;
+}
+
 /* Fills the profile's header fields. Returns 0 or -ENOMEM. */
 static int describe(struct session *s, struct profile *p, const char *exe, enum session_end end,
 		    int64_t exit_status)
@@ -398,6 +424,10 @@ static int describe(struct session *s, struct profile *p, const char *exe, enum 
 		if (!p->target.version || coverage__python(p, &s->py, s->opts.frame_evaluator))
 			return -ENOMEM;
 	}
+	if (coverage__locks(p, s->opts.no_locks ? NULL : &s->locks))
+		return -ENOMEM;
+	if (s->python) {
+	}
 	if (s->objs.n && !elf__build_id(s->objs.v[0].host_path, build_id, sizeof(build_id)))
 		p->target.build_id = strdup(build_id);
 	p->mode = strdup(s->opts.count_only ? "count" : "timed");
@@ -406,6 +436,15 @@ static int describe(struct session *s, struct profile *p, const char *exe, enum 
 	p->duration_ns = s->stop_ns - s->start_ns;
 	p->probe_cost_ns = s->calib.frame_ns[0];
 	p->calibration = s->calib;
+	p->timing.policy = strdup(s->opts.count_only  ? "none"
+				  : s->links.sessions ? "sample"
+						      : "every call");
+	p->timing.first_calls = s->links.sessions ? TIME_ALL_CALLS : 0;
+	p->timing.stride = s->links.sessions ? s->opts.time_stride : 1;
+	p->timing.slow_ns = s->links.sessions ? DEFAULT_SLOW_NS : 0;
+	p->overhead.cpu_ns = s->cpu_ns;
+	if (!p->timing.policy)
+		return -ENOMEM;
 	p->dropped.attrs_over_limit = s->sites.over_limit;
 	p->dropped.unprobeable = s->sites.refused;
 	if (!p->target.exe || !p->target.runtime || !p->mode || !p->end)
@@ -423,6 +462,8 @@ int session__collect_profile(struct session *s, const char *exe, enum session_en
 	ret = describe(s, p, exe, end, exit_status);
 	if (!ret)
 		ret = snapshot__collect(s->skel, &s->sites, s->python ? s->first_py_attr : 0, p);
+	if (!ret)
+		price_traps(&s->calib, &p->overhead);
 	if (!ret)
 		ret = process__collect(s, p);
 	if (!ret && s->opts.frame_evaluator)

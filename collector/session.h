@@ -12,6 +12,7 @@
 #include <sys/types.h>
 #include "attach.h"
 #include "calibrate.h"
+#include "lock_ranges.h"
 #include "profile.h"
 #include "python.h"
 #include "sites.h"
@@ -31,8 +32,9 @@ struct session_opts {
 	unsigned int max_attrs;
 	unsigned int max_lock_entries;
 	unsigned int max_classes;
-	bool frame_evaluator; /* record started CPython 3.12+ with its perf trampoline */
-	bool follow_forks;    /* children that keep the program are traced too */
+	unsigned int time_stride; /* time one in N calls of a hot attribute */
+	bool frame_evaluator;	  /* record started CPython 3.12+ with its perf trampoline */
+	bool follow_forks;	  /* children that keep the program are traced too */
 };
 
 enum session_end { END_SIGNAL, END_DURATION, END_TARGET_EXITED };
@@ -45,12 +47,16 @@ struct session {
 	struct links links;
 	struct prof_calibration calib;
 	struct python py;
-	bool python;		/* py holds the target's interpreter */
-	uint32_t first_py_attr; /* Python attribute ids start here */
+	bool python;		 /* py holds the target's interpreter */
+	uint32_t first_py_attr;	 /* Python attribute ids start here */
+	struct lock_codes locks; /* what tells a lock wait's kind, once placed in the target */
+	unsigned int place_tries;
 	pid_t pid;
 	pid_t ns_pid; /* pid in its own PID namespace, read at attach */
 	uint64_t start_ns;
 	uint64_t stop_ns;
+	uint64_t cpu_start_ns; /* the target's CPU time at attach and over the session */
+	uint64_t cpu_ns;
 };
 
 /* Monotonic clock in ns. */

@@ -10,26 +10,6 @@
 #include "python.h"
 #include "sites.h"
 
-/*
- * The lock functions whose waits we time (glibc 2.34+ keeps them in libc.so.6).
- * pthread_mutex_timedlock and _clocklock call an internal helper, not
- * pthread_mutex_lock, so probing all of them counts no wait twice.
- */
-static const char *const lock_funcs[] = {
-	"pthread_mutex_lock",
-	"pthread_mutex_timedlock",
-	"pthread_mutex_clocklock",
-	"pthread_rwlock_rdlock",
-	"pthread_rwlock_wrlock",
-	"pthread_rwlock_timedrdlock",
-	"pthread_rwlock_timedwrlock",
-	"pthread_rwlock_clockrdlock",
-	"pthread_rwlock_clockwrlock",
-	"sem_wait",
-	"sem_timedwait",
-	"sem_clockwait",
-};
-
 static const char *basename_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -48,7 +28,7 @@ static bool has_offset(const struct probe_set *set, enum site_kind kind, const c
 }
 
 static int add_site(struct probe_set *set, enum site_kind kind, const struct target_object *obj,
-		    const struct elf_func *fn, uint64_t cookie)
+		    const struct elf_func *fn, uint64_t cookie, bool timed)
 {
 	struct probe_site *v, *s;
 
@@ -63,8 +43,8 @@ static int add_site(struct probe_set *set, enum site_kind kind, const struct tar
 	s->name = strdup(fn->name);
 	s->host_path = obj->host_path;
 	s->offset = fn->offset;
-	s->ret_offset = fn->offset;
 	s->cookie = cookie;
+	s->timed = timed;
 	if (insn__classify(fn->head, fn->head_len) == INSN_SSTEP)
 		s->cookie |= COOKIE_SSTEP << COOKIE_FLAGS_SHIFT;
 	if (!s->owner || !s->name) {
@@ -89,8 +69,8 @@ static void list_objects(char *buf, size_t len, const struct target_objects *obj
 }
 
 int sites__add_funcs(struct probe_set *set, const struct target_objects *objs,
-		     const char *const *globs, size_t nglobs, unsigned int max_attrs, char *err,
-		     size_t errlen)
+		     const char *const *globs, size_t nglobs, unsigned int max_attrs, bool timed,
+		     char *err, size_t errlen)
 {
 	struct elf_funcs funcs = {};
 	int ret = 0;
@@ -125,7 +105,7 @@ int sites__add_funcs(struct probe_set *set, const struct target_objects *objs,
 					continue;
 				}
 				ret = add_site(set, SITE_ACCESS, &objs->v[i], fn,
-					       ATTR_FIRST_USER + set->naccess);
+					       ATTR_FIRST_USER + set->naccess, timed);
 				if (ret)
 					goto cleanup;
 			}
@@ -145,32 +125,6 @@ cleanup:
 	elf__funcs_free(&funcs);
 	if (ret == -ENOMEM)
 		snprintf(err, errlen, "out of memory");
-	return ret;
-}
-
-int sites__add_locks(struct probe_set *set, const struct target_objects *objs, char *err,
-		     size_t errlen)
-{
-	size_t nnames = sizeof(lock_funcs) / sizeof(lock_funcs[0]);
-	struct elf_funcs funcs = {};
-	int ret = 0;
-
-	for (size_t i = 0; i < objs->n; i++) {
-		ret = elf__find_funcs(objs->v[i].host_path, lock_funcs, nnames, &funcs, err,
-				      errlen);
-		if (ret)
-			goto cleanup;
-		for (size_t f = 0; f < funcs.n; f++) {
-			if (has_offset(set, SITE_LOCK, objs->v[i].host_path, funcs.v[f].offset))
-				continue;
-			ret = add_site(set, SITE_LOCK, &objs->v[i], &funcs.v[f], LOCK_PTHREAD);
-			if (ret)
-				goto cleanup;
-		}
-		elf__funcs_free(&funcs);
-	}
-cleanup:
-	elf__funcs_free(&funcs);
 	return ret;
 }
 
@@ -199,45 +153,32 @@ static bool python_site(enum py_func f, enum site_kind *kind, uint64_t *flags)
 	case PYF_ALLOC:
 		*kind = SITE_PY_ALLOC;
 		return true;
-	case PYF_LOCK_ACQUIRE:
-		*kind = SITE_LOCK;
-		return true;
-	case PYF_TAKE_GIL:
-		*kind = SITE_GIL;
-		return true;
 	default:
-		return false;
+		return false; /* found for the lock ranges, never probed */
 	}
 }
 
-/* Whether CPython function f gets a return probe in this mode. */
-static bool kind_has_return(enum py_func f, bool timed)
-{
-	enum site_kind kind;
-	uint64_t flags;
-
-	return python_site(f, &kind, &flags) && ((kind == SITE_PY && timed) || kind == SITE_GIL);
-}
-
-int sites__add_python(struct probe_set *set, const struct python *py, bool timed, bool no_locks)
+int sites__add_python(struct probe_set *set, const struct python *py, bool timed)
 {
 	for (int f = 0; f < PYF_COUNT; f++) {
 		const struct py_site *ps = &py->sites[f];
 		struct elf_func fn = {.name = (char *)python__func_name(f), .offset = ps->offset};
-		/*
-		 * An entry probe moved past a single-stepped first instruction
-		 * helps only without a return probe: that one must trap on the
-		 * first instruction anyway, and both then share its one trap.
-		 */
-		bool moved = ps->offset != ps->func_offset && kind_has_return(f, timed);
 		enum site_kind kind;
 		uint64_t flags;
+		bool with_return, moved;
 		int ret;
 
 		if (!ps->found || !python_site(f, &kind, &flags))
 			continue;
-		if (no_locks && (kind == SITE_LOCK || kind == SITE_GIL))
-			continue;
+		with_return = timed && kind == SITE_PY;
+		/*
+		 * An entry probe moved past a single-stepped first instruction
+		 * can carry a return probe only where %rsp has not moved yet
+		 * (property_descr_get's push %r12); past a sub from %rsp
+		 * (slot_tp_descr_set) timing needs the first instruction, and
+		 * pays its single step.
+		 */
+		moved = ps->offset != ps->func_offset && (!with_return || !ps->sp_adjust);
 		if (insn__classify(ps->head, ps->head_len) == INSN_REFUSED) {
 			fprintf(stderr,
 				"attrprof: warning: not probing %s in %s: its first instruction "
@@ -249,20 +190,17 @@ int sites__add_python(struct probe_set *set, const struct python *py, bool timed
 		memcpy(fn.head, ps->head, sizeof(fn.head));
 		fn.head_len = ps->head_len;
 		if (moved) {
-			fn.offset = ps->func_offset;
-			flags |= COOKIE_SSTEP; /* why it had been moved */
-		} else {
 			flags |= (uint64_t)(ps->sp_adjust & COOKIE_SP_ADJUST_MASK)
 				 << COOKIE_SP_ADJUST_SHIFT;
+		} else {
+			fn.offset = ps->func_offset;
+			if (ps->offset != ps->func_offset)
+				flags |= COOKIE_SSTEP; /* why it had been moved */
 		}
-		ret = add_site(set, kind, py->obj, &fn,
-			       (kind == SITE_LOCK ? LOCK_PYTHON : (uint64_t)f) |
-				       flags << COOKIE_FLAGS_SHIFT);
+		ret = add_site(set, kind, py->obj, &fn, (uint64_t)f | flags << COOKIE_FLAGS_SHIFT,
+			       with_return);
 		if (ret)
 			return ret;
-		/* A return probe must sit on the first instruction, where (%rsp) is the return
-		 * address. */
-		set->v[set->n - 1].ret_offset = ps->func_offset;
 	}
 	return 0;
 }

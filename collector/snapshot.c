@@ -72,6 +72,42 @@ int snapshot__reset_attr(struct attrprof_bpf *skel, uint32_t attr)
 	return ret ? -errno : 0;
 }
 
+/* Sums the per-CPU counters of an array of n __u64 into total[]. */
+static int sum_counters(int fd, uint32_t n, uint64_t *total)
+{
+	for (__u32 i = 0; i < n; i++) {
+		__u64 *cpu;
+		int ncpus;
+
+		cpu = read_percpu(fd, &i, sizeof(*cpu), &ncpus);
+		if (!cpu)
+			return -errno;
+		total[i] = 0;
+		for (int c = 0; c < ncpus; c++)
+			total[i] += cpu[c];
+		free(cpu);
+	}
+	return 0;
+}
+
+int snapshot__reset_traps(struct attrprof_bpf *skel)
+{
+	int ncpus = libbpf_num_possible_cpus(), fd = bpf_map__fd(skel->maps.traps);
+	__u64 *zeros;
+	int ret = 0;
+
+	if (ncpus < 0)
+		return ncpus;
+	zeros = calloc(ncpus, sizeof(*zeros));
+	if (!zeros)
+		return -ENOMEM;
+	for (__u32 t = 0; t < TRAP_KINDS && !ret; t++)
+		if (bpf_map_update_elem(fd, &t, zeros, BPF_ANY))
+			ret = -errno;
+	free(zeros);
+	return ret;
+}
+
 static void add_lock(struct prof_lock *dst, const struct lock_stats *src)
 {
 	dst->count += src->count;
@@ -163,20 +199,12 @@ static int collect_locks(struct attrprof_bpf *skel, const struct id_index *ix, s
 
 static int collect_drops(struct attrprof_bpf *skel, struct profile *p)
 {
-	uint64_t total[DROP_REASONS] = {};
-	int fd = bpf_map__fd(skel->maps.drops);
+	uint64_t total[DROP_REASONS];
+	int ret;
 
-	for (__u32 r = 0; r < DROP_REASONS; r++) {
-		__u64 *cpu;
-		int ncpus;
-
-		cpu = read_percpu(fd, &r, sizeof(*cpu), &ncpus);
-		if (!cpu)
-			return -errno;
-		for (int c = 0; c < ncpus; c++)
-			total[r] += cpu[c];
-		free(cpu);
-	}
+	ret = sum_counters(bpf_map__fd(skel->maps.drops), DROP_REASONS, total);
+	if (ret)
+		return ret;
 	p->dropped.map_full = total[DROP_MAP_FULL];
 	p->dropped.stack_depth = total[DROP_STACK_DEPTH];
 	p->dropped.read_errors = total[DROP_READ_ERROR];
@@ -202,9 +230,13 @@ static const char *const kind_names[ATTR_KINDS] = {
 static const char *const op_names[ATTR_OPS] = {
 	[OP_CALL] = "call", [OP_GET] = "get", [OP_SET] = "set", [OP_DELETE] = "delete"};
 
-/* Adds attribute id's stats as a prof_attr named by the strings, and notes its index. */
+/*
+ * Adds attribute id's stats as a prof_attr named by the strings, with the
+ * class of its probe (cookie flags), and notes its index.
+ */
 static int add_attr(struct attrprof_bpf *skel, struct id_index *ix, uint32_t id, const char *owner,
-		    const char *name, const char *kind, const char *op, struct profile *p)
+		    const char *name, const char *kind, const char *op, uint64_t flags,
+		    struct profile *p)
 {
 	struct attr_stats sum;
 	struct prof_attr *a;
@@ -227,6 +259,9 @@ static int add_attr(struct attrprof_bpf *skel, struct id_index *ix, uint32_t id,
 	a->signals.repeat_reads = sum.repeat_reads;
 	a->signals.concurrent = sum.concurrent;
 	a->signals.off_cpu_ns = sum.off_cpu_ns;
+	a->probe = strdup(insn__class_name(flags & COOKIE_SSTEP ? INSN_SSTEP : INSN_EMULATED));
+	if (!a->probe)
+		return -ENOMEM;
 	if (id < ix->n)
 		ix->of[id] = p->nattrs - 1;
 	return 0;
@@ -238,19 +273,14 @@ static int collect_funcs(struct attrprof_bpf *skel, const struct probe_set *site
 {
 	for (size_t i = 0; i < sites->n; i++) {
 		const struct probe_site *site = &sites->v[i];
-		bool sstep = site->cookie & (COOKIE_SSTEP << COOKIE_FLAGS_SHIFT);
 		int ret;
 
 		if (site->kind != SITE_ACCESS)
 			continue;
 		ret = add_attr(skel, ix, site->cookie & COOKIE_ATTR_MASK, site->owner, site->name,
-			       "function", "call", p);
+			       "function", "call", site->cookie >> COOKIE_FLAGS_SHIFT, p);
 		if (ret)
 			return ret;
-		p->attrs[p->nattrs - 1].probe =
-			strdup(insn__class_name(sstep ? INSN_SSTEP : INSN_EMULATED));
-		if (!p->attrs[p->nattrs - 1].probe)
-			return -ENOMEM;
 	}
 	return 0;
 }
@@ -314,7 +344,7 @@ static int collect_python(struct attrprof_bpf *skel, uint32_t first, struct id_i
 		info.owner[PY_NAME_LEN - 1] = info.qualname[PY_NAME_LEN - 1] = '\0';
 		info.name[PY_NAME_LEN - 1] = '\0';
 		ret = add_attr(skel, ix, id, info.owner, info.name, kind_names[info.kind],
-			       op_names[info.op], p);
+			       op_names[info.op], info.flags, p);
 		if (ret)
 			return ret;
 		a = &p->attrs[p->nattrs - 1];
@@ -376,6 +406,8 @@ int snapshot__collect(struct attrprof_bpf *skel, const struct probe_set *sites,
 		ret = collect_locks(skel, &ix, p);
 	if (!ret)
 		ret = collect_drops(skel, p);
+	if (!ret)
+		ret = sum_counters(bpf_map__fd(skel->maps.traps), TRAP_KINDS, p->overhead.traps);
 cleanup:
 	free(ix.of);
 	return ret;

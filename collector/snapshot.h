@@ -17,11 +17,15 @@ int snapshot__attr_stats(struct attrprof_bpf *skel, uint32_t attr, struct attr_s
 /* Zeroes attribute attr's stats on every CPU. Returns 0 or a negative errno. */
 int snapshot__reset_attr(struct attrprof_bpf *skel, uint32_t attr);
 
+/* Zeroes the probe hit counters (the calibration's hits are not the target's). 0 or -errno. */
+int snapshot__reset_traps(struct attrprof_bpf *skel);
+
 /*
  * Adds one prof_attr per access site (those never called too, with count 0)
  * and, when first_py_attr is not 0, one per Python attribute the probes
  * named from first_py_attr on, with the instances per class; and fills p's
- * lock waits and drop counters from the maps. Returns 0 or a negative errno.
+ * lock waits, probe hits (p->overhead.traps) and drop counters from the
+ * maps. Returns 0 or a negative errno.
  */
 int snapshot__collect(struct attrprof_bpf *skel, const struct probe_set *sites,
 		      uint32_t first_py_attr, struct profile *p);

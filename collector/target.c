@@ -28,24 +28,58 @@ int target__stat_flags(const char *stat, unsigned long *flags)
 	return 0;
 }
 
-int target__check_pid(pid_t pid, char *err, size_t errlen)
+int target__stat_cpu_ticks(const char *stat, uint64_t *ticks)
 {
-	char path[64], buf[1024];
-	unsigned long flags = 0;
+	const char *p = strrchr(stat, ')');
+	unsigned long long utime, stime;
+
+	/* Fields 14 and 15: utime and stime, the 12th and 13th after the command name. */
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime,
+			 &stime) != 2)
+		return -EINVAL;
+	*ticks = utime + stime;
+	return 0;
+}
+
+/* pid's /proc stat line into buf. Returns 0 or -ESRCH. */
+static int read_stat(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
 	FILE *f;
-	int n;
+	size_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	f = fopen(path, "re");
-	if (!f) {
+	if (!f)
+		return -ESRCH;
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return 0;
+}
+
+uint64_t target__cpu_ns(pid_t pid)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+	uint64_t ticks;
+	char buf[1024];
+
+	if (hz <= 0 || read_stat(pid, buf, sizeof(buf)) || target__stat_cpu_ticks(buf, &ticks))
+		return 0;
+	return ticks * (1000000000ULL / hz);
+}
+
+int target__check_pid(pid_t pid, char *err, size_t errlen)
+{
+	unsigned long flags = 0;
+	char buf[1024];
+
+	if (read_stat(pid, buf, sizeof(buf))) {
 		snprintf(err, errlen, "PID %d: no such process", pid);
 		return -ESRCH;
 	}
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n > 0 ? n : 0] = '\0';
 	if (target__stat_flags(buf, &flags)) {
-		snprintf(err, errlen, "PID %d: cannot parse %s", pid, path);
+		snprintf(err, errlen, "PID %d: cannot parse /proc/%d/stat", pid, pid);
 		return -EINVAL;
 	}
 	if (flags & PF_KTHREAD) {

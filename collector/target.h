@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -36,6 +37,15 @@ int target__check_pid(pid_t pid, char *err, size_t errlen);
  * Returns 0, or -EINVAL when the line has no such field.
  */
 int target__stat_flags(const char *stat, unsigned long *flags);
+
+/*
+ * The CPU time (utime + stime, in clock ticks) of a /proc/PID/stat line into
+ * *ticks. Returns 0, or -EINVAL when the line has no such fields.
+ */
+int target__stat_cpu_ticks(const char *stat, uint64_t *ticks);
+
+/* The CPU time pid's threads have used, the exited ones included, in ns; 0 if unknown. */
+uint64_t target__cpu_ns(pid_t pid);
 
 /*
  * The target's executable as it names it (readlink of /proc/PID/exe, less

@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * attrprof probes. One entry/return program pair serves every probed native
- * accessor: the attribute id travels as the attach cookie. CPython's
- * descriptor functions get their own entry program, which finds the
- * attribute from the arguments, and share the return program. Everything is
- * aggregated here, in bounded maps; nothing is sent per event.
+ * attrprof probes. One set of programs serves every probed native accessor:
+ * the attribute id travels as the attach cookie. CPython's descriptor
+ * functions get their own entry programs, which find the attribute from the
+ * arguments. Everything is aggregated here, in bounded maps; nothing is sent
+ * per event.
  *
- * Lock waits: an entry-only probe on each lock function remembers which lock
- * the thread asked for; the futex syscall tracepoints then time the waits on
- * that lock's futex words, i.e. only acquisitions that blocked, and charge
- * them to the innermost access active on the thread. One trap per lock call
- * instead of an entry/return pair, and an uncontended lock adds no wait.
+ * Every call is counted at its entry and pushes a frame. Timing is the
+ * return probe's business, and a uprobe session lets the entry decide, call
+ * by call, whether the return probe runs at all (the policy in attrprof.h):
+ * a hot, fast attribute pays the return on a sample of its calls only.
+ *
+ * Lock waits come from the blocking path alone: the futex syscall's
+ * tracepoints time every blocked wait of a traced thread, the words on its
+ * stack tell the lock's kind, the futex word names the lock, and the
+ * innermost live access on the thread is charged. A lock taken without
+ * blocking costs nothing.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -22,47 +27,57 @@
 #include "py_func.h"
 #include "python.bpf.h"
 #include "process.bpf.h"
+#include "locks.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Futex operations that block (include/uapi/linux/futex.h). */
-#define FUTEX_WAIT 0
-#define FUTEX_LOCK_PI 6
-#define FUTEX_WAIT_BITSET 9
-#define FUTEX_LOCK_PI2 13
-#define FUTEX_CMD_MASK 0x7f
-/* Futex words of pthread mutexes, rwlocks and semaphores lie in their first 64 bytes. */
-#define LOCK_SPAN 64
+/* Uprobe sessions (Linux 6.13+): which half of the session this run is. */
+extern bool bpf_session_is_return(void) __ksym __weak;
 
-/* Entry of an accessor, count-only mode: one trap per call, no latency. */
-SEC("uprobe")
-int access_count(struct pt_regs *ctx)
+/* What a session entry returns: run the return probe, or skip it. */
+#define SESSION_RETURN 0
+#define SESSION_SKIP 1
+
+/* Which calls an entry program may time. */
+enum timing {
+	TIME_NONE,   /* no return probe follows */
+	TIME_POLICY, /* a session: as the timing policy says */
+	TIME_EVERY,  /* a return probe follows every call anyway (no sessions) */
+};
+
+/*
+ * The entry of a counted access of attr whose probe sits at sp: pushes its
+ * frame and, when the policy (and the probe) allow, starts its clock.
+ * Returns whether the call is timed, i.e. whether its return must run.
+ */
+static __always_inline bool enter_access(struct thread_state *ts, struct attr_stats *s, __u32 attr,
+					 __u64 cookie, __u64 sp, enum timing timing)
 {
-	struct thread_state *ts;
+	bool timed = timing == TIME_EVERY ? !(cookie >> COOKIE_FLAGS_SHIFT & COOKIE_TIME_NEVER)
+					  : timing == TIME_POLICY && wants_timing(s, cookie);
+	struct frame *f;
 
-	if (!is_target())
-		return 0;
-	ts = thread_state(true);
-	if (ts)
-		count_call(ts, bpf_get_attach_cookie(ctx) & COOKIE_ATTR_MASK);
-	return 0;
+	entry_hit(ts, cookie);
+	f = push_frame(ts, attr, cookie, entry_sp_of(sp, cookie), timed);
+	if (!f || !timed)
+		return false;
+	f->start_ns = bpf_ktime_get_ns();
+	return true;
 }
 
-/* Entry of an accessor, timed mode: count it and push a frame. */
-SEC("uprobe")
-int access_enter(struct pt_regs *ctx)
+/* Entry of a native accessor: counts the call, and times it as timing allows. */
+static __always_inline bool native_entry(struct pt_regs *ctx, enum timing timing)
 {
-	__u64 cookie = bpf_get_attach_cookie(ctx);
+	__u64 cookie = bpf_get_attach_cookie(ctx), sp = PT_REGS_SP(ctx);
+	__u32 attr = cookie & COOKIE_ATTR_MASK;
 	struct thread_state *ts;
 
 	if (!is_target())
-		return 0;
+		return false;
 	ts = thread_state(true);
 	if (!ts)
-		return 0;
-	count_call(ts, cookie & COOKIE_ATTR_MASK);
-	push_frame(PT_REGS_SP(ctx), ts, cookie & COOKIE_ATTR_MASK, cookie);
-	return 0;
+		return false;
+	return enter_access(ts, count_call(ts, attr), attr, cookie, sp, timing);
 }
 
 static __always_inline bool returned_error(struct pt_regs *ctx, __u32 flags)
@@ -75,13 +90,12 @@ static __always_inline bool returned_error(struct pt_regs *ctx, __u32 flags)
 }
 
 /*
- * Return of an accessor. The frame is found by stack pointer, not by
- * position: frames deeper than the returning one were left by longjmp or
- * similar and are discarded; a returning frame deeper than the top one was
- * never pushed (stack full) and is ignored.
+ * Return of a timed access. The frame is found by stack pointer, not by
+ * position: frames deeper than the returning one are untimed ones that
+ * returned unseen, or were left by longjmp, and are discarded; a returning
+ * frame deeper than the top one was never pushed (stack full) and is ignored.
  */
-SEC("uretprobe")
-int access_return(struct pt_regs *ctx)
+static __always_inline void return_access(struct pt_regs *ctx)
 {
 	__u64 now = bpf_ktime_get_ns();
 	/* ret popped the return address the entry saw at sp */
@@ -89,31 +103,33 @@ int access_return(struct pt_regs *ctx)
 	struct thread_state *ts;
 	struct attr_stats *s;
 	struct frame *f = NULL;
-	__u64 dur, cost, off_cpu;
+	__u64 dur, cost;
 	__u32 depth;
 
 	if (!is_target())
-		return 0;
+		return;
+	count_trap(TRAP_RETURN);
 	ts = thread_state(false);
 	if (!ts)
-		return 0;
+		return;
 	for (int i = 0; i < MAX_STACK_DEPTH; i++) {
 		depth = ts->depth;
 		if (depth == 0) {
 			drop(DROP_UNMATCHED_RET);
-			return 0;
+			return;
 		}
 		f = &ts->stack[(depth - 1) & (MAX_STACK_DEPTH - 1)];
 		if (f->sp == entry_sp)
 			break;
 		if (f->sp > entry_sp)
-			return 0;
+			return;
+		if (f->flags & FRAME_TIMED)
+			drop(DROP_UNMATCHED_RET);
 		ts->depth = depth - 1;
-		drop(DROP_UNMATCHED_RET);
 		f = NULL;
 	}
 	if (!f)
-		return 0;
+		return;
 	ts->depth = depth - 1;
 	if (f->inflight.obj) {
 		__u64 *n = bpf_map_lookup_elem(&inflight, &f->inflight);
@@ -121,19 +137,13 @@ int access_return(struct pt_regs *ctx)
 		if (n)
 			__sync_fetch_and_add(n, -1);
 	}
-	if (f->flags & FRAME_IGNORED) {
-		ts->probe_ns += return_cost_ns;
-		return 0;
-	}
-
 	s = bpf_map_lookup_elem(&stats, &f->attr);
-	if (!s)
-		return 0;
-	if (returned_error(ctx, f->flags))
+	if (s && returned_error(ctx, f->flags))
 		__sync_fetch_and_add(&s->errors, 1);
-	off_cpu = ts->off_cpu_ns - ts->waited_ns - f->off_cpu_ns;
-	if ((__s64)off_cpu > 0)
-		__sync_fetch_and_add(&s->off_cpu_ns, off_cpu);
+	if (!s || !(f->flags & FRAME_TIMED)) {
+		ts->probe_ns += return_cost_ns;
+		return;
+	}
 	dur = now - f->start_ns;
 	cost = frame_cost_ns[(f->flags & COOKIE_SSTEP) ? 1 : 0] + ts->probe_ns - f->probe_ns;
 	dur = dur > cost ? dur - cost : 0;
@@ -142,133 +152,42 @@ int access_return(struct pt_regs *ctx)
 	__sync_fetch_and_add(&s->total_ns, dur);
 	update_max(&s->max_ns, dur);
 	__sync_fetch_and_add(&s->hist[hist_slot(dur)], 1);
+}
+
+/* Entry of a native accessor where no return probe can follow, or none is wanted. */
+SEC("uprobe")
+int access_count(struct pt_regs *ctx)
+{
+	native_entry(ctx, TIME_NONE);
 	return 0;
 }
 
-/* Entry of a lock function; the cookie is the enum lock_kind. */
+/* A native accessor's uprobe session: the entry decides whether its return runs. */
 SEC("uprobe")
-int lock_enter(struct pt_regs *ctx)
+int access_session(struct pt_regs *ctx)
 {
-	struct thread_state *ts;
-	__u64 cookie, addr;
-
-	if (!is_target())
+	if (bpf_session_is_return()) {
+		return_access(ctx);
 		return 0;
-	ts = thread_state(true);
-	if (!ts)
-		return 0;
-	cookie = bpf_get_attach_cookie(ctx);
-	addr = PT_REGS_PARM1(ctx);
-	ts->probe_ns += entry_cost_ns[probe_class(cookie)];
-	/*
-	 * CPython's lock acquire calls sem_wait & co. on the same semaphore:
-	 * the outer, more specific kind stays.
-	 */
-	if (addr != ts->lock_addr)
-		ts->lock_kind = cookie & COOKIE_ATTR_MASK;
-	ts->lock_addr = addr;
-	return 0;
+	}
+	return native_entry(ctx, TIME_POLICY) ? SESSION_RETURN : SESSION_SKIP;
 }
 
-/* CPython's take_gil: the futex waits until its return are GIL waits. */
+/*
+ * Kernels without uprobe sessions: a return probe follows every call, so
+ * the entry times every call.
+ */
 SEC("uprobe")
-int gil_enter(struct pt_regs *ctx)
+int access_enter(struct pt_regs *ctx)
 {
-	struct thread_state *ts;
-
-	if (!is_target())
-		return 0;
-	ts = thread_state(true);
-	if (!ts)
-		return 0;
-	ts->probe_ns += entry_cost_ns[probe_class(bpf_get_attach_cookie(ctx))];
-	ts->in_take_gil = 1;
+	native_entry(ctx, TIME_EVERY);
 	return 0;
 }
 
 SEC("uretprobe")
-int gil_return(struct pt_regs *ctx)
+int access_return(struct pt_regs *ctx)
 {
-	struct thread_state *ts;
-
-	if (!is_target())
-		return 0;
-	ts = thread_state(false);
-	if (!ts)
-		return 0;
-	ts->probe_ns += return_cost_ns;
-	ts->in_take_gil = 0;
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_futex")
-int futex_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	__u64 uaddr = ctx->args[0];
-	int cmd = ctx->args[1] & FUTEX_CMD_MASK;
-	struct thread_state *ts;
-
-	if (!is_target())
-		return 0;
-	if (cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_LOCK_PI &&
-	    cmd != FUTEX_LOCK_PI2)
-		return 0;
-	ts = thread_state(false);
-	if (!ts)
-		return 0;
-	if (ts->in_take_gil) {
-		ts->wait_kind = LOCK_GIL;
-		ts->wait_lock = 0;
-	} else if (ts->lock_addr && uaddr - ts->lock_addr < LOCK_SPAN) {
-		ts->wait_kind = ts->lock_kind;
-		ts->wait_lock = ts->lock_addr;
-	} else {
-		return 0;
-	}
-	ts->wait_start = bpf_ktime_get_ns();
-	return 0;
-}
-
-static __always_inline struct lock_stats *lock_stats_of(__u32 attr, __u32 kind, __u64 lock)
-{
-	struct lock_key key = {.attr = attr, .kind = kind, .lock = lock};
-	struct lock_stats *l;
-
-	l = bpf_map_lookup_elem(&lock_waits, &key);
-	if (l)
-		return l;
-	bpf_map_update_elem(&lock_waits, &key, &zero_lock_stats, BPF_NOEXIST);
-	l = bpf_map_lookup_elem(&lock_waits, &key);
-	if (!l)
-		drop(DROP_LOCK_LIMIT);
-	return l;
-}
-
-SEC("tracepoint/syscalls/sys_exit_futex")
-int futex_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	struct thread_state *ts;
-	struct lock_stats *l;
-	__u32 attr = ATTR_UNATTRIBUTED;
-	__u64 wait;
-
-	if (!is_target())
-		return 0;
-	ts = thread_state(false);
-	if (!ts || !ts->wait_start)
-		return 0;
-	wait = bpf_ktime_get_ns() - ts->wait_start;
-	ts->wait_start = 0;
-	ts->waited_ns += wait; /* off the CPU, but as a lock wait: not off-CPU time */
-	if (ts->depth > 0)
-		attr = ts->stack[(ts->depth - 1) & (MAX_STACK_DEPTH - 1)].attr;
-	l = lock_stats_of(attr, ts->wait_kind, ts->wait_lock);
-	if (!l)
-		return 0;
-	__sync_fetch_and_add(&l->count, 1);
-	__sync_fetch_and_add(&l->total_ns, wait);
-	update_max(&l->max_ns, wait);
-	__sync_fetch_and_add(&l->hist[hist_slot(wait)], 1);
+	return_access(ctx);
 	return 0;
 }
 
@@ -393,14 +312,18 @@ static __always_inline void py_describe(const struct py_key *k, struct attr_info
  * The id of the attribute k stands for, given one on first sight, when the
  * names are read. Returns 0 when the id space or the key map is full.
  */
-static __always_inline __u32 py_attr_id(const struct py_key *k)
+/*
+ * The first sight of the attribute (owner, ident, func, op): a new id, its
+ * names read and recorded. A global function, so the verifier checks the
+ * naming walk once, apart from the entry path (it was most of start-up).
+ * Returns the id, or 0 when the id space or the key map is full.
+ */
+__noinline __u32 py_new_attr(__u64 owner, __u64 ident, __u32 func, __u32 op, __u64 cookie)
 {
+	struct py_key k = {.owner = owner, .ident = ident, .func = func, .op = op};
 	struct attr_info *info;
 	__u32 id, *known;
 
-	known = bpf_map_lookup_elem(&py_attrs, k);
-	if (known)
-		return *known;
 	/*
 	 * Past the limit, each access of an unnamed attribute is counted
 	 * as dropped, and next_attr no longer moves: it cannot wrap around.
@@ -415,19 +338,31 @@ static __always_inline __u32 py_attr_id(const struct py_key *k)
 		drop(DROP_ATTR_LIMIT);
 		return 0;
 	}
-	py_describe(k, info);
+	py_describe(&k, info);
+	info->func = func;
+	info->flags = cookie >> COOKIE_FLAGS_SHIFT;
 	if (info->kind == KIND_IGNORED)
 		id |= PY_ATTR_IGNORED;
 	else if (info->kind == KIND_GETATTR_HOOK)
 		id |= PY_ATTR_HOOK;
-	if (!bpf_map_update_elem(&py_attrs, k, &id, BPF_NOEXIST))
+	if (!bpf_map_update_elem(&py_attrs, &k, &id, BPF_NOEXIST))
 		return id;
 	/* Another CPU named it first (our id stays unused), or the map is full. */
-	known = bpf_map_lookup_elem(&py_attrs, k);
+	known = bpf_map_lookup_elem(&py_attrs, &k);
 	if (known)
 		return *known;
 	drop(DROP_MAP_FULL);
 	return 0;
+}
+
+/* The id of the attribute k stands for, given one on first sight. 0: none to be had. */
+static __always_inline __u32 py_attr_id(const struct py_key *k, __u64 cookie)
+{
+	__u32 *known = bpf_map_lookup_elem(&py_attrs, k);
+
+	if (known)
+		return *known;
+	return py_new_attr(k->owner, k->ident, k->func, k->op, cookie);
 }
 
 /* The instance a descriptor function works on: NULL for an access to the class itself. */
@@ -491,9 +426,11 @@ static __always_inline void note_inflight(struct frame *f, struct attr_stats *s,
 	f->inflight = key;
 }
 
-/* Entry of a CPython descriptor function; the cookie names which (enum py_func). */
-SEC("uprobe")
-int py_enter(struct pt_regs *ctx)
+/*
+ * Entry of a CPython descriptor function (the cookie names which, enum
+ * py_func). Returns whether the call is timed, i.e. whether its return must run.
+ */
+static __always_inline bool python_entry(struct pt_regs *ctx, enum timing timing)
 {
 	/* Everything from ctx first: the verifier refuses ctx reads through a moved pointer. */
 	__u64 cookie = bpf_get_attach_cookie(ctx), sp = PT_REGS_SP(ctx);
@@ -506,40 +443,58 @@ int py_enter(struct pt_regs *ctx)
 	__u32 id;
 
 	if (!is_target())
-		return 0;
-	if (!py_key_of(cookie & COOKIE_ATTR_MASK, a0, a1, a2, &k) || !k.owner)
-		return 0;
+		return false;
 	ts = thread_state(true);
-	if (!ts)
-		return 0;
-	id = py_attr_id(&k);
+	if (!py_key_of(cookie & COOKIE_ATTR_MASK, a0, a1, a2, &k) || !k.owner || !ts) {
+		entry_hit(ts, cookie);
+		return false;
+	}
+	id = py_attr_id(&k, cookie);
 	/* The hook also sees the instance's own attributes: those are no fallback. */
 	if ((id & PY_ATTR_HOOK) && instance_has(a0, k.owner, a1))
 		id |= PY_ATTR_IGNORED;
 	id &= ~PY_ATTR_HOOK;
-	if (count_only) {
-		if (id && !(id & PY_ATTR_IGNORED))
-			count_call(ts, id);
-		return 0;
-	}
+	/* An ignored access, or one dropped for want of an id: a probe hit, charged to nobody. */
 	if (!id || (id & PY_ATTR_IGNORED)) {
-		/*
-		 * Timed like the rest so its return pairs up, charged to nobody:
-		 * an ignored access, or one dropped for want of an id.
-		 */
-		push_frame(sp, ts,
-			   ts->depth ? ts->stack[(ts->depth - 1) & (MAX_STACK_DEPTH - 1)].attr
-				     : ATTR_UNATTRIBUTED,
-			   cookie | ((__u64)FRAME_IGNORED << COOKIE_FLAGS_SHIFT));
-		return 0;
+		entry_hit(ts, cookie);
+		return false;
 	}
 	s = count_call(ts, id);
 	obj = py_instance_of(k.func, a0, a1);
 	if (s && obj)
 		note_touch(ts, s, &k, obj);
-	f = push_frame(sp, ts, id, cookie);
-	if (f && s && obj && k.op == OP_GET)
+	if (!enter_access(ts, s, id, cookie, sp, timing))
+		return false;
+	f = &ts->stack[(ts->depth - 1) & (MAX_STACK_DEPTH - 1)];
+	if (s && obj && k.op == OP_GET)
 		note_inflight(f, s, &k, obj);
+	return true;
+}
+
+/* Entry of a CPython function where no return probe can follow (or count-only mode). */
+SEC("uprobe")
+int py_count(struct pt_regs *ctx)
+{
+	python_entry(ctx, TIME_NONE);
+	return 0;
+}
+
+/* A CPython function's uprobe session: the entry decides whether its return runs. */
+SEC("uprobe")
+int py_session(struct pt_regs *ctx)
+{
+	if (bpf_session_is_return()) {
+		return_access(ctx);
+		return 0;
+	}
+	return python_entry(ctx, TIME_POLICY) ? SESSION_RETURN : SESSION_SKIP;
+}
+
+/* Kernels without uprobe sessions: every call timed, access_return on its return. */
+SEC("uprobe")
+int py_enter(struct pt_regs *ctx)
+{
+	python_entry(ctx, TIME_EVERY);
 	return 0;
 }
 
@@ -552,6 +507,7 @@ int py_alloc(struct pt_regs *ctx)
 
 	if (!is_target())
 		return 0;
+	entry_hit(thread_state(false), bpf_get_attach_cookie(ctx));
 	flags = read_ptr(type + py.tp_flags);
 	if (!(flags & py.tpflags_heaptype))
 		return 0;
@@ -586,7 +542,69 @@ static __always_inline bool task_blocked(struct task_struct *t)
 	return BPF_CORE_READ((struct task_struct___pre_5_14 *)t, state) != 0;
 }
 
-/* Off-CPU time inside accesses: a thread leaving the CPU with frames open, and coming back. */
+/* A walk of a thread's frames for bpf_loop, whose context lives on the stack. */
+struct frames_walk {
+	struct thread_state *ts;
+	__u64 sp;	/* live_frames: the thread's user stack pointer */
+	__u64 ns;	/* charge_off_cpu: the time to charge */
+	__u32 live;	/* bit i: frame i is live */
+	__u32 ncharged; /* charge_off_cpu: attributes charged so far */
+	__u32 charged[MAX_STACK_DEPTH];
+};
+
+static long note_live(__u32 i, void *arg)
+{
+	struct frames_walk *w = arg;
+
+	if (i >= w->ts->depth)
+		return 1;
+	if (frame_live(&w->ts->stack[i & (MAX_STACK_DEPTH - 1)], w->sp))
+		w->live |= 1U << i;
+	return 0;
+}
+
+/* Bit i set: frame i of the current thread's stack is live. */
+static __always_inline __u32 live_frames(struct thread_state *ts)
+{
+	struct frames_walk w = {.ts = ts, .sp = user_sp()};
+
+	bpf_loop(MAX_STACK_DEPTH, note_live, &w, 0);
+	return w.live;
+}
+
+static long charge_frame(__u32 i, void *arg)
+{
+	struct frames_walk *w = arg;
+	struct attr_stats *s;
+	__u32 attr;
+
+	if (!(w->ts->off_cpu_live & (1U << (i & 31))))
+		return 0;
+	attr = w->ts->stack[i & (MAX_STACK_DEPTH - 1)].attr;
+	for (int j = 0; j < MAX_STACK_DEPTH; j++)
+		if (j < w->ncharged && w->charged[j] == attr)
+			return 0;
+	w->charged[w->ncharged & (MAX_STACK_DEPTH - 1)] = attr;
+	w->ncharged++;
+	s = bpf_map_lookup_elem(&stats, &attr);
+	if (s)
+		__sync_fetch_and_add(&s->off_cpu_ns, w->ns);
+	return 0;
+}
+
+/* Adds off-CPU time to every attribute with a frame live when it blocked, each once. */
+static __always_inline void charge_off_cpu(struct thread_state *ts, __u64 ns)
+{
+	struct frames_walk w = {.ts = ts, .ns = ns};
+
+	bpf_loop(MAX_STACK_DEPTH, charge_frame, &w, 0);
+}
+
+/*
+ * Off-CPU time inside accesses: a thread that blocks with live frames, other
+ * than in a futex wait (a lock wait, counted as such), is charged from the
+ * switch out to its switch back in.
+ */
 SEC("tp_btf/sched_switch")
 int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
@@ -602,16 +620,20 @@ int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_stru
 	 * still runnable (preempted, in the kernel or on its way back to user
 	 * space, where `preempt` is false) still wants the CPU, and counting it
 	 * would make a CPU-bound access on a busy machine look like one that waits.
+	 * prev is the current task here, so its user memory is the one read.
 	 */
 	if (prev_traced && task_blocked(prev)) {
 		ts = bpf_task_storage_get(&threads, prev, NULL, 0);
-		if (ts && ts->depth)
-			ts->switched_out = now;
+		if (ts && ts->depth && !ts->wait_start) {
+			ts->off_cpu_live = live_frames(ts);
+			if (ts->off_cpu_live)
+				ts->switched_out = now;
+		}
 	}
 	if (next_traced) {
 		ts = bpf_task_storage_get(&threads, next, NULL, 0);
 		if (ts && ts->switched_out) {
-			ts->off_cpu_ns += now - ts->switched_out;
+			charge_off_cpu(ts, now - ts->switched_out);
 			ts->switched_out = 0;
 		}
 	}

@@ -39,12 +39,44 @@
 #define ATTR_CALIBRATION 1
 #define ATTR_FIRST_USER 3
 
-/* What a lock probe's cookie says about the lock it guards. */
+/*
+ * What kind of lock a blocked futex wait was on: told from the code on the
+ * waiting thread's stack (a return address inside one of the lock_ranges the
+ * collector lists) or, for the GIL, from where the futex word lies. 0-2 keep
+ * their schema 1-3 numbers.
+ */
 enum lock_kind {
-	LOCK_PTHREAD = 0, /* pthread mutex, rwlock and POSIX semaphores in native code */
-	LOCK_PYTHON = 1,  /* CPython threading.Lock / RLock */
-	LOCK_GIL = 2,	  /* CPython's global interpreter lock */
-	LOCK_KINDS = 3,
+	LOCK_MUTEX = 0,	 /* pthread_mutex_lock & co. (profiles before schema 4: "pthread") */
+	LOCK_PYTHON = 1, /* CPython threading.Lock / RLock and the waits built on them */
+	LOCK_GIL = 2,	 /* CPython's global interpreter lock */
+	LOCK_RWLOCK = 3, /* pthread_rwlock_*lock */
+	LOCK_SEM = 4,	 /* sem_wait & co. */
+	LOCK_COND = 5,	 /* pthread_cond_*wait */
+	LOCK_FUTEX = 6,	 /* a futex wait whose lock could not be told */
+	LOCK_KINDS = 7,
+};
+
+/*
+ * Code ranges that tell a futex wait's lock kind (`lock_ranges`, filled by
+ * the collector with the target's absolute addresses once they are mapped).
+ * The wait takes the kind of the highest-priority range that a word of the
+ * stack's first LOCK_SCAN_WORDS points into, the nearest of equals: CPython's
+ * lock acquire outranks the sem_wait it calls.
+ */
+#define LOCK_RANGES 32
+#define LOCK_SCAN_WORDS 64
+
+struct lock_range {
+	__u64 start, end;
+	__u32 kind; /* enum lock_kind */
+	__u32 prio;
+};
+
+/* The whole table, sorted by start, ranges disjoint: one map value, searched by halves. */
+struct lock_table {
+	__u32 n;
+	__u32 pad;
+	struct lock_range v[LOCK_RANGES];
 };
 
 /* Why an event could not be recorded in full; indexes the `drops` map. */
@@ -60,8 +92,8 @@ enum drop_reason {
 };
 
 /*
- * The attach cookie: the attribute id (access probes) or the enum lock_kind
- * (lock probes) in the low 32 bits, cookie flags above.
+ * The attach cookie: the attribute id (native accessors) or the enum py_func
+ * (CPython functions) in the low 32 bits, cookie flags above.
  */
 #define COOKIE_ATTR_MASK 0xffffffffULL
 #define COOKIE_FLAGS_SHIFT 32
@@ -70,6 +102,9 @@ enum drop_reason {
 #define COOKIE_ERR_NEGATIVE (1ULL << 1)
 /* The probed instruction is single-stepped, not emulated: its probe costs more. */
 #define COOKIE_SSTEP (1ULL << 2)
+/* Calibration sites: time every call / never time one, whatever the policy says. */
+#define COOKIE_TIME_ALL (1ULL << 3)
+#define COOKIE_TIME_NEVER (1ULL << 4)
 
 /*
  * Flags bits 8-15: how many bytes the function's prologue had taken off %rsp
@@ -81,18 +116,38 @@ enum drop_reason {
 
 /* Probe cost classes, calibrated separately: index 1 when COOKIE_SSTEP is set. */
 #define PROBE_CLASSES 2
+#define PROBE_CLASS_OF(cookie) ((((cookie) >> COOKIE_FLAGS_SHIFT) & COOKIE_SSTEP) ? 1 : 0)
+
+/*
+ * Timing policy of a session probe (the entry decides whether the return
+ * probe runs): each attribute's first TIME_ALL_CALLS calls on a CPU are
+ * timed, then every time_stride-th one, and every call of an attribute whose
+ * timed calls average at least slow_ns, where the return probe's cost is
+ * small beside the call's own.
+ */
+#define TIME_ALL_CALLS 1024
+#define DEFAULT_TIME_STRIDE 8
+#define DEFAULT_SLOW_NS 20000
+
+/* Probe hits on the target's threads, by what they cost (`traps`, a per-CPU array). */
+enum trap_kind {
+	TRAP_ENTRY_EMULATED = 0,
+	TRAP_ENTRY_SSTEP = 1,
+	TRAP_RETURN = 2,
+	TRAP_KINDS = 3,
+};
 
 /* Per attribute, per CPU: `stats` (a per-CPU array indexed by attribute id). */
 struct attr_stats {
 	__u64 calls;
 	__u64 errors;
-	__u64 timed;	/* calls whose latency was measured (== calls unless dropped) */
+	__u64 timed;	/* calls whose latency was measured: all, or the policy's subset */
 	__u64 total_ns; /* sum of measured latencies, probe cost subtracted */
 	__u64 max_ns;
 	__u64 threads;	    /* distinct threads that called it */
 	__u64 repeat_reads; /* Python gets of the instance this thread last touched it on, a get */
 	__u64 concurrent;   /* Python gets begun while another was in flight on the same instance */
-	__u64 off_cpu_ns;   /* time inside timed calls blocked off-CPU, lock waits excluded */
+	__u64 off_cpu_ns;   /* time inside its calls blocked off-CPU, lock waits excluded */
 	__u64 hist[HIST_SLOTS];
 };
 
@@ -106,7 +161,7 @@ struct inflight_key {
 struct lock_key {
 	__u32 attr;
 	__u32 kind;
-	__u64 lock; /* the lock's address, to see which attributes share one; 0 for the GIL */
+	__u64 lock; /* the futex word's address, to see which attributes share one; 0: GIL */
 };
 
 struct lock_stats {
@@ -158,6 +213,8 @@ struct py_key {
 struct attr_info {
 	__u32 kind; /* enum attr_kind; 0 with an empty name: id not (yet) used */
 	__u32 op;
+	__u32 func;  /* enum py_func of the probe that named it */
+	__u32 flags; /* that probe's cookie flags (COOKIE_SSTEP: how its probe is paid) */
 	char owner[PY_NAME_LEN];    /* tp_name */
 	char qualname[PY_NAME_LEN]; /* ht_qualname of a heap type, else empty */
 	char name[PY_NAME_LEN];

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * The CPython functions attrprof probes, as the cookie of a Python probe
- * names them: ABI shared by the probes and the collector.
+ * The CPython functions attrprof finds, as the cookie of a Python probe
+ * names them: ABI shared by the probes and the collector. The last two are
+ * never probed: their code tells a lock wait's kind (lock_ranges).
  */
 #ifndef ATTRPROF_PY_FUNC_H
 #define ATTRPROF_PY_FUNC_H
@@ -21,7 +22,7 @@ enum py_func {
 	PYF_GETATTRO,	   /* slot_tp_getattro(self, name): Python __getattribute__ overrides */
 	PYF_ALLOC,	   /* PyType_GenericAlloc(type, nitems): instances per class */
 	PYF_LOCK_ACQUIRE,  /* PyThread_acquire_lock_timed(lock, ...): threading.Lock waits */
-	PYF_TAKE_GIL,	   /* take_gil(tstate): GIL waits */
+	PYF_TAKE_GIL,	   /* take_gil(tstate): GIL waits (of subinterpreters' own GILs too) */
 	PYF_COUNT,
 };
 

@@ -15,8 +15,6 @@
 #define PY_DICT_MAX 128
 
 const volatile struct py_offsets py = {};
-/* Count-only mode: no return probes, so no frames either. */
-const volatile __u32 count_only = 0;
 
 /* Python attribute ids are handed out from next_attr up to attr_limit (set by the collector). */
 __u32 next_attr;

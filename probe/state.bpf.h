@@ -21,24 +21,34 @@ __u32 following;
 /*
  * Calibrated probe costs, by probe class (COOKIE_SSTEP): the probe time
  * that lands inside a frame's own measurement, and the wall time one entry
- * or return hit adds to an enclosing frame.
+ * (its return skipped) or one return hit adds to an enclosing frame.
  */
 __u64 frame_cost_ns[PROBE_CLASSES];
 __u64 entry_cost_ns[PROBE_CLASSES];
 __u64 return_cost_ns;
+/* The timing policy (attrprof.h, TIME_ALL_CALLS); set before load. */
+const volatile __u32 time_stride = DEFAULT_TIME_STRIDE;
+const volatile __u64 slow_ns = DEFAULT_SLOW_NS;
 
 const struct lock_stats zero_lock_stats = {};
 
-/* A frame flag beside the cookie flags: an access that counts nowhere (KIND_IGNORED). */
-#define FRAME_IGNORED (1U << 16)
+/* A frame flag beside the cookie flags: its return probe will run and time it. */
+#define FRAME_TIMED (1U << 16)
 
+/*
+ * An access in progress. Every counted call pushes one; only timed ones get
+ * a return probe to pop them. An untimed frame is live while the return
+ * address its entry saw is still in its stack slot: once the function has
+ * returned, the next call its caller makes writes its own return address
+ * there. Lock waits and off-CPU time go to live frames.
+ */
 struct frame {
 	__u32 attr;
 	__u32 flags;
-	__u64 start_ns;
-	__u64 sp;		      /* user stack pointer at entry: pairs returns with entries */
-	__u64 probe_ns;		      /* the thread's probe_ns after this frame's entry */
-	__u64 off_cpu_ns;	      /* the thread's off_cpu_ns - waited_ns at entry */
+	__u64 sp;	/* user stack pointer at function entry: the return address slot */
+	__u64 ret_addr; /* what that slot held at entry */
+	__u64 start_ns; /* timed frames only, like probe_ns and inflight */
+	__u64 probe_ns; /* the thread's probe_ns after this frame's entry */
 	struct inflight_key inflight; /* a Python get in flight on this instance, else zero */
 };
 
@@ -55,17 +65,14 @@ struct last_touch {
 };
 
 struct thread_state {
-	__u32 depth; /* frames on stack[] */
-	__u32 lock_kind;
-	__u32 wait_kind;   /* lock kind of the futex wait in progress */
-	__u32 in_take_gil; /* inside CPython's take_gil: its futex waits are GIL waits */
-	__u64 probe_ns;	   /* wall time probe hits cost this thread so far */
-	__u64 lock_addr;   /* lock last asked for by this thread */
-	__u64 wait_start;
-	__u64 wait_lock;    /* the lock of the futex wait in progress */
-	__u64 switched_out; /* when the thread last left the CPU inside an access, else 0 */
-	__u64 off_cpu_ns;   /* off-CPU time inside accesses so far */
-	__u64 waited_ns;    /* lock waits so far, taken out of off-CPU time */
+	__u32 depth;	    /* frames on stack[] */
+	__u32 wait_kind;    /* lock kind of the futex wait in progress */
+	__u32 wait_attr;    /* the access it is charged to */
+	__u32 off_cpu_live; /* bit i: frame i was live when the thread blocked */
+	__u64 probe_ns;	    /* wall time probe hits cost this thread so far */
+	__u64 wait_start;   /* a futex wait in progress began, else 0 */
+	__u64 wait_lock;    /* its futex word */
+	__u64 switched_out; /* when the thread last blocked inside an access, else 0 */
 	struct frame stack[MAX_STACK_DEPTH];
 	/* The instance this thread last touched each Python attribute on: repeat reads. */
 	struct last_touch recent[RECENT_SLOTS];
@@ -98,6 +105,14 @@ struct {
 	__type(value, __u64);
 } drops SEC(".maps");
 
+/* Probe hits on the target, by enum trap_kind: what the probes cost it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TRAP_KINDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} traps SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -107,7 +122,7 @@ struct {
 
 static __always_inline __u32 probe_class(__u64 cookie)
 {
-	return (cookie >> COOKIE_FLAGS_SHIFT) & COOKIE_SSTEP ? 1 : 0;
+	return PROBE_CLASS_OF(cookie);
 }
 
 /* Processes traced besides the target, by tgid (--follow-forks only). */
@@ -191,18 +206,128 @@ static __always_inline struct attr_stats *count_call(struct thread_state *ts, __
 	return s;
 }
 
+static __always_inline void count_trap(__u32 kind)
+{
+	__u64 *n = bpf_map_lookup_elem(&traps, &kind);
+
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
+/* An entry hit: counted as a trap of its class, its cost charged to enclosing frames. */
+static __always_inline void entry_hit(struct thread_state *ts, __u64 cookie)
+{
+	__u32 class = probe_class(cookie);
+
+	count_trap(class ? TRAP_ENTRY_SSTEP : TRAP_ENTRY_EMULATED);
+	if (ts)
+		ts->probe_ns += entry_cost_ns[class];
+}
+
+/* The user stack pointer at function entry, from the probe's sp and the cookie's adjust. */
+static __always_inline __u64 entry_sp_of(__u64 sp, __u64 cookie)
+{
+	return sp +
+	       ((cookie >> (COOKIE_FLAGS_SHIFT + COOKIE_SP_ADJUST_SHIFT)) & COOKIE_SP_ADJUST_MASK);
+}
+
 /*
- * Pushes a frame for an access of attr (its call already counted), sp being
- * the stack pointer at the probe. Frames past MAX_STACK_DEPTH are counted as
- * dropped: their return finds no frame. Returns the frame or NULL.
+ * Pops the frames a call at entry_sp proves returned: a frame whose return
+ * slot lies at or below the new call's was left, whether its return probe ran
+ * (an untimed frame has none) or not (longjmp: counted as unmatched).
  */
-static __always_inline struct frame *push_frame(__u64 sp, struct thread_state *ts, __u32 attr,
-						__u64 cookie)
+static __always_inline void pop_returned(struct thread_state *ts, __u64 entry_sp)
+{
+	for (int i = 0; i < MAX_STACK_DEPTH; i++) {
+		struct frame *f;
+		__u32 depth = ts->depth;
+
+		if (!depth)
+			return;
+		f = &ts->stack[(depth - 1) & (MAX_STACK_DEPTH - 1)];
+		if (f->sp > entry_sp)
+			return;
+		if (f->flags & FRAME_TIMED)
+			drop(DROP_UNMATCHED_RET);
+		ts->depth = depth - 1;
+	}
+}
+
+/*
+ * Whether the thread's current call chain still holds frame f: a timed
+ * frame until its return probe pops it, an untimed one while its return
+ * address is still in its slot, above the thread's stack pointer user_sp.
+ */
+static __always_inline bool frame_live(const struct frame *f, __u64 user_sp)
+{
+	__u64 slot = 0;
+
+	if (f->flags & FRAME_TIMED)
+		return true;
+	if (f->sp < user_sp)
+		return false;
+	return !bpf_probe_read_user(&slot, sizeof(slot), (const void *)f->sp) &&
+	       slot == f->ret_addr;
+}
+
+/* The current thread's user stack pointer, where it entered the kernel. */
+static __always_inline __u64 user_sp(void)
+{
+	return PT_REGS_SP((struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()));
+}
+
+/*
+ * Pops the frames that are no longer live off the top and returns the
+ * innermost live one's attribute, or ATTR_UNATTRIBUTED when none is.
+ */
+static __always_inline __u32 innermost_live(struct thread_state *ts, __u64 user_sp)
+{
+	for (int i = 0; i < MAX_STACK_DEPTH; i++) {
+		__u32 depth = ts->depth;
+		struct frame *f;
+
+		if (!depth)
+			break;
+		f = &ts->stack[(depth - 1) & (MAX_STACK_DEPTH - 1)];
+		if (frame_live(f, user_sp))
+			return f->attr;
+		if (f->flags & FRAME_TIMED)
+			drop(DROP_UNMATCHED_RET);
+		ts->depth = depth - 1;
+	}
+	return ATTR_UNATTRIBUTED;
+}
+
+/*
+ * Whether to time this call of the attribute whose per-CPU stats are s (its
+ * call already counted): the policy in attrprof.h, or the cookie's override.
+ */
+static __always_inline bool wants_timing(const struct attr_stats *s, __u64 cookie)
+{
+	__u64 flags = cookie >> COOKIE_FLAGS_SHIFT;
+
+	if (flags & COOKIE_TIME_NEVER)
+		return false;
+	if (flags & COOKIE_TIME_ALL)
+		return true;
+	if (!s)
+		return false;
+	return s->calls <= TIME_ALL_CALLS || s->total_ns >= s->timed * slow_ns ||
+	       s->calls % time_stride == 0;
+}
+
+/*
+ * Pushes a frame for a counted call of attr entered at entry_sp, timed or
+ * not. Frames past MAX_STACK_DEPTH are counted as dropped. Returns the frame
+ * or NULL; the caller starts the clock of a timed one last.
+ */
+static __always_inline struct frame *push_frame(struct thread_state *ts, __u32 attr, __u64 cookie,
+						__u64 entry_sp, bool timed)
 {
 	struct frame *f;
 	__u32 depth;
 
-	ts->probe_ns += entry_cost_ns[probe_class(cookie)];
+	pop_returned(ts, entry_sp);
 	depth = ts->depth;
 	if (depth >= MAX_STACK_DEPTH) {
 		drop(DROP_STACK_DEPTH);
@@ -210,14 +335,13 @@ static __always_inline struct frame *push_frame(__u64 sp, struct thread_state *t
 	}
 	f = &ts->stack[depth & (MAX_STACK_DEPTH - 1)];
 	f->attr = attr;
-	f->flags = cookie >> COOKIE_FLAGS_SHIFT;
-	f->sp = sp +
-		((cookie >> (COOKIE_FLAGS_SHIFT + COOKIE_SP_ADJUST_SHIFT)) & COOKIE_SP_ADJUST_MASK);
+	f->flags = (cookie >> COOKIE_FLAGS_SHIFT) | (timed ? FRAME_TIMED : 0);
+	f->sp = entry_sp;
+	f->ret_addr = 0;
+	bpf_probe_read_user(&f->ret_addr, sizeof(f->ret_addr), (const void *)entry_sp);
 	f->probe_ns = ts->probe_ns;
-	f->off_cpu_ns = ts->off_cpu_ns - ts->waited_ns;
 	f->inflight = (struct inflight_key){};
 	ts->depth = depth + 1;
-	f->start_ns = bpf_ktime_get_ns();
 	return f;
 }
 

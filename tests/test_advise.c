@@ -369,7 +369,7 @@ Test(advise, shard_suggests_rwlock_when_reads_dominate)
 	cr_assert_not_null(strstr(a.how_to, "10 to 1"), "%s", a.how_to);
 	profile__free(&p);
 
-	shard_profile(&p, 0.5, LOCK_PTHREAD, 500);
+	shard_profile(&p, 0.5, LOCK_MUTEX, 500);
 	free(p.attrs[0].kind);
 	free(p.attrs[0].op);
 	p.attrs[0].kind = strdup("function");

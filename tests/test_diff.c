@@ -195,12 +195,12 @@ Test(diff, lock_wait_per_call)
 
 	init(&b, "c", "timed");
 	init(&n, "c", "timed");
-	add(&b, "get", 1000, 4096)->locks[LOCK_PTHREAD].total_ns = 1000000;
-	add(&n, "get", 1000, 4096)->locks[LOCK_PTHREAD].total_ns = 1250000;
+	add(&b, "get", 1000, 4096)->locks[LOCK_MUTEX].total_ns = 1000000;
+	add(&n, "get", 1000, 4096)->locks[LOCK_MUTEX].total_ns = 1250000;
 	compare(&b, &n, NULL, &r);
 	cr_assert_eq(r.nregressions, 0, "+25%% is at the limit");
 	diff__free(&r);
-	n.attrs[0].locks[LOCK_PTHREAD].total_ns = 1260000;
+	n.attrs[0].locks[LOCK_MUTEX].total_ns = 1260000;
 	compare(&b, &n, NULL, &r);
 	cr_assert_eq(entry(&r, "get")->breaks, DIFF_BREAK_LOCK);
 	diff__free(&r);

@@ -76,7 +76,9 @@ static void fill(struct profile *p)
 	p->exit_status = -1;
 	p->duration_ns = 5000000001;
 	p->probe_cost_ns = 310;
-	p->calibration = (struct prof_calibration){{310, 5100}, {700, 6000}, 750};
+	p->calibration = (struct prof_calibration){{310, 5100}, {700, 6000}, 750, {90, 1300}};
+	p->timing = (struct prof_timing){strdup("sample"), TIME_ALL_CALLS, 8, 20000};
+	p->overhead = (struct prof_overhead){{1000001, 2002, 30003}, 704000000, 5100000000};
 	p->dropped = (struct prof_dropped){1, 2, 3, 4, 5, 6};
 	fill_lock(&p->unattributed[LOCK_GIL], 7);
 	for (i = 0; i < 3; i++) {
@@ -113,8 +115,16 @@ static void assert_same(const struct profile *a, const struct profile *b)
 	cr_assert_eq(a->exit_status, b->exit_status);
 	cr_assert_eq(a->duration_ns, b->duration_ns);
 	cr_assert_eq(a->probe_cost_ns, b->probe_cost_ns);
-	cr_assert_arr_eq(&a->calibration, &b->calibration, sizeof(a->calibration));
 	/* All-uint64_t structs: no padding, so bytes compare fields. */
+	cr_assert_arr_eq(&a->calibration, &b->calibration, sizeof(a->calibration));
+	cr_assert_arr_eq(&a->overhead, &b->overhead, sizeof(a->overhead));
+	if (a->timing.policy)
+		cr_assert_str_eq(a->timing.policy, b->timing.policy);
+	else
+		cr_assert_null(b->timing.policy);
+	cr_assert_eq(a->timing.first_calls, b->timing.first_calls);
+	cr_assert_eq(a->timing.stride, b->timing.stride);
+	cr_assert_eq(a->timing.slow_ns, b->timing.slow_ns);
 	cr_assert_arr_eq(&a->dropped, &b->dropped, sizeof(a->dropped));
 	cr_assert_arr_eq(a->unattributed, b->unattributed, sizeof(a->unattributed));
 	cr_assert_eq(a->nattrs, b->nattrs);
@@ -177,12 +187,12 @@ Test(profile, dump_matches_golden)
 		.max_ns = 12,
 	};
 	const char *golden =
-		"{\"schema\":\"attrprof.profile/3\",\"tool\":{\"name\":\"attrprof\","
+		"{\"schema\":\"attrprof.profile/4\",\"tool\":{\"name\":\"attrprof\","
 		"\"version\":\"0.1.0\"},\"target\":{\"pid\":7,\"exe\":\"/bin/t\",\"build_id\":null,"
 		"\"runtime\":\"c\"},\"mode\":\"count\",\"end\":\"duration\",\"exit_status\":-1,"
 		"\"duration_ns\":1000,\"runs\":1,\"probe_cost_ns\":0,\"calibration\":{\"frame_ns\":"
 		"[0,0],"
-		"\"entry_ns\":[0,0],\"return_ns\":0},\"dropped\":{"
+		"\"entry_ns\":[0,0],\"return_ns\":0,\"resolution_ns\":[0,0]},\"dropped\":{"
 		"\"map_full\":0,\"stack_depth\":0,\"read_errors\":0,\"unmatched_returns\":0,"
 		"\"attrs_over_limit\":2,\"unprobeable\":0,\"accesses_over_limit\":0,"
 		"\"allocs_over_limit\":0,\"lock_waits_over_limit\":0},\"resources\":{"
@@ -194,10 +204,12 @@ Test(profile, dump_matches_golden)
 		"\"errors\":1,\"threads\":1,\"latency_ns\":{\"timed\":3,\"total\":30,\"p50\":10,"
 		"\"p90\":12,\"p99\":12,\"max\":12,\"histogram\":[[8,2],[12,1]]},\"lock_wait_ns\":{"
 		"\"count\":1,\"total\":5,\"p50\":5,\"p99\":5,\"max\":5,\"histogram\":[[5,1]],"
-		"\"by_kind\":{\"pthread\":{\"count\":1,\"total\":5,\"p50\":5,\"p99\":5,\"max\":5,"
+		"\"by_kind\":{\"mutex\":{\"count\":1,\"total\":5,\"p50\":5,\"p99\":5,\"max\":5,"
 		"\"histogram\":[[5,1]]}}},\"signals\":{\"repeat_reads\":0,\"concurrent\":0,"
-		"\"off_cpu_ns\":0}}],\"classes\":[],\"coverage\":[],\"locks\":[]}";
-	const char *head = "{\n \"schema\": \"attrprof.profile/3\",\n \"tool\": {\n  \"name\"";
+		"\"off_cpu_ns\":0}}],\"classes\":[],\"coverage\":[],\"locks\":[],"
+		"\"overhead\":{\"traps\":{\"entry_emulated\":0,\"entry_single_step\":0,"
+		"\"return\":0},\"probe_ns\":0,\"cpu_ns\":0}}";
+	const char *head = "{\n \"schema\": \"attrprof.profile/4\",\n \"tool\": {\n  \"name\"";
 	char *buf = NULL, *compact;
 	size_t len;
 	json_t *root;
@@ -205,8 +217,8 @@ Test(profile, dump_matches_golden)
 
 	a.hist[hist__slot(8)] = 2;
 	a.hist[hist__slot(12)] = 1;
-	a.locks[LOCK_PTHREAD] = (struct prof_lock){.count = 1, .total_ns = 5, .max_ns = 5};
-	a.locks[LOCK_PTHREAD].hist[5] = 1;
+	a.locks[LOCK_MUTEX] = (struct prof_lock){.count = 1, .total_ns = 5, .max_ns = 5};
+	a.locks[LOCK_MUTEX].hist[5] = 1;
 	p.attrs = &a;
 	p.nattrs = 1;
 
@@ -290,8 +302,8 @@ Test(profile, round_trip_keeps_a_lock_kind_with_a_zero_count)
 	char err[256] = "";
 
 	fill(&p);
-	fill_lock(&p.unattributed[LOCK_PTHREAD], 9);
-	p.unattributed[LOCK_PTHREAD].count = 0;
+	fill_lock(&p.unattributed[LOCK_MUTEX], 9);
+	p.unattributed[LOCK_MUTEX].count = 0;
 	p.attrs[0].locks[LOCK_GIL] = (struct prof_lock){.total_ns = 7, .max_ns = 7};
 	cr_assert_eq(profile__write(&p, file), 0);
 	cr_assert_eq(profile__read(file, &q, err, sizeof(err)), 0, "%s", err);
@@ -409,12 +421,12 @@ Test(profile, malformed_json_names_line_and_column)
 
 Test(profile, wrong_schema)
 {
-	write_text("{\"schema\": \"attrprof.profile/4\"}");
-	expect_error(": ", "expected schema attrprof.profile/3 (or attrprof.profile/2, "
-			   "attrprof.profile/1), found attrprof.profile/4");
+	write_text("{\"schema\": \"attrprof.profile/5\"}");
+	expect_error(": ", "expected schema attrprof.profile/4 (or attrprof.profile/3, "
+			   "attrprof.profile/2, attrprof.profile/1), found attrprof.profile/5");
 	write_text("[1, 2]");
-	expect_error(": ", "expected schema attrprof.profile/3 (or attrprof.profile/2, "
-			   "attrprof.profile/1), found none");
+	expect_error(": ", "expected schema attrprof.profile/4 (or attrprof.profile/3, "
+			   "attrprof.profile/2, attrprof.profile/1), found none");
 }
 
 /* The profile filler makes, as a JSON tree, for tests to break one member of. */
@@ -476,7 +488,7 @@ Test(profile, missing_field)
 
 	root = valid_json();
 	kinds = json_object_get(json_object_get(attr(root, 0), "lock_wait_ns"), "by_kind");
-	json_object_del(kinds, "pthread");
+	json_object_del(kinds, "mutex");
 	json_object_del(json_object_get(kinds, "python"), "max");
 	expect_json_error(root, "attributes[0].lock_wait_ns.by_kind.python.max: missing");
 }
@@ -536,7 +548,7 @@ Test(profile, unknown_keys_are_ignored)
 			    json_pack("{s:s, s:i}", "file", "m.c", "line", 9));
 	json_object_set_new(
 		json_object_get(json_object_get(root, "unattributed_lock_wait_ns"), "by_kind"),
-		"futex", json_object());
+		"spinlock", json_object());
 	read_json(root, &q);
 	fill(&p);
 	assert_same(&p, &q);
@@ -548,14 +560,14 @@ Test(profile, lock_helpers)
 {
 	struct prof_lock locks[LOCK_KINDS] = {0}, sum;
 
-	fill_lock(&locks[LOCK_PTHREAD], 3);
+	fill_lock(&locks[LOCK_MUTEX], 3);
 	fill_lock(&locks[LOCK_GIL], 5);
 	profile__lock_total(locks, &sum);
 	cr_assert_eq(sum.count, 8);
 	cr_assert_eq(sum.total_ns, 8000);
 	cr_assert_eq(sum.max_ns, 500);
 	cr_assert_eq(hist__count(sum.hist), 10);
-	cr_assert_str_eq(profile__lock_kind_name(LOCK_PTHREAD), "pthread");
+	cr_assert_str_eq(profile__lock_kind_name(LOCK_MUTEX), "mutex");
 	cr_assert_str_eq(profile__lock_kind_name(LOCK_PYTHON), "python");
 	cr_assert_str_eq(profile__lock_kind_name(LOCK_GIL), "gil");
 }
@@ -573,6 +585,45 @@ Test(profile, version_1_is_still_read)
 	cr_assert_eq(p.nattrs, 3);
 	cr_assert_eq(p.attrs[0].signals.repeat_reads, 0);
 	cr_assert_eq(p.attrs[0].count, 800000);
+	profile__free(&p);
+}
+
+/* Renames lock kind from to to in every by_kind object of attribute i's lock waits. */
+static void rename_kind(json_t *root, size_t i, const char *from, const char *to)
+{
+	json_t *kinds = json_object_get(json_object_get(attr(root, i), "lock_wait_ns"), "by_kind");
+	json_t *v = json_object_get(kinds, from);
+
+	cr_assert_not_null(v, "attributes[%zu] has no %s waits", i, from);
+	json_object_set(kinds, to, v);
+	json_object_del(kinds, from);
+}
+
+Test(profile, version_3_pthread_waits_read_as_mutex_waits)
+{
+	json_t *root = valid_json();
+	struct profile p, want;
+
+	/* Schema 3 named every pthread lock function's waits "pthread", and had no timing. */
+	json_object_set_new(root, "schema", json_string("attrprof.profile/3"));
+	json_object_del(root, "timing");
+	json_object_del(root, "overhead");
+	json_object_del(json_object_get(root, "calibration"), "resolution_ns");
+	rename_kind(root, 0, "mutex", "pthread");
+	read_json(root, &p);
+	fill(&want);
+	cr_assert_arr_eq(p.attrs[0].locks, want.attrs[0].locks, sizeof(p.attrs[0].locks));
+	cr_assert_null(p.timing.policy);
+	cr_assert_eq(p.overhead.traps[TRAP_RETURN], 0);
+	cr_assert_eq(p.calibration.resolution_ns[1], 0);
+	profile__free(&p);
+	profile__free(&want);
+
+	/* A schema 4 file has no "pthread" kind: it is an unknown key there. */
+	root = valid_json();
+	rename_kind(root, 0, "mutex", "pthread");
+	read_json(root, &p);
+	cr_assert_eq(p.attrs[0].locks[LOCK_MUTEX].count, 0);
 	profile__free(&p);
 }
 

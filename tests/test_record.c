@@ -11,13 +11,19 @@
 static const char *const funcs[] = {"model_get_plain", "model_get_locked", "model_get_outer",
 				    "model_get_inner", "model_get_tree"};
 
-/* Records the accessors target; returns attrprof's exit code, target output in out. */
+/*
+ * Records the accessors target, timing every call (--time-every 1: the
+ * sampling policy has a test of its own); returns attrprof's exit code,
+ * target output in out.
+ */
 static int record(const char *prof, const char *threads, const char *iters, const char *depth,
 		  char *out, size_t outlen, char *err, size_t errlen)
 {
-	char *argv[] = {ATTRPROF,      "record",      "-o",	 (char *)prof,	"--func",
-			"model_get_*", "--",	      ACCESSORS, "--threads",	(char *)threads,
-			"--iters",     (char *)iters, "--depth", (char *)depth, NULL};
+	char *argv[] = {ATTRPROF,  "record",	  "-o",		  (char *)prof,
+			"--func",  "model_get_*", "--time-every", "1",
+			"--",	   ACCESSORS,	  "--threads",	  (char *)threads,
+			"--iters", (char *)iters, "--depth",	  (char *)depth,
+			NULL};
 
 	return run_cmd(argv, out, outlen, err, errlen, 120000);
 }
@@ -66,7 +72,7 @@ Test(record, counts_and_lock_waits_with_four_threads, .timeout = 180)
 	cr_assert_eq(outer.count, 0, "outer got %lu waits of its callee",
 		     (unsigned long)outer.count);
 	cr_assert_eq(plain.count, 0);
-	cr_assert_gt(find_attr(&p, "model_get_locked")->locks[LOCK_PTHREAD].count, 0);
+	cr_assert_gt(find_attr(&p, "model_get_locked")->locks[LOCK_MUTEX].count, 0);
 	/* Two mutexes, each waited on by the one accessor that takes it. */
 	cr_assert_eq(p.nlocks, 2, "%zu locks", p.nlocks);
 	for (size_t i = 0; i < p.nlocks; i++) {
@@ -131,6 +137,62 @@ Test(record, recursion_deeper_than_the_stack_is_counted_and_reported, .timeout =
 	cr_assert_eq(p.dropped.stack_depth,
 		     (uint64_t)(iters * threads * (per_iter - MAX_STACK_DEPTH)));
 	cr_assert_eq(tree->timed, (uint64_t)(iters * threads * MAX_STACK_DEPTH));
+	cr_assert_eq(p.dropped.unmatched_returns, 0);
+	profile__free(&p);
+}
+
+/*
+ * The timing policy, exactly: with one thread pinned to one CPU, an
+ * attribute's calls are that CPU's, the first TIME_ALL_CALLS of them are
+ * timed and then every stride-th (none of these calls is slow).
+ */
+static uint64_t policy_timed(uint64_t calls, uint64_t stride)
+{
+	if (calls <= TIME_ALL_CALLS)
+		return calls;
+	return TIME_ALL_CALLS + calls / stride - TIME_ALL_CALLS / stride;
+}
+
+Test(record, sampled_timing_follows_the_policy, .timeout = 120)
+{
+	char prof[256], out[4096], err[8192];
+	char *argv[] = {"/usr/bin/taskset",
+			"-c",
+			"0",
+			ATTRPROF,
+			"record",
+			"-o",
+			prof,
+			"-f",
+			"model_get_*",
+			"--time-every",
+			"5",
+			"--",
+			ACCESSORS,
+			"--threads",
+			"1",
+			"--iters",
+			"3000",
+			"--depth",
+			"0",
+			NULL};
+	struct profile p = {};
+
+	skip_unless_tracing();
+	temp_path(prof, sizeof(prof), "policy.json");
+	cr_assert_eq(run_cmd(argv, out, sizeof(out), err, sizeof(err), 120000), 0, "%s", err);
+	read_profile(prof, &p);
+	assert_counts_match(&p, out);
+	cr_assert_str_eq(p.timing.policy, "sample");
+	cr_assert_eq(p.timing.stride, 5);
+	for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
+		const struct prof_attr *a = find_attr(&p, funcs[i]);
+
+		cr_assert_eq(a->timed, policy_timed(a->count, 5), "%s: %lu of %lu timed", funcs[i],
+			     (unsigned long)a->timed, (unsigned long)a->count);
+	}
+	cr_assert_gt(find_attr(&p, "model_get_plain")->count, TIME_ALL_CALLS);
+	/* Every call pushed a frame all the same: each return found its own. */
 	cr_assert_eq(p.dropped.unmatched_returns, 0);
 	profile__free(&p);
 }

@@ -66,8 +66,8 @@ static void golden_profile(struct profile *p)
 
 	set_target(p, "/opt/demo/bin/shop", "timed");
 	p->dropped.stack_depth = 12;
-	p->unattributed[LOCK_PTHREAD].count = 3;
-	p->unattributed[LOCK_PTHREAD].total_ns = 1200000;
+	p->unattributed[LOCK_MUTEX].count = 3;
+	p->unattributed[LOCK_MUTEX].total_ns = 1200000;
 
 	a = add(p, "shop", "set_name");
 	timed_at(a, 40, 98304);
@@ -84,8 +84,8 @@ static void golden_profile(struct profile *p)
 	a->max_ns = 1200000;
 	a->total_ns = 1150000000;
 	a->threads = 8;
-	a->locks[LOCK_PTHREAD].count = 2;
-	a->locks[LOCK_PTHREAD].total_ns = 1000000;
+	a->locks[LOCK_MUTEX].count = 2;
+	a->locks[LOCK_MUTEX].total_ns = 1000000;
 	a->locks[LOCK_GIL].count = 1;
 	a->locks[LOCK_GIL].total_ns = 500000;
 	a = add(p, "shop", "get_name");
@@ -394,7 +394,7 @@ Test(report, json_schema_and_ranked_order)
 	cr_assert_eq(i, sizeof(want_keys) / sizeof(want_keys[0]));
 	cr_assert_str_eq(json_string_value(json_object_get(root, "schema")), "attrprof.report/1");
 	cr_assert_str_eq(json_string_value(json_object_get(root, "profile_schema")),
-			 "attrprof.profile/3");
+			 "attrprof.profile/4");
 	cr_assert_eq(int_at(json_object_get(root, "target"), "pid"), 4242);
 	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(root, "target"), "exe")),
 			 "/opt/demo/bin/shop");

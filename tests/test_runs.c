@@ -32,11 +32,11 @@ static void add(struct profile *p, const char *owner, const char *name, uint64_t
 	a->max_ns = ns;
 	a->hist[hist__slot(ns)] = n;
 	a->threads = 1;
-	a->locks[LOCK_PTHREAD].count = lock_ns ? 1 : 0;
-	a->locks[LOCK_PTHREAD].total_ns = lock_ns;
-	a->locks[LOCK_PTHREAD].max_ns = lock_ns;
+	a->locks[LOCK_MUTEX].count = lock_ns ? 1 : 0;
+	a->locks[LOCK_MUTEX].total_ns = lock_ns;
+	a->locks[LOCK_MUTEX].max_ns = lock_ns;
 	if (lock_ns)
-		a->locks[LOCK_PTHREAD].hist[hist__slot(lock_ns)] = 1;
+		a->locks[LOCK_MUTEX].hist[hist__slot(lock_ns)] = 1;
 	a->signals.off_cpu_ns = off_ns;
 }
 
@@ -81,7 +81,7 @@ static void check_three(const struct profile *p)
 	cr_assert_eq(x->total_ns, 100 * (1024 + 3072 + 2048));
 	cr_assert_eq(x->max_ns, 3072);
 	cr_assert_eq(hist__count(x->hist), 300);
-	cr_assert_eq(x->locks[LOCK_PTHREAD].total_ns, 50);
+	cr_assert_eq(x->locks[LOCK_MUTEX].total_ns, 50);
 	cr_assert_eq(y->count, 30);
 	cr_assert_eq(p->duration_ns, 3000);
 	cr_assert_eq(p->target.pid, 10);
