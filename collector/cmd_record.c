@@ -306,6 +306,7 @@ static int record_once(const struct record_args *a, int sigfd, const sigset_t *m
 		session__detach(&s);
 		waitpid(child, &wstatus, 0);
 	} else {
+		session__stop(&s);
 		waitpid(child, &wstatus, 0);
 		*status = exit_status_of(wstatus);
 		ret = out ? session__collect_profile(&s, exe, end, *status, out, err, errlen)

@@ -268,6 +268,19 @@ void profile__free(struct profile *p)
 	memset(p, 0, sizeof(*p));
 }
 
+bool profile__sampled(const struct profile *p, const struct prof_attr *a)
+{
+	return p->timing.policy && !strcmp(p->timing.policy, "sample") && a->timed &&
+	       a->timed < a->count;
+}
+
+uint64_t profile__time_ns(const struct profile *p, const struct prof_attr *a)
+{
+	if (!profile__sampled(p, a))
+		return a->total_ns;
+	return (uint64_t)((double)a->total_ns / (double)a->timed * (double)a->count);
+}
+
 void profile__lock_total(const struct prof_lock locks[LOCK_KINDS], struct prof_lock *out)
 {
 	unsigned int k, s;

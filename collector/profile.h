@@ -8,6 +8,7 @@
 #ifndef ATTRPROF_PROFILE_H
 #define ATTRPROF_PROFILE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -309,6 +310,16 @@ int profile__read(const char *path, struct profile *p, char *err, size_t errlen)
 
 /* Frees everything p owns and zeroes it. NULL-safe. */
 void profile__free(struct profile *p);
+
+/* Whether p's timing policy timed a sample of a's calls, not all of them. */
+bool profile__sampled(const struct profile *p, const struct prof_attr *a);
+
+/*
+ * The time of all of a's calls in ns: its timed calls' total, scaled up to
+ * every call when the timing policy timed a sample of them (an estimate then).
+ * Calls untimed for other reasons (the drops) are not estimated.
+ */
+uint64_t profile__time_ns(const struct profile *p, const struct prof_attr *a);
 
 /* Sum of an attribute's lock waits over all kinds, into *out. */
 void profile__lock_total(const struct prof_lock locks[LOCK_KINDS], struct prof_lock *out);

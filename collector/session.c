@@ -245,6 +245,21 @@ int session__attach(struct session *s, pid_t pid, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Keeps the target's CPU time over the session: read now and then, since a
+ * target that is not our child is reaped, /proc entry and all, by its own
+ * parent the moment it exits.
+ */
+#define CPU_POLL_MS 1000
+
+static void note_cpu(struct session *s)
+{
+	uint64_t ns = target__cpu_ns(s->pid);
+
+	if (ns > s->cpu_start_ns)
+		s->cpu_ns = ns - s->cpu_start_ns;
+}
+
 /* Relays a signal a user sent us; the terminal's go to the whole group already. */
 static void forward(const struct signalfd_siginfo *si, pid_t to)
 {
@@ -281,10 +296,12 @@ int session__wait(struct session *s, int sigfd, int pidfd, pid_t forward_to, enu
 	int ret = 0;
 
 	for (;;) {
-		int n = poll(fds, 3, place_locks(s) ? PLACE_POLL_MS : -1);
+		int n = poll(fds, 3, place_locks(s) ? PLACE_POLL_MS : CPU_POLL_MS);
 
-		if (n == 0)
+		if (n == 0) {
+			note_cpu(s);
 			continue;
+		}
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -326,9 +343,8 @@ void session__stop(struct session *s)
 	s->skel->bss->target_tgid = 0;
 	s->skel->bss->following = 0;
 	s->stop_ns = session__now_ns();
-	/* Before the target is reaped: a zombie's /proc/PID/stat still has its times. */
-	s->cpu_ns = target__cpu_ns(s->pid);
-	s->cpu_ns = s->cpu_ns > s->cpu_start_ns ? s->cpu_ns - s->cpu_start_ns : 0;
+	/* Before record reaps its child: a zombie's /proc/PID/stat still has its times. */
+	note_cpu(s);
 }
 
 void session__detach(struct session *s)

@@ -96,7 +96,8 @@ int session__wait(struct session *s, int sigfd, int pidfd, pid_t forward_to, enu
 
 /*
  * Stops counting (the probes stay attached but ignore every hit) and the
- * clock, so the profile can be written before the slow detach.
+ * clock, so the profile can be written before the slow detach. Call it
+ * before reaping the target: it reads the target's CPU time.
  */
 void session__stop(struct session *s);
 

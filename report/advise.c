@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "advise.h"
+#include "report.h"
 #include "units.h"
 
 /* A mean or a share over fewer accesses swings with one page fault or preemption. */
@@ -92,7 +93,8 @@ struct facts {
 	bool timed;	  /* latency measured and a duration to divide by */
 	double secs;	  /* run time */
 	double mean_ns;	  /* total / timed */
-	double work_ns;	  /* (total - all lock waits) / timed */
+	double work_ns;	  /* mean less all lock waits per call */
+	double time_ns;	  /* the time of all calls (profile__time_ns) */
 	uint64_t wait_ns; /* pthread and python lock waits, GIL excluded */
 	uint64_t waits;
 	/* Over every attribute that blocked on a lock this one blocked on. */
@@ -170,13 +172,14 @@ static void facts_of(const struct profile *p, size_t idx, struct facts *f)
 		f->waits += a->locks[k].count;
 	}
 	shared_lock_counts(p, idx, f);
-	f->timed = !eq(p->mode, "count") && a->timed && p->duration_ns;
+	/* A latency the probes cannot tell from their own noise is no evidence. */
+	f->timed = report__latency_resolved(p, a) && p->duration_ns;
 	f->secs = (double)p->duration_ns / 1e9;
+	f->time_ns = (double)profile__time_ns(p, a);
 	if (a->timed) {
+		/* Waits are counted on every call, latency maybe on a sample: per call both. */
 		f->mean_ns = (double)a->total_ns / (double)a->timed;
-		f->work_ns = all_waits < a->total_ns
-				     ? (double)(a->total_ns - all_waits) / (double)a->timed
-				     : 0;
+		f->work_ns = fmax(f->mean_ns - (double)all_waits / (double)a->count, 0);
 	}
 }
 
@@ -245,7 +248,7 @@ static bool rule_coalesce(const struct facts *f, struct advice *v)
 {
 	const struct prof_attr *a = f->a;
 	double conc = share(a->signals.concurrent, a->count);
-	double off = share(a->signals.off_cpu_ns, a->total_ns), saved;
+	double off = share(a->signals.off_cpu_ns, f->time_ns), saved;
 	char n[UNITS_BUF], w[UNITS_BUF], d[UNITS_BUF];
 
 	if (!f->read || !enough(f) || a->threads < COALESCE_MIN_THREADS ||
@@ -334,7 +337,7 @@ static bool rule_cache(const struct facts *f, struct advice *v)
 static bool rule_shard(const struct facts *f, struct advice *v)
 {
 	const struct prof_attr *a = f->a;
-	double wait = share(f->wait_ns, a->total_ns), saved;
+	double wait = share(f->wait_ns, f->time_ns), saved;
 	/* Who else takes the lock decides between readers-writer and stripes. */
 	uint64_t reads = f->lock_reads + f->lock_writes ? f->lock_reads : f->reads;
 	uint64_t writes = f->lock_reads + f->lock_writes ? f->lock_writes : f->writes;
@@ -382,7 +385,7 @@ static bool rule_shard(const struct facts *f, struct advice *v)
 static bool rule_defer(const struct facts *f, struct advice *v)
 {
 	const struct prof_attr *a = f->a;
-	double on_cpu = 1 - share(a->signals.off_cpu_ns + f->wait_ns, a->total_ns), saved;
+	double on_cpu = 1 - share(a->signals.off_cpu_ns + f->wait_ns, f->time_ns), saved;
 	char n[UNITS_BUF], m[UNITS_BUF], d[UNITS_BUF];
 
 	if (!eq(a->op, "set") || !(eq(a->kind, "descriptor") || eq(a->kind, "property")) ||

@@ -112,7 +112,8 @@ static uint64_t run_median(const struct prof_attr *a, size_t nruns, bool p99)
  * run-by-run estimate compares, so the figures shown move the way it does.
  * The merged histogram's p99 would mostly be the worst run's.
  */
-static void fill_side(struct diff_side *s, const struct prof_attr *a, size_t nruns)
+static void fill_side(struct diff_side *s, const struct profile *p, const struct prof_attr *a,
+		      size_t nruns)
 {
 	bool runs = nruns > 1 && a->runs;
 	struct prof_lock lock;
@@ -125,7 +126,8 @@ static void fill_side(struct diff_side *s, const struct prof_attr *a, size_t nru
 			       : hist__percentile(a->hist, 50, a->max_ns),
 		.p99_ns = runs ? run_median(a, nruns, true)
 			       : hist__percentile(a->hist, 99, a->max_ns),
-		.total_ns = a->total_ns,
+		.total_ns = profile__time_ns(p, a),
+		.mean_ns = a->timed ? (double)a->total_ns / (double)a->timed : 0,
 		.lock_ns = lock.total_ns,
 	};
 }
@@ -216,7 +218,8 @@ static unsigned int run_logs(const struct prof_attr *a, size_t nruns, enum run_s
 			 */
 			out[n++] = log(fmax(r->p50_ns, 1));
 		else
-			out[n++] = log(fmax((double)r->lock_ns / r->timed, DIFF_LOCK_FLOOR_NS));
+			/* Lock waits are every call's, whichever calls were timed. */
+			out[n++] = log(fmax((double)r->lock_ns / r->count, DIFF_LOCK_FLOOR_NS));
 	}
 	return n;
 }
@@ -319,16 +322,16 @@ static void compare_hist(struct diff_entry *e, const struct prof_attr *ba,
 	struct prof_lock bl, nl;
 
 	compare_p99_hist(e, ba, na, conf);
-	compare_means(&e->total, (double)b->total_ns / b->timed, stats__hist_variance(ba->hist, 0),
-		      b->timed, (double)n->total_ns / n->timed, stats__hist_variance(na->hist, 0),
-		      n->timed, conf);
+	compare_means(&e->total, b->mean_ns, stats__hist_variance(ba->hist, 0), b->timed,
+		      n->mean_ns, stats__hist_variance(na->hist, 0), n->timed, conf);
+	/* Lock waits are counted on every call: per call, over all of them. */
 	profile__lock_total(ba->locks, &bl);
 	profile__lock_total(na->locks, &nl);
-	compare_means(&e->lock, (double)b->lock_ns / b->timed,
-		      stats__hist_variance(bl.hist, b->timed > bl.count ? b->timed - bl.count : 0),
-		      b->timed, (double)n->lock_ns / n->timed,
-		      stats__hist_variance(nl.hist, n->timed > nl.count ? n->timed - nl.count : 0),
-		      n->timed, conf);
+	compare_means(&e->lock, (double)b->lock_ns / b->count,
+		      stats__hist_variance(bl.hist, b->count > bl.count ? b->count - bl.count : 0),
+		      b->count, (double)n->lock_ns / n->count,
+		      stats__hist_variance(nl.hist, n->count > nl.count ? n->count - nl.count : 0),
+		      n->count, conf);
 	e->method = DIFF_METHOD_HIST;
 	e->base_samples = b->timed > UINT32_MAX ? UINT32_MAX : b->timed;
 	e->new_samples = n->timed > UINT32_MAX ? UINT32_MAX : n->timed;
@@ -410,15 +413,13 @@ static int compare_both(struct diff_entry *e, const struct prof_attr *ba, size_t
 	 * attribute hot.
 	 */
 	e->hot = b->total_ns >= DIFF_HOT_NS * (double)bruns;
-	base_call =
-		e->method == DIFF_METHOD_RUNS ? (double)b->p50_ns : (double)b->total_ns / b->timed;
+	base_call = e->method == DIFF_METHOD_RUNS ? (double)b->p50_ns : b->mean_ns;
 	judge(e, &e->p99, l->p99_pct, l->confidence, DIFF_BREAK_P99, b->p99_ns, n->p99_ns,
 	      e->hot && b->p99_ns >= floor_ns);
-	judge(e, &e->total, l->total_pct, l->confidence, DIFF_BREAK_TOTAL,
-	      (double)b->total_ns / b->timed, (double)n->total_ns / n->timed,
+	judge(e, &e->total, l->total_pct, l->confidence, DIFF_BREAK_TOTAL, b->mean_ns, n->mean_ns,
 	      e->hot && base_call >= floor_ns);
 	judge(e, &e->lock, l->lock_pct, l->confidence, DIFF_BREAK_LOCK,
-	      (double)b->lock_ns / b->timed, (double)n->lock_ns / n->timed, e->hot);
+	      (double)b->lock_ns / b->count, (double)n->lock_ns / n->count, e->hot);
 	return 0;
 }
 
@@ -518,11 +519,11 @@ int diff__compare(const struct profile *base, const struct profile *new,
 		e = &out->entries[out->nentries++];
 		*e = (struct diff_entry){
 			.owner = na->owner, .name = na->name, .kind = na->kind, .op = na->op};
-		fill_side(&e->new, na, out->new_runs);
+		fill_side(&e->new, new, na, out->new_runs);
 		if (j < base->nattrs) {
 			matched[j] = true;
 			e->status = DIFF_BOTH;
-			fill_side(&e->base, &base->attrs[j], out->base_runs);
+			fill_side(&e->base, base, &base->attrs[j], out->base_runs);
 			err = compare_both(e, &base->attrs[j], out->base_runs, na, out->new_runs, l,
 					   DIFF_MIN_PROBE_COSTS * (double)base->probe_cost_ns,
 					   &cache);
@@ -544,7 +545,7 @@ int diff__compare(const struct profile *base, const struct profile *new,
 					 .kind = ba->kind,
 					 .op = ba->op,
 					 .status = DIFF_VANISHED};
-		fill_side(&e->base, ba, out->base_runs);
+		fill_side(&e->base, base, ba, out->base_runs);
 		e->count_pct = -100;
 		e->p99_pct = e->total_pct = e->lock_pct = NAN;
 		e->p99 = e->total = e->lock = (struct diff_stat){NAN, NAN, NAN, NAN, false};
@@ -652,16 +653,15 @@ static void reason(const struct diff_entry *e, const struct diff_limits *l, enum
 		else
 			snprintf(buf, len, "time per call %s (%s -> %s) > %g%%, %s",
 				 pct_str(p, sizeof(p), e->total_pct),
-				 units__ns(a, sizeof(a), bs->total_ns / bs->timed),
-				 units__ns(b, sizeof(b), ns->total_ns / ns->timed), l->total_pct,
-				 ci);
+				 units__ns(a, sizeof(a), (uint64_t)bs->mean_ns),
+				 units__ns(b, sizeof(b), (uint64_t)ns->mean_ns), l->total_pct, ci);
 		break;
 	case DIFF_BREAK_LOCK:
 		interval_str(ci, sizeof(ci), e, &e->lock);
 		snprintf(buf, len, "lock wait per call %s (%s -> %s) > %g%%, %s",
 			 pct_str(p, sizeof(p), e->lock_pct),
-			 units__ns(a, sizeof(a), bs->lock_ns / bs->timed),
-			 units__ns(b, sizeof(b), ns->lock_ns / ns->timed), l->lock_pct, ci);
+			 units__ns(a, sizeof(a), bs->lock_ns / bs->count),
+			 units__ns(b, sizeof(b), ns->lock_ns / ns->count), l->lock_pct, ci);
 		break;
 	case DIFF_BREAK_NEW_HOT:
 		snprintf(buf, len, "new hot attribute: %s calls (>= %llu), %s total",

@@ -95,10 +95,11 @@ enum diff_status {
 struct diff_side {
 	uint64_t count;
 	uint64_t timed;
-	uint64_t p50_ns; /* several runs: the median of the runs' own p50s */
-	uint64_t p99_ns; /* several runs: the median of the runs' own p99s */
-	uint64_t total_ns;
-	uint64_t lock_ns; /* lock waits over all kinds */
+	uint64_t p50_ns;   /* several runs: the median of the runs' own p50s */
+	uint64_t p99_ns;   /* several runs: the median of the runs' own p99s */
+	uint64_t total_ns; /* the time of all calls, estimated from the timed ones if sampled */
+	double mean_ns;	   /* the timed calls' mean */
+	uint64_t lock_ns;  /* lock waits over all kinds, every call's */
 };
 
 /* How latency was compared. */

@@ -298,7 +298,9 @@ static void put_row(FILE *out, const struct profile *p, const struct prof_attr *
 	put_num(out, timed, p90, units__ns(b, sizeof(b), p90));
 	put_num(out, timed, p99, units__ns(b, sizeof(b), p99));
 	put_num(out, timed, a->max_ns, units__ns(b, sizeof(b), a->max_ns));
-	put_num(out, timed, a->total_ns, units__ns(b, sizeof(b), a->total_ns));
+	b[0] = '~'; /* scaled up from a sample of the calls */
+	units__ns(b + report__time_sampled(p, a), sizeof(b) - 1, profile__time_ns(p, a));
+	put_num(out, timed, profile__time_ns(p, a), b);
 	put_num(out, lw.count, lw.total_ns, units__ns(b, sizeof(b), lw.total_ns));
 	put_num(out, true, a->errors, units__count(b, sizeof(b), a->errors));
 	put_num(out, true, a->threads, units__count(b, sizeof(b), a->threads));
@@ -411,10 +413,10 @@ static void put_histogram(FILE *out, const struct prof_attr *a)
  * (or the longest wait total, if larger), so its length reads as the share
  * of the access spent waiting.
  */
-static void put_lockwait(FILE *out, const struct prof_attr *a)
+static void put_lockwait(FILE *out, const struct profile *p, const struct prof_attr *a)
 {
 	char total[UNITS_BUF], cnt[UNITS_BUF];
-	uint64_t scale = a->total_ns;
+	uint64_t scale = profile__time_ns(p, a);
 	unsigned int k, rows = 0, row = 0;
 
 	for (k = 0; k < LOCK_KINDS; k++) {
@@ -467,7 +469,8 @@ static void put_charts(FILE *out, const struct profile *p, const size_t *order, 
 		fputs("</code> ", out);
 		put_kind_op(out, a);
 		if (report__latency_measured(p, a))
-			fprintf(out, ", total %s", units__ns(total, sizeof(total), a->total_ns));
+			fprintf(out, ", total %s%s", report__time_sampled(p, a) ? "~" : "",
+				units__ns(total, sizeof(total), profile__time_ns(p, a)));
 		fputs("</h3>\n<figure>\n", out);
 		if (report__latency_measured(p, a))
 			put_histogram(out, a);
@@ -476,7 +479,7 @@ static void put_charts(FILE *out, const struct profile *p, const size_t *order, 
 		fputs("<figcaption>latency per call (log-linear slots)</figcaption>\n</figure>\n"
 		      "<figure>\n",
 		      out);
-		put_lockwait(out, a);
+		put_lockwait(out, p, a);
 		fputs("<figcaption>lock waits by kind, against the total time</figcaption>\n"
 		      "</figure>\n</div>\n",
 		      out);

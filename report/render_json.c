@@ -99,7 +99,11 @@ static json_t *latency_json(const struct profile *p, const struct prof_attr *a)
 	if (!report__latency_measured(p, a))
 		return json_null();
 	o = json_object();
-	bad |= json_object_set_new(o, "total", u64(a->total_ns));
+	/* The time of all calls: scaled up from the timed ones when they were a sample. */
+	bad |= json_object_set_new(o, "total", u64(profile__time_ns(p, a)));
+	bad |= json_object_set_new(o, "timed", u64(a->timed));
+	bad |= json_object_set_new(o, "sampled", json_boolean(report__time_sampled(p, a)));
+	bad |= json_object_set_new(o, "resolved", json_boolean(report__latency_resolved(p, a)));
 	bad |= json_object_set_new(o, "p50", u64(hist__percentile(a->hist, 50, a->max_ns)));
 	bad |= json_object_set_new(o, "p90", u64(hist__percentile(a->hist, 90, a->max_ns)));
 	bad |= json_object_set_new(o, "p99", u64(hist__percentile(a->hist, 99, a->max_ns)));

@@ -145,7 +145,9 @@ static void put_row(FILE *out, const struct profile *p, const struct prof_attr *
 	if (report__latency_measured(p, a)) {
 		units__ns(c[1], UNITS_BUF, hist__percentile(a->hist, 50, a->max_ns));
 		units__ns(c[2], UNITS_BUF, hist__percentile(a->hist, 99, a->max_ns));
-		units__ns(c[3], UNITS_BUF, a->total_ns);
+		/* "~": scaled up from a sample of the calls (the timing policy). */
+		c[3][0] = '~';
+		units__ns(c[3] + report__time_sampled(p, a), UNITS_BUF - 1, profile__time_ns(p, a));
 	} else {
 		strcpy(c[1], "-");
 		strcpy(c[2], "-");

@@ -224,7 +224,19 @@ static void fill_cells(const struct profile *p, const struct prof_attr *a, struc
 		units__ns(c->v[COL_P90], UNITS_BUF, hist__percentile(a->hist, 90, a->max_ns));
 		units__ns(c->v[COL_P99], UNITS_BUF, hist__percentile(a->hist, 99, a->max_ns));
 		units__ns(c->v[COL_MAX], UNITS_BUF, a->max_ns);
-		units__ns(c->v[COL_TOTAL], UNITS_BUF, a->total_ns);
+		/* "~": the total of a sample of the calls, scaled up to all of them. */
+		units__ns(c->v[COL_TOTAL] + report__time_sampled(p, a), UNITS_BUF - 1,
+			  profile__time_ns(p, a));
+		if (report__time_sampled(p, a))
+			c->v[COL_TOTAL][0] = '~';
+		/* "<": a typical call below the probes' own noise, not told apart from it. */
+		if (!report__latency_resolved(p, a)) {
+			int class = a->probe && !strcmp(a->probe, "single-step");
+
+			c->v[COL_P50][0] = '<';
+			units__ns(c->v[COL_P50] + 1, UNITS_BUF - 1,
+				  p->calibration.resolution_ns[class]);
+		}
 	} else {
 		dash(c->v[COL_P50]);
 		dash(c->v[COL_P90]);
@@ -372,6 +384,36 @@ static void put_process(FILE *out, const struct prof_process *pr)
 	}
 }
 
+/*
+ * What the probes cost the target: its probe hits at the calibrated prices,
+ * as a share of its CPU time, and which calls were timed.
+ */
+static void put_overhead(FILE *out, const struct profile *p)
+{
+	const struct prof_overhead *o = &p->overhead;
+	char hits[UNITS_BUF], cost[UNITS_BUF], cpu[UNITS_BUF];
+	uint64_t traps = 0;
+
+	for (int t = 0; t < TRAP_KINDS; t++)
+		traps += o->traps[t];
+	if (traps) {
+		fprintf(out, "probes:  %s hits (%s single-stepped), ~%s",
+			units__count(hits, sizeof(hits), traps),
+			units__count(cost, sizeof(cost), o->traps[TRAP_ENTRY_SSTEP]),
+			units__ns(cpu, sizeof(cpu), o->probe_ns));
+		if (o->cpu_ns)
+			fprintf(out, " = %.1f%% of the target's %s CPU time",
+				100.0 * (double)o->probe_ns / (double)o->cpu_ns,
+				units__ns(cpu, sizeof(cpu), o->cpu_ns));
+		fputc('\n', out);
+	}
+	if (p->timing.policy && !strcmp(p->timing.policy, "sample"))
+		fprintf(out,
+			"timing:  every call of each attribute's first %" PRIu64 " per CPU, then "
+			"1 in %" PRIu64 " (\"~\": totals scaled up from them)\n",
+			p->timing.first_calls, p->timing.stride);
+}
+
 static void put_header(FILE *out, const struct profile *p)
 {
 	char dur[UNITS_BUF], cost[UNITS_BUF], tail[96], ns[48] = "";
@@ -399,6 +441,7 @@ static void put_header(FILE *out, const struct profile *p)
 		fprintf(out, " for %s; probe cost %s subtracted per call\n", dur,
 			units__ns(cost, sizeof(cost), p->probe_cost_ns));
 	}
+	put_overhead(out, p);
 
 	if (p->end) {
 		fputs("end:     ", out);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "hist.h"
 #include "report.h"
 
 #define STR_(x) #x
@@ -60,6 +61,19 @@ bool report__count_only(const struct profile *p)
 bool report__latency_measured(const struct profile *p, const struct prof_attr *a)
 {
 	return !report__count_only(p) && a->timed;
+}
+
+bool report__latency_resolved(const struct profile *p, const struct prof_attr *a)
+{
+	int class = a->probe && !strcmp(a->probe, "single-step");
+
+	return report__latency_measured(p, a) &&
+	       hist__percentile(a->hist, 50, a->max_ns) >= p->calibration.resolution_ns[class];
+}
+
+bool report__time_sampled(const struct profile *p, const struct prof_attr *a)
+{
+	return profile__sampled(p, a);
 }
 
 bool report__calls_per_s(const struct profile *p, const struct prof_attr *a, double *per_s)
@@ -120,7 +134,7 @@ static int cmp_rank(const void *l, const void *r, void *ctx)
 
 	/* Totals of a count-only profile carry no information: skip them even if set. */
 	if (!report__count_only(p))
-		c = cmp_u64_desc(a->total_ns, b->total_ns);
+		c = cmp_u64_desc(profile__time_ns(p, a), profile__time_ns(p, b));
 	/* The index last makes the order total: qsort is not stable. */
 	return c ?: cmp_u64_desc(a->count, b->count) ?: cmp_str(a->owner, b->owner) ?:
 	       cmp_str(a->name, b->name) ?: cmp_str(a->kind, b->kind) ?:

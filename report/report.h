@@ -47,7 +47,7 @@ int report__render(FILE *out, const struct profile *p, enum report_format fmt,
 
 /*
  * Fills order[] (room for p->nattrs) with every attribute index, heaviest
- * first: total latency descending, then count descending, then owner, name,
+ * first: total time (profile__time_ns) descending, then count descending, then owner, name,
  * kind and op ascending, then index, so the order is total and deterministic.
  * A count-only profile skips totals and ranks by count. Returns p->nattrs.
  */
@@ -58,6 +58,16 @@ bool report__count_only(const struct profile *p);
 
 /* True when a has latencies to report: a timed profile and calls of a that were timed. */
 bool report__latency_measured(const struct profile *p, const struct prof_attr *a);
+
+/*
+ * True when a's latencies stand above the probes' own noise: measured, and a
+ * typical call (p50) at least the calibrated resolution of its probe class.
+ * Below it, figures are shown marked, and no rule or gate judges them.
+ */
+bool report__latency_resolved(const struct profile *p, const struct prof_attr *a);
+
+/* True when a's total time is an estimate from a sample of its calls (profile__sampled). */
+bool report__time_sampled(const struct profile *p, const struct prof_attr *a);
 
 /*
  * Stores a's calls per second of recording in *per_s. Returns false (and
