@@ -88,7 +88,8 @@ void attach__probe_kernel(struct links *l)
 	l->sessions = l->multi && !(off && !strcmp(off, "1")) && knows_link(MULTI_SESSION);
 }
 
-void attach__prepare(struct attrprof_bpf *skel, const struct links *l, bool python, bool timed)
+void attach__prepare(struct attrprof_bpf *skel, const struct links *l, bool python, bool timed,
+		     bool locks)
 {
 	struct prog_use {
 		struct bpf_program *prog;
@@ -102,6 +103,7 @@ void attach__prepare(struct attrprof_bpf *skel, const struct links *l, bool pyth
 		{skel->progs.py_session, true, python && timed && l->sessions},
 		{skel->progs.py_enter, false, python && timed && !l->sessions},
 		{skel->progs.py_alloc, false, python},
+		{skel->progs.lock_anchor, false, locks},
 	};
 
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
@@ -157,8 +159,10 @@ static int progs_of(struct attrprof_bpf *skel, const struct links *l, enum site_
 {
 	bool py = kind == SITE_PY;
 
-	if (kind == SITE_PY_ALLOC) {
-		out[0] = (struct site_prog){skel->progs.py_alloc, MULTI_ENTRY};
+	if (kind == SITE_PY_ALLOC || kind == SITE_LOCK_ANCHOR) {
+		out[0] = (struct site_prog){kind == SITE_PY_ALLOC ? skel->progs.py_alloc
+								  : skel->progs.lock_anchor,
+					    MULTI_ENTRY};
 		return 1;
 	}
 	if (!timed) {

@@ -40,9 +40,11 @@ void attach__probe_kernel(struct links *l);
  * Between open and load: sets each uprobe program's attach type for the
  * links l will make, and loads only the programs those links use: with
  * python false none of the CPython ones; timed, only those that may time
- * (every site is a timed one then), else only entry programs.
+ * (every site is a timed one then), else only entry programs; the lock
+ * anchors only with locks.
  */
-void attach__prepare(struct attrprof_bpf *skel, const struct links *l, bool python, bool timed);
+void attach__prepare(struct attrprof_bpf *skel, const struct links *l, bool python, bool timed,
+		     bool locks);
 
 /*
  * Attaches sites[0..n) in process pid (0: in every process that maps

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "coverage.h"
+#include "attrprof.skel.h"
 
 static bool found(const struct python *py, enum py_func a, enum py_func b)
 {
@@ -78,41 +79,44 @@ static int getattribute(struct profile *p, const struct python *py, bool frame_e
 		   "with `python -X perf` (or PYTHONPERFSUPPORT=1), or use attrprof record");
 }
 
-static int gil(struct profile *p, const struct lock_codes *lc)
+static int gil(struct profile *p, const struct lock_codes *lc, bool runtime_placed)
 {
-	if (!lc->runtime.size)
+	if (!lc->table.runtime_hi)
 		return 0;
-	if (!lc->placed)
-		return add(p, "gil_wait", "none",
-			   "_PyRuntime was not found mapped: GIL waits are listed as futex waits");
+	if (!runtime_placed)
+		return add(
+			p, "gil_wait", "none",
+			"_PyRuntime was never found mapped: GIL waits are listed as futex waits");
 	return add(p, "gil_wait", "exact",
 		   "futex waits on a word inside _PyRuntime, where the main interpreter's GIL "
 		   "lives; a subinterpreter's own GIL (3.12+) only where take_gil has a symbol");
 }
 
-int coverage__locks(struct profile *p, const struct lock_codes *lc)
+int coverage__locks(struct profile *p, const struct lock_codes *lc, const struct attrprof_bpf *skel)
 {
+	unsigned int objects, placed;
 	int ret;
 
 	if (!lc)
 		return add(p, "lock_wait", "none", "--no-locks: lock waits were not timed");
-	ret = gil(p, lc);
+	lock_ranges__placed(lc, skel, &objects, &placed);
+	ret = gil(p, lc, skel->bss->lock_biases & (1U << lc->table.runtime_obj));
 	if (ret)
 		return ret;
-	if (!lc->placed)
+	if (placed < objects)
 		return add(p, "lock_wait", "partial",
 			   "every blocked futex wait is timed and charged to the access that "
-			   "waited, but the lock functions were not found mapped in the target: "
-			   "every wait is listed as a futex wait");
-	return add(p, "lock_wait", "exact",
-		   "every wait that blocked is timed from the futex syscall and charged to the "
-		   "innermost access in progress; a lock taken without blocking costs nothing. "
-		   "Its kind is told from the lock function on the waiting thread's stack "
-		   "(\"futex\" where none is: a wait through a helper glibc tail-calls, such as "
-		   "sem_wait's, shows its caller), the GIL from where its futex word lies. "
-		   "Spinning before blocking is not seen");
+			   "waited, but some lock functions were never found mapped in the target: "
+			   "their waits are listed as futex waits");
+	return add(
+		p, "lock_wait", "exact",
+		"every wait that blocked is timed from the futex syscall and charged to the "
+		"innermost access in progress; a lock taken without blocking costs nothing. "
+		"Its kind is told from the lock function on the waiting thread's stack "
+		"(\"futex\" where none is: a wait through a helper glibc tail-calls, such as "
+		"pthread_mutex_timedlock's, shows its caller), the GIL from where its futex word "
+		"lies. Spinning before blocking is not seen");
 }
-
 int coverage__python(struct profile *p, const struct python *py, bool frame_evaluator)
 {
 	return descriptor(p, py) ?: property(p, py, frame_evaluator) ?:

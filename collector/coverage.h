@@ -21,10 +21,14 @@
  */
 int coverage__python(struct profile *p, const struct python *py, bool frame_evaluator);
 
+struct attrprof_bpf;
+
 /*
  * Adds the lock wait entries: how waits were seen and told apart, given the
- * session's lock codes (NULL: lock waits were not timed). Returns 0 or -ENOMEM.
+ * session's lock codes (NULL: lock waits were not timed) and the probes
+ * that placed them. Returns 0 or -ENOMEM.
  */
-int coverage__locks(struct profile *p, const struct lock_codes *lc);
+int coverage__locks(struct profile *p, const struct lock_codes *lc,
+		    const struct attrprof_bpf *skel);
 
 #endif /* ATTRPROF_COVERAGE_H */

@@ -518,6 +518,24 @@ int elf__exports(const char *path, const char *name)
 	return ret;
 }
 
+int elf__is_fixed(const char *path, bool *fixed)
+{
+	GElf_Ehdr eh;
+	Elf *elf;
+	int fd, ret;
+
+	ret = open_elf(path, &fd, &elf, NULL, 0);
+	if (ret)
+		return ret;
+	if (gelf_getehdr(elf, &eh))
+		*fixed = eh.e_type == ET_EXEC;
+	else
+		ret = -ENOEXEC;
+	elf_end(elf);
+	close(fd);
+	return ret;
+}
+
 /*
  * The file offset of [vaddr, vaddr + len) when one PT_LOAD segment's file bytes hold all of
  * it. Returns false otherwise (.bss, gaps, ranges spanning two segments).

@@ -9,6 +9,7 @@
 #ifndef ATTRPROF_ELFREAD_H
 #define ATTRPROF_ELFREAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -78,6 +79,9 @@ int elf__find_object(const char *path, const char *name, uint64_t *vaddr, uint64
 
 /* 0 when path's .dynsym defines a global or weak symbol called name, of any type. */
 int elf__exports(const char *path, const char *name);
+
+/* Whether path is ET_EXEC: loaded at its own addresses, with no load bias, into *fixed. */
+int elf__is_fixed(const char *path, bool *fixed);
 
 /* The file offset of virtual address vaddr; -ENOENT outside every PT_LOAD's file bytes. */
 int elf__vaddr_offset(const char *path, uint64_t vaddr, uint64_t *off);

@@ -2,10 +2,10 @@
 /*
  * The code that tells a futex wait's lock kind: the lock functions of libc
  * and of the CPython interpreter, and where CPython's runtime state lies
- * (its GIL). The probes see absolute addresses, so these are found in the
- * files first (lock_ranges__find) and placed in the target once its maps
- * hold them (lock_ranges__place): at attach, or right after record's exec,
- * while the dynamic loader maps the libraries.
+ * (its GIL), as file addresses of up to LOCK_OBJECTS objects. The probes
+ * place each object by its load bias, which the collector reads from a
+ * running target's maps, or which an anchor probe learns as a launched
+ * command starts, before any code of its own runs.
  */
 #ifndef ATTRPROF_LOCK_RANGES_H
 #define ATTRPROF_LOCK_RANGES_H
@@ -15,23 +15,24 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "attrprof.h"
+#include "elfread.h"
 #include "python.h"
+#include "sites.h"
 #include "target.h"
 
 struct attrprof_bpf;
 
-/* One range as the file links it; placed at vaddr + the object's load bias. */
-struct lock_code {
-	const char *host_path; /* borrowed from the target_objects */
-	uint64_t vaddr, size;
-	uint32_t kind, prio; /* as struct lock_range */
+/* One object holding lock ranges. */
+struct lock_obj {
+	const struct target_object *obj; /* borrowed from the target_objects */
+	bool fixed;			 /* ET_EXEC: loaded at its file addresses */
+	struct elf_func anchor;		 /* name NULL when it has none */
+	uint64_t anchor_vaddr;		 /* where the anchor probe sits */
 };
 
 struct lock_codes {
-	struct lock_code v[LOCK_RANGES];
-	size_t n;
-	struct lock_code runtime; /* CPython's _PyRuntime; size 0 when none */
-	bool placed;		  /* the probes have the absolute ranges */
+	struct lock_table table; /* what the probes get */
+	struct lock_obj objs[LOCK_OBJECTS];
 };
 
 /*
@@ -42,11 +43,26 @@ struct lock_codes {
 int lock_ranges__find(struct lock_codes *lc, const struct target_objects *objs,
 		      const struct python *py);
 
+/* Frees what lock_ranges__find allocated. */
+void lock_ranges__free(struct lock_codes *lc);
+
+/* Adds a SITE_LOCK_ANCHOR per object that has an anchor. Returns 0 or -ENOMEM. */
+int lock_ranges__add_anchors(const struct lock_codes *lc, struct probe_set *set);
+
 /*
- * Gives the probes the absolute ranges, read through pid's /proc maps.
- * Returns 0 (lc->placed set), -EAGAIN while a file holding a range is not
- * mapped yet, or another negative errno.
+ * Between load and attach: gives the probes the table, and the biases of
+ * fixed-address objects. Returns 0 or a negative errno.
  */
-int lock_ranges__place(struct lock_codes *lc, pid_t pid, struct attrprof_bpf *skel);
+int lock_ranges__load(const struct lock_codes *lc, struct attrprof_bpf *skel);
+
+/*
+ * Gives the probes the load biases of the objects pid maps now (a running
+ * target: its anchors ran long ago). Returns 0 or a negative errno.
+ */
+int lock_ranges__place(const struct lock_codes *lc, pid_t pid, struct attrprof_bpf *skel);
+
+/* How many objects have ranges, and how many of them the probes have placed. */
+void lock_ranges__placed(const struct lock_codes *lc, const struct attrprof_bpf *skel,
+			 unsigned int *objects, unsigned int *placed);
 
 #endif /* ATTRPROF_LOCK_RANGES_H */

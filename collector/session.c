@@ -72,7 +72,7 @@ static int load(struct session *s, char *err, size_t errlen)
 	}
 	s->skel = skel;
 	attach__probe_kernel(&s->links);
-	attach__prepare(skel, &s->links, s->python, !s->opts.count_only);
+	attach__prepare(skel, &s->links, s->python, !s->opts.count_only, !s->opts.no_locks);
 	if (s->python)
 		skel->rodata->py = s->py.layout;
 	skel->rodata->follow_forks = s->opts.follow_forks;
@@ -100,6 +100,13 @@ static int load(struct session *s, char *err, size_t errlen)
 	if (ret) {
 		snprintf(err, errlen, "load BPF programs: %s", strerror(-ret));
 		return ret;
+	}
+	if (!s->opts.no_locks) {
+		ret = lock_ranges__load(&s->locks, skel);
+		if (ret) {
+			snprintf(err, errlen, "load the lock ranges: %s", strerror(-ret));
+			return ret;
+		}
 	}
 	skel->bss->next_attr = s->first_py_attr;
 	skel->bss->attr_limit = nattrs;
@@ -145,7 +152,8 @@ int session__open(struct session *s, const struct session_opts *opts, struct tar
 	if (!ret && s->python)
 		ret = sites__add_python(&s->sites, &s->py, !s->opts.count_only);
 	if (!ret && !s->opts.no_locks) {
-		ret = lock_ranges__find(&s->locks, &s->objs, s->python ? &s->py : NULL);
+		ret = lock_ranges__find(&s->locks, &s->objs, s->python ? &s->py : NULL)
+			      ?: lock_ranges__add_anchors(&s->locks, &s->sites);
 		if (ret)
 			snprintf(err, errlen, "find the lock functions: %s", strerror(-ret));
 	}
@@ -188,33 +196,23 @@ static int attach_sites(struct session *s, pid_t pid, char *err, size_t errlen)
 }
 
 /*
- * Gives the probes the lock ranges once the target maps them: at once for a
- * running process, after the exec and the loader's work for record's
- * command. Gives up, saying so, after PLACE_TRIES: waits are then told by
- * address only. Returns whether to try again.
+ * A running target's lock objects are placed from its maps now: their
+ * anchors ran long ago. A command record launches places them itself, at
+ * its anchors, before any code of its own runs. An object that cannot be
+ * placed is said once; its waits are told as futex waits.
  */
-#define PLACE_TRIES 2000
-#define PLACE_POLL_MS 1
-
-static bool place_locks(struct session *s)
+static void place_locks(struct session *s)
 {
 	int ret;
 
-	if (s->opts.no_locks || s->locks.placed || s->place_tries >= PLACE_TRIES ||
-	    s->skel->bss->launch_exec_pending)
-		return false;
+	if (s->skel->bss->launch_exec_pending)
+		return;
 	ret = lock_ranges__place(&s->locks, s->pid, s->skel);
-	if (!ret)
-		debug_step("lock ranges placed");
-	if (ret == -EAGAIN && ++s->place_tries < PLACE_TRIES)
-		return true;
 	if (ret)
 		fprintf(stderr,
-			"attrprof: warning: lock kinds cannot be told (%s): waits are listed "
-			"as futex waits\n",
-			ret == -EAGAIN ? "the lock functions were never mapped" : strerror(-ret));
-	s->place_tries = PLACE_TRIES;
-	return false;
+			"attrprof: warning: lock kinds cannot be told (%s): waits are listed as "
+			"futex waits\n",
+			ret == -EAGAIN ? "the lock functions are not mapped" : strerror(-ret));
 }
 
 int session__attach(struct session *s, pid_t pid, char *err, size_t errlen)
@@ -296,7 +294,7 @@ int session__wait(struct session *s, int sigfd, int pidfd, pid_t forward_to, enu
 	int ret = 0;
 
 	for (;;) {
-		int n = poll(fds, 3, place_locks(s) ? PLACE_POLL_MS : CPU_POLL_MS);
+		int n = poll(fds, 3, CPU_POLL_MS);
 
 		if (n == 0) {
 			note_cpu(s);
@@ -440,7 +438,7 @@ static int describe(struct session *s, struct profile *p, const char *exe, enum 
 		if (!p->target.version || coverage__python(p, &s->py, s->opts.frame_evaluator))
 			return -ENOMEM;
 	}
-	if (coverage__locks(p, s->opts.no_locks ? NULL : &s->locks))
+	if (coverage__locks(p, s->opts.no_locks ? NULL : &s->locks, s->skel))
 		return -ENOMEM;
 	if (s->python) {
 	}
@@ -519,6 +517,7 @@ void session__close(struct session *s)
 	attach__destroy(&s->links);
 	attrprof_bpf__destroy(s->skel);
 	sites__free(&s->sites);
+	lock_ranges__free(&s->locks);
 	target__objects_free(&s->objs);
 	memset(s, 0, sizeof(*s));
 }

@@ -49,8 +49,7 @@ struct session {
 	struct python py;
 	bool python;		 /* py holds the target's interpreter */
 	uint32_t first_py_attr;	 /* Python attribute ids start here */
-	struct lock_codes locks; /* what tells a lock wait's kind, once placed in the target */
-	unsigned int place_tries;
+	struct lock_codes locks; /* what tells a lock wait's kind */
 	pid_t pid;
 	pid_t ns_pid; /* pid in its own PID namespace, read at attach */
 	uint64_t start_ns;

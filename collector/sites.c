@@ -27,8 +27,8 @@ static bool has_offset(const struct probe_set *set, enum site_kind kind, const c
 	return false;
 }
 
-static int add_site(struct probe_set *set, enum site_kind kind, const struct target_object *obj,
-		    const struct elf_func *fn, uint64_t cookie, bool timed)
+int sites__add(struct probe_set *set, enum site_kind kind, const struct target_object *obj,
+	       const struct elf_func *fn, uint64_t cookie, bool timed)
 {
 	struct probe_site *v, *s;
 
@@ -104,8 +104,8 @@ int sites__add_funcs(struct probe_set *set, const struct target_objects *objs,
 					set->over_limit++;
 					continue;
 				}
-				ret = add_site(set, SITE_ACCESS, &objs->v[i], fn,
-					       ATTR_FIRST_USER + set->naccess, timed);
+				ret = sites__add(set, SITE_ACCESS, &objs->v[i], fn,
+						 ATTR_FIRST_USER + set->naccess, timed);
 				if (ret)
 					goto cleanup;
 			}
@@ -197,8 +197,8 @@ int sites__add_python(struct probe_set *set, const struct python *py, bool timed
 			if (ps->offset != ps->func_offset)
 				flags |= COOKIE_SSTEP; /* why it had been moved */
 		}
-		ret = add_site(set, kind, py->obj, &fn, (uint64_t)f | flags << COOKIE_FLAGS_SHIFT,
-			       with_return);
+		ret = sites__add(set, kind, py->obj, &fn, (uint64_t)f | flags << COOKIE_FLAGS_SHIFT,
+				 with_return);
 		if (ret)
 			return ret;
 	}

@@ -8,9 +8,11 @@
 #include "target.h"
 
 enum site_kind {
-	SITE_ACCESS,   /* an accessor: cookie = attribute id */
-	SITE_PY,       /* a CPython descriptor function: cookie = enum py_func */
-	SITE_PY_ALLOC, /* PyType_GenericAlloc: entry only */
+	SITE_ACCESS,	  /* an accessor: cookie = attribute id */
+	SITE_PY,	  /* a CPython descriptor function: cookie = enum py_func */
+	SITE_PY_ALLOC,	  /* PyType_GenericAlloc: entry only */
+	SITE_LOCK_ANCHOR, /* a lock object's anchor (lock_ranges.h): entry only, cookie = its index
+			   */
 };
 
 struct probe_site {
@@ -51,6 +53,14 @@ int sites__add_funcs(struct probe_set *set, const struct target_objects *objs,
 		     char *err, size_t errlen);
 
 struct python;
+struct elf_func;
+
+/*
+ * Adds a site of kind at fn (its offset and first bytes) in obj, with cookie,
+ * the probe class of its first instruction added to it. Returns 0 or -ENOMEM.
+ */
+int sites__add(struct probe_set *set, enum site_kind kind, const struct target_object *obj,
+	       const struct elf_func *fn, uint64_t cookie, bool timed);
 
 /*
  * Adds the CPython interpreter's probe sites that py found: descriptor

@@ -545,10 +545,11 @@ static __always_inline bool task_blocked(struct task_struct *t)
 /* A walk of a thread's frames for bpf_loop, whose context lives on the stack. */
 struct frames_walk {
 	struct thread_state *ts;
-	__u64 sp;	/* live_frames: the thread's user stack pointer */
-	__u64 ns;	/* charge_off_cpu: the time to charge */
-	__u32 live;	/* bit i: frame i is live */
-	__u32 ncharged; /* charge_off_cpu: attributes charged so far */
+	__u64 sp;	  /* live_frames: the thread's user stack pointer */
+	__u64 trampoline; /* live_frames: its process's uretprobe trampoline */
+	__u64 ns;	  /* charge_off_cpu: the time to charge */
+	__u32 live;	  /* bit i: frame i is live */
+	__u32 ncharged;	  /* charge_off_cpu: attributes charged so far */
 	__u32 charged[MAX_STACK_DEPTH];
 };
 
@@ -558,7 +559,7 @@ static long note_live(__u32 i, void *arg)
 
 	if (i >= w->ts->depth)
 		return 1;
-	if (frame_live(&w->ts->stack[i & (MAX_STACK_DEPTH - 1)], w->sp))
+	if (frame_live(&w->ts->stack[i & (MAX_STACK_DEPTH - 1)], w->sp, w->trampoline))
 		w->live |= 1U << i;
 	return 0;
 }
@@ -566,7 +567,7 @@ static long note_live(__u32 i, void *arg)
 /* Bit i set: frame i of the current thread's stack is live. */
 static __always_inline __u32 live_frames(struct thread_state *ts)
 {
-	struct frames_walk w = {.ts = ts, .sp = user_sp()};
+	struct frames_walk w = {.ts = ts, .sp = user_sp(), .trampoline = uretprobe_trampoline()};
 
 	bpf_loop(MAX_STACK_DEPTH, note_live, &w, 0);
 	return w.live;

@@ -57,25 +57,37 @@ enum lock_kind {
 };
 
 /*
- * Code ranges that tell a futex wait's lock kind (`lock_ranges`, filled by
- * the collector with the target's absolute addresses once they are mapped).
- * The wait takes the kind of the highest-priority range that a word of the
- * stack's first LOCK_SCAN_WORDS points into, the nearest of equals: CPython's
- * lock acquire outranks the sem_wait it calls.
+ * Code ranges that tell a futex wait's lock kind (`lock_ranges`, one map
+ * value the collector writes before attaching). The wait takes the kind of
+ * the highest-priority range that a word of the stack's first
+ * LOCK_SCAN_WORDS points into, the nearest of equals: CPython's lock
+ * acquire outranks the sem_wait it calls. Ranges are file addresses of up
+ * to LOCK_OBJECTS objects, placed in the target by each object's load bias
+ * (lock_bias): written by the collector for a running process, or learnt by
+ * the probe on the object's anchor, a function the program calls once,
+ * before any code of its own runs (libc's __libc_start_main).
  */
 #define LOCK_RANGES 32
+#define LOCK_OBJECTS 4
 #define LOCK_SCAN_WORDS 64
 
 struct lock_range {
-	__u64 start, end;
-	__u32 kind; /* enum lock_kind */
+	__u64 start, end; /* file addresses */
+	__u32 kind;	  /* enum lock_kind */
 	__u32 prio;
 };
 
-/* The whole table, sorted by start, ranges disjoint: one map value, searched by halves. */
+struct lock_object {
+	__u64 lo, hi;	/* file addresses its ranges span */
+	__u64 anchor;	/* file address of its anchor probe, 0 if none */
+	__u32 first, n; /* its ranges: v[first .. first + n), sorted by start, disjoint */
+};
+
 struct lock_table {
-	__u32 n;
-	__u32 pad;
+	__u32 nobjs;
+	__u32 runtime_obj;	      /* the object holding CPython's _PyRuntime */
+	__u64 runtime_lo, runtime_hi; /* its file addresses; 0, 0 when none */
+	struct lock_object objs[LOCK_OBJECTS];
 	struct lock_range v[LOCK_RANGES];
 };
 

@@ -21,6 +21,7 @@
 #define FUTEX_LOCK_PI2 13
 #define FUTEX_CMD_MASK 0x7f
 
+/* Written by the collector before the probes are attached. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
@@ -29,11 +30,12 @@ struct {
 } lock_ranges SEC(".maps");
 
 /*
- * Written by the collector once the target's code is mapped: where CPython's
- * _PyRuntime lies (0, 0 when it has none). Until then lock_ranges is empty
- * and waits are told by address only.
+ * Each lock object's load bias in the target, valid where its bit in
+ * lock_biases is set: by the collector (a running process, a fixed-address
+ * executable) or by lock_anchor. Until then its waits cannot be told.
  */
-__u64 runtime_start, runtime_end;
+__u64 lock_bias[LOCK_OBJECTS];
+__u32 lock_biases;
 
 /* The stack words of one wait being classified: too big for the BPF stack. */
 struct scan {
@@ -54,19 +56,22 @@ struct scan_ctx {
 	__u32 kind, prio;
 };
 
-/* The range holding w, found by halving the sorted table, or NULL. */
-static __always_inline struct lock_range *range_of(struct lock_table *t, __u64 w)
+/* The range of object o holding file address v, found by halving its ranges, or NULL. */
+static __always_inline struct lock_range *range_of(struct lock_table *t,
+						   const struct lock_object *o, __u64 v)
 {
-	__u32 lo = 0, hi = t->n < LOCK_RANGES ? t->n : LOCK_RANGES;
+	__u32 lo = o->first, hi = o->first + o->n;
 
+	if (hi > LOCK_RANGES)
+		hi = LOCK_RANGES;
 	/* log2(LOCK_RANGES) + 1 halvings reach one entry */
 	for (int step = 0; step < 6 && lo < hi; step++) {
 		__u32 mid = (lo + hi) / 2;
 		struct lock_range *r = &t->v[mid & (LOCK_RANGES - 1)];
 
-		if (w < r->start)
+		if (v < r->start)
 			hi = mid;
-		else if (w >= r->end)
+		else if (v >= r->end)
 			lo = mid + 1;
 		else
 			return r;
@@ -74,12 +79,25 @@ static __always_inline struct lock_range *range_of(struct lock_table *t, __u64 w
 	return NULL;
 }
 
-/* Takes word i's range, if it has a better one than found so far. */
+/*
+ * Step i looks up word i / LOCK_OBJECTS in object i % LOCK_OBJECTS, and
+ * takes its range if better than found so far. One object a step keeps the
+ * verifier's paths few.
+ */
 static long scan_word(__u32 i, void *arg)
 {
 	struct scan_ctx *ctx = arg;
-	struct lock_range *r = range_of(ctx->t, ctx->sc->words[i & (LOCK_SCAN_WORDS - 1)]);
+	__u32 o = i % LOCK_OBJECTS;
+	const struct lock_object *obj = &ctx->t->objs[o];
+	struct lock_range *r;
+	__u64 v;
 
+	if (o >= ctx->t->nobjs || !(lock_biases & (1U << o)))
+		return 0;
+	v = ctx->sc->words[(i / LOCK_OBJECTS) & (LOCK_SCAN_WORDS - 1)] - lock_bias[o];
+	if (v < obj->lo || v >= obj->hi)
+		return 0;
+	r = range_of(ctx->t, obj, v);
 	if (r && r->prio > ctx->prio) {
 		ctx->prio = r->prio;
 		ctx->kind = r->kind;
@@ -91,18 +109,44 @@ static long scan_word(__u32 i, void *arg)
 static __always_inline __u32 wait_kind_of(__u64 uaddr, __u64 sp)
 {
 	struct scan_ctx ctx = {.kind = LOCK_FUTEX};
-	__u32 zero = 0;
+	__u32 zero = 0, robj;
+	__u64 v;
 
-	if (uaddr >= runtime_start && uaddr < runtime_end)
+	ctx.t = bpf_map_lookup_elem(&lock_ranges, &zero);
+	if (!ctx.t)
+		return LOCK_FUTEX;
+	robj = ctx.t->runtime_obj & (LOCK_OBJECTS - 1);
+	v = uaddr - lock_bias[robj];
+	if ((lock_biases & (1U << robj)) && v >= ctx.t->runtime_lo && v < ctx.t->runtime_hi)
 		return LOCK_GIL;
 	ctx.sc = bpf_map_lookup_elem(&scans, &zero);
-	ctx.t = bpf_map_lookup_elem(&lock_ranges, &zero);
-	if (!ctx.sc || !ctx.t || !ctx.t->n)
+	if (!ctx.sc || !lock_biases ||
+	    bpf_probe_read_user(ctx.sc->words, sizeof(ctx.sc->words), (const void *)sp))
 		return LOCK_FUTEX;
-	if (bpf_probe_read_user(ctx.sc->words, sizeof(ctx.sc->words), (const void *)sp))
-		return LOCK_FUTEX;
-	bpf_loop(LOCK_SCAN_WORDS, scan_word, &ctx, 0);
+	bpf_loop(LOCK_SCAN_WORDS * LOCK_OBJECTS, scan_word, &ctx, 0);
 	return ctx.kind;
+}
+
+/*
+ * A lock object's anchor: a function the target runs once, before its own
+ * code (libc's __libc_start_main), its probe cookie the object's index.
+ * Where it runs tells where the object was loaded.
+ */
+SEC("uprobe")
+int lock_anchor(struct pt_regs *ctx)
+{
+	__u32 o = bpf_get_attach_cookie(ctx) & (LOCK_OBJECTS - 1), zero = 0;
+	struct lock_table *t;
+
+	if (!is_target())
+		return 0;
+	count_trap(TRAP_ENTRY_EMULATED);
+	t = bpf_map_lookup_elem(&lock_ranges, &zero);
+	if (!t || !t->objs[o].anchor || (lock_biases & (1U << o)))
+		return 0;
+	lock_bias[o] = PT_REGS_IP(ctx) - t->objs[o].anchor;
+	__sync_fetch_and_or(&lock_biases, 1U << o);
+	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_enter_futex")

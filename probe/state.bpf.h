@@ -254,20 +254,33 @@ static __always_inline void pop_returned(struct thread_state *ts, __u64 entry_sp
 }
 
 /*
+ * The current process's uretprobe trampoline: a return probe, any tracer's,
+ * replaces the return address in its slot with it (uprobes.c
+ * get_trampoline_vaddr(): the first slot of the xol area). 0 when none.
+ */
+static __always_inline __u64 uretprobe_trampoline(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	return BPF_CORE_READ(t, mm, uprobes_state.xol_area, vaddr);
+}
+
+/*
  * Whether the thread's current call chain still holds frame f: a timed
  * frame until its return probe pops it, an untimed one while its return
- * address is still in its slot, above the thread's stack pointer user_sp.
+ * address is still in its slot, above the thread's stack pointer user_sp,
+ * or a return probe's trampoline stands in for it there (another tracer's
+ * on the same function, say).
  */
-static __always_inline bool frame_live(const struct frame *f, __u64 user_sp)
+static __always_inline bool frame_live(const struct frame *f, __u64 user_sp, __u64 trampoline)
 {
 	__u64 slot = 0;
 
 	if (f->flags & FRAME_TIMED)
 		return true;
-	if (f->sp < user_sp)
+	if (f->sp < user_sp || bpf_probe_read_user(&slot, sizeof(slot), (const void *)f->sp))
 		return false;
-	return !bpf_probe_read_user(&slot, sizeof(slot), (const void *)f->sp) &&
-	       slot == f->ret_addr;
+	return slot == f->ret_addr || (trampoline && slot == trampoline);
 }
 
 /* The current thread's user stack pointer, where it entered the kernel. */
@@ -282,6 +295,8 @@ static __always_inline __u64 user_sp(void)
  */
 static __always_inline __u32 innermost_live(struct thread_state *ts, __u64 user_sp)
 {
+	__u64 trampoline = uretprobe_trampoline();
+
 	for (int i = 0; i < MAX_STACK_DEPTH; i++) {
 		__u32 depth = ts->depth;
 		struct frame *f;
@@ -289,7 +304,7 @@ static __always_inline __u32 innermost_live(struct thread_state *ts, __u64 user_
 		if (!depth)
 			break;
 		f = &ts->stack[(depth - 1) & (MAX_STACK_DEPTH - 1)];
-		if (frame_live(f, user_sp))
+		if (frame_live(f, user_sp, trampoline))
 			return f->attr;
 		if (f->flags & FRAME_TIMED)
 			drop(DROP_UNMATCHED_RET);

@@ -102,6 +102,14 @@ static void assert_lock_waits(const struct profile *p)
 	cr_assert_not_null(shared);
 	cr_assert_gt(shared->locks[LOCK_PYTHON].count, 0, "no threading.Lock wait on Shared.value");
 	cr_assert_gt(shared->locks[LOCK_PYTHON].total_ns, 0);
+	/* Told apart from the stack: CPython's lock acquire, not the sem_wait under it. */
+	for (int k = 0; k < LOCK_KINDS; k++)
+		if (k != LOCK_PYTHON && k != LOCK_GIL)
+			cr_assert_eq(shared->locks[k].count, 0, "Shared.value: %lu %s waits",
+				     (unsigned long)shared->locks[k].count,
+				     profile__lock_kind_name(k));
+	cr_assert_str_eq(coverage_of(p, "lock_wait"), "exact");
+	cr_assert_str_eq(coverage_of(p, "gil_wait"), "exact");
 	for (size_t i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++) {
 		const struct prof_attr *a =
 			find_py_attr(p, quiet[i][0], quiet[i][1], quiet[i][2], quiet[i][3]);
