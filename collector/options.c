@@ -26,7 +26,7 @@ static const struct argp_option tracing_options[] = {
 	 "Count calls only: one probe hit per call, no latency", 0},
 	{"time-every", OPT_TIME_EVERY, "N", 0,
 	 "Time every call of an attribute until its first 1024 on a CPU, then one in N (default 8; "
-	 "1 times every call), and every call of one whose calls average 20 us or more",
+	 "1 times every call), and every call of one whose typical call takes 20 us or more",
 	 0},
 	{"no-locks", OPT_NO_LOCKS, NULL, 0, "Do not time lock waits", 0},
 	{"max-attrs", OPT_MAX_ATTRS, "N", 0,

@@ -116,8 +116,8 @@ struct prof_dropped {
 /*
  * Which calls were timed (schema 4; policy NULL in older profiles, where
  * every call was): "sample" (each attribute's first first_calls calls on a
- * CPU, then every stride-th, and all calls of one whose timed calls average
- * slow_ns or more) or "every call".
+ * CPU, then every stride-th, and all calls of one at least half of whose
+ * timed calls took slow_ns or more) or "every call".
  */
 struct prof_timing {
 	char *policy;

@@ -150,6 +150,8 @@ static __always_inline void return_access(struct pt_regs *ctx)
 	ts->probe_ns += return_cost_ns;
 	__sync_fetch_and_add(&s->timed, 1);
 	__sync_fetch_and_add(&s->total_ns, dur);
+	if (dur >= slow_ns)
+		__sync_fetch_and_add(&s->slow_calls, 1);
 	update_max(&s->max_ns, dur);
 	__sync_fetch_and_add(&s->hist[hist_slot(dur)], 1);
 }

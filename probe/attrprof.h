@@ -133,9 +133,10 @@ enum drop_reason {
 /*
  * Timing policy of a session probe (the entry decides whether the return
  * probe runs): each attribute's first TIME_ALL_CALLS calls on a CPU are
- * timed, then every time_stride-th one, and every call of an attribute whose
- * timed calls average at least slow_ns, where the return probe's cost is
- * small beside the call's own.
+ * timed, then every time_stride-th one, and every call of an attribute at
+ * least half of whose timed calls took slow_ns or more, where the return
+ * probe's cost is small beside the call's own. Half, not the mean: a few
+ * calls preempted for milliseconds must not make a fast attribute "slow".
  */
 #define TIME_ALL_CALLS 1024
 #define DEFAULT_TIME_STRIDE 8
@@ -160,6 +161,7 @@ struct attr_stats {
 	__u64 repeat_reads; /* Python gets of the instance this thread last touched it on, a get */
 	__u64 concurrent;   /* Python gets begun while another was in flight on the same instance */
 	__u64 off_cpu_ns;   /* time inside its calls blocked off-CPU, lock waits excluded */
+	__u64 slow_calls;   /* timed calls that took slow_ns or more: the timing policy's */
 	__u64 hist[HIST_SLOTS];
 };
 

@@ -327,7 +327,7 @@ static __always_inline bool wants_timing(const struct attr_stats *s, __u64 cooki
 		return true;
 	if (!s)
 		return false;
-	return s->calls <= TIME_ALL_CALLS || s->total_ns >= s->timed * slow_ns ||
+	return s->calls <= TIME_ALL_CALLS || s->slow_calls * 2 >= s->timed ||
 	       s->calls % time_stride == 0;
 }
 

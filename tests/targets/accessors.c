@@ -3,7 +3,7 @@
  * A C program with accessor functions to profile, counting its own calls so
  * tests can compare attrprof's counts with the truth.
  *
- *   accessors [--threads N] [--iters N] [--depth N]      run, print counts, exit
+ *   accessors [--threads N] [--iters N] [--depth N] [--hold-us N]   run, print counts, exit
  *   accessors --control [--threads N] [--depth N]        read commands on stdin:
  *       run N    each thread does N iterations; prints the counts of this run, then "done"
  *       start    the threads iterate until "stop" (for probes attached and detached mid-run)
@@ -15,7 +15,10 @@
  * model_get_outer once (which calls model_get_inner, which takes another
  * shared mutex) and model_get_tree(depth) (recursive: depth + 1 calls).
  * With 2+ threads, iteration 0 blocks once on each mutex for certain (see
- * struct collision). Counts print as "calls NAME N" lines.
+ * struct collision). --hold-us N makes model_get_locked sleep N us with its
+ * mutex held: every other thread then queues on it for most of its time,
+ * whatever the machine's load (a thread asleep holds no CPU to give up).
+ * Counts print as "calls NAME N" lines.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -33,6 +36,7 @@ enum { PLAIN, LOCKED, OUTER, INNER, TREE, NFUNCS };
 static const char *const names[NFUNCS] = {"model_get_plain", "model_get_locked", "model_get_outer",
 					  "model_get_inner", "model_get_tree"};
 static unsigned long counts[NFUNCS];
+static long hold_us; /* --hold-us */
 
 static void counted(int f)
 {
@@ -124,6 +128,11 @@ __attribute__((noinline)) unsigned long model_get_locked(void)
 	pthread_mutex_lock(&model_lock);
 	held(&model_lock);
 	work(2000);
+	if (hold_us) {
+		struct timespec ts = {.tv_nsec = hold_us * 1000};
+
+		nanosleep(&ts, NULL);
+	}
 	v = sink;
 	pthread_mutex_unlock(&model_lock);
 	return v;
@@ -266,9 +275,12 @@ int main(int argc, char **argv)
 			iters = atol(argv[++i]);
 		else if (!strcmp(argv[i], "--depth") && i + 1 < argc)
 			depth = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--hold-us") && i + 1 < argc)
+			hold_us = atol(argv[++i]) % 1000000;
 		else {
 			fprintf(stderr,
-				"usage: %s [--control] [--threads N] [--iters N] [--depth N]\n",
+				"usage: %s [--control] [--threads N] [--iters N] [--depth N] "
+				"[--hold-us N]\n",
 				argv[0]);
 			return 64;
 		}
