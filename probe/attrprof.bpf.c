@@ -55,13 +55,13 @@ static __always_inline bool enter_access(struct thread_state *ts, struct attr_st
 {
 	bool timed = timing == TIME_EVERY ? !(cookie >> COOKIE_FLAGS_SHIFT & COOKIE_TIME_NEVER)
 					  : timing == TIME_POLICY && wants_timing(s, cookie);
-	struct frame *f;
+	int i;
 
 	entry_hit(ts, cookie);
-	f = push_frame(ts, attr, cookie, entry_sp_of(sp, cookie), timed);
-	if (!f || !timed)
+	i = push_frame(ts, attr, cookie, entry_sp_of(sp, cookie), timed);
+	if (i < 0 || !timed)
 		return false;
-	f->start_ns = bpf_ktime_get_ns();
+	ts->stack[i & (MAX_STACK_DEPTH - 1)].start_ns = bpf_ktime_get_ns();
 	return true;
 }
 
@@ -95,7 +95,7 @@ static __always_inline bool returned_error(struct pt_regs *ctx, __u32 flags)
  * returned unseen, or were left by longjmp, and are discarded; a returning
  * frame deeper than the top one was never pushed (stack full) and is ignored.
  */
-static __always_inline void return_access(struct pt_regs *ctx)
+__noinline int return_access(struct pt_regs *ctx)
 {
 	__u64 now = bpf_ktime_get_ns();
 	/* ret popped the return address the entry saw at sp */
@@ -107,29 +107,29 @@ static __always_inline void return_access(struct pt_regs *ctx)
 	__u32 depth;
 
 	if (!is_target())
-		return;
+		return 0;
 	count_trap(TRAP_RETURN);
 	ts = thread_state(false);
 	if (!ts)
-		return;
+		return 0;
 	for (int i = 0; i < MAX_STACK_DEPTH; i++) {
 		depth = ts->depth;
 		if (depth == 0) {
 			drop(DROP_UNMATCHED_RET);
-			return;
+			return 0;
 		}
 		f = &ts->stack[(depth - 1) & (MAX_STACK_DEPTH - 1)];
 		if (f->sp == entry_sp)
 			break;
 		if (f->sp > entry_sp)
-			return;
+			return 0;
 		if (f->flags & FRAME_TIMED)
 			drop(DROP_UNMATCHED_RET);
 		ts->depth = depth - 1;
 		f = NULL;
 	}
 	if (!f)
-		return;
+		return 0;
 	ts->depth = depth - 1;
 	if (f->inflight.obj) {
 		__u64 *n = bpf_map_lookup_elem(&inflight, &f->inflight);
@@ -142,7 +142,7 @@ static __always_inline void return_access(struct pt_regs *ctx)
 		__sync_fetch_and_add(&s->errors, 1);
 	if (!s || !(f->flags & FRAME_TIMED)) {
 		ts->probe_ns += return_cost_ns;
-		return;
+		return 0;
 	}
 	dur = now - f->start_ns;
 	cost = frame_cost_ns[(f->flags & COOKIE_SSTEP) ? 1 : 0] + ts->probe_ns - f->probe_ns;
@@ -154,6 +154,7 @@ static __always_inline void return_access(struct pt_regs *ctx)
 		__sync_fetch_and_add(&s->slow_calls, 1);
 	update_max(&s->max_ns, dur);
 	__sync_fetch_and_add(&s->hist[hist_slot(dur)], 1);
+	return 0;
 }
 
 /* Entry of a native accessor where no return probe can follow, or none is wanted. */
@@ -383,16 +384,20 @@ static __always_inline __u64 py_instance_of(__u32 func, __u64 a0, __u64 a1)
 /*
  * Counts a get of the instance this thread last touched this attribute on,
  * with a get: a value read again and again, which a local could hold.
+ * Global functions, this one and the next: the verifier checks each once,
+ * apart from the entry path (their branches multiplied its states).
  */
-static __always_inline void note_touch(struct thread_state *ts, struct attr_stats *s,
-				       const struct py_key *k, __u64 obj)
+__noinline int note_touch(struct thread_state *ts, struct attr_stats *s, __u64 ident, __u32 op,
+			  __u64 obj)
 {
-	bool get = k->op == OP_GET;
+	bool get = op == OP_GET;
 	struct last_touch *t = NULL;
 	__u32 slot;
 
+	if (!ts || !s)
+		return 0;
 	for (int i = 0; i < RECENT_SLOTS; i++) {
-		if (ts->recent[i].ident == k->ident) {
+		if (ts->recent[i].ident == ident) {
 			t = &ts->recent[i];
 			break;
 		}
@@ -402,30 +407,33 @@ static __always_inline void note_touch(struct thread_state *ts, struct attr_stat
 		t = &ts->recent[slot];
 		t->was_get = 0;
 	}
-	if (get && t->was_get && t->ident == k->ident && t->obj == obj)
+	if (get && t->was_get && t->ident == ident && t->obj == obj)
 		__sync_fetch_and_add(&s->repeat_reads, 1);
-	t->ident = k->ident;
+	t->ident = ident;
 	t->obj = obj;
 	t->was_get = get;
+	return 0;
 }
 
 /* Counts a get begun while another thread is inside the same attribute of the same instance. */
-static __always_inline void note_inflight(struct frame *f, struct attr_stats *s,
-					  const struct py_key *k, __u64 obj)
+__noinline int note_inflight(struct frame *f, struct attr_stats *s, __u64 ident, __u64 obj)
 {
-	struct inflight_key key = {.attr = k->ident, .obj = obj};
+	struct inflight_key key = {.attr = ident, .obj = obj};
 	__u64 zero = 0, *n;
 
+	if (!f || !s)
+		return 0;
 	n = bpf_map_lookup_elem(&inflight, &key);
 	if (!n) {
 		bpf_map_update_elem(&inflight, &key, &zero, BPF_NOEXIST);
 		n = bpf_map_lookup_elem(&inflight, &key);
 		if (!n)
-			return;
+			return 0;
 	}
 	if (__sync_fetch_and_add(n, 1))
 		__sync_fetch_and_add(&s->concurrent, 1);
 	f->inflight = key;
+	return 0;
 }
 
 /*
@@ -464,12 +472,12 @@ static __always_inline bool python_entry(struct pt_regs *ctx, enum timing timing
 	s = count_call(ts, id);
 	obj = py_instance_of(k.func, a0, a1);
 	if (s && obj)
-		note_touch(ts, s, &k, obj);
+		note_touch(ts, s, k.ident, k.op, obj);
 	if (!enter_access(ts, s, id, cookie, sp, timing))
 		return false;
 	f = &ts->stack[(ts->depth - 1) & (MAX_STACK_DEPTH - 1)];
 	if (s && obj && k.op == OP_GET)
-		note_inflight(f, s, &k, obj);
+		note_inflight(f, s, k.ident, obj);
 	return true;
 }
 

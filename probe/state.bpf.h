@@ -292,11 +292,14 @@ static __always_inline __u64 user_sp(void)
 /*
  * Pops the frames that are no longer live off the top and returns the
  * innermost live one's attribute, or ATTR_UNATTRIBUTED when none is.
+ * A global function: checked once by the verifier.
  */
-static __always_inline __u32 innermost_live(struct thread_state *ts, __u64 user_sp)
+__noinline __u32 innermost_live(struct thread_state *ts, __u64 user_sp)
 {
 	__u64 trampoline = uretprobe_trampoline();
 
+	if (!ts)
+		return ATTR_UNATTRIBUTED;
 	for (int i = 0; i < MAX_STACK_DEPTH; i++) {
 		__u32 depth = ts->depth;
 		struct frame *f;
@@ -333,20 +336,24 @@ static __always_inline bool wants_timing(const struct attr_stats *s, __u64 cooki
 
 /*
  * Pushes a frame for a counted call of attr entered at entry_sp, timed or
- * not. Frames past MAX_STACK_DEPTH are counted as dropped. Returns the frame
- * or NULL; the caller starts the clock of a timed one last.
+ * not. Frames past MAX_STACK_DEPTH are counted as dropped. Returns the
+ * frame's index, or -1; the caller starts the clock of a timed one last.
+ * A global function: the verifier checks it once, not on every path of
+ * each entry program's policy.
  */
-static __always_inline struct frame *push_frame(struct thread_state *ts, __u32 attr, __u64 cookie,
-						__u64 entry_sp, bool timed)
+__noinline int push_frame(struct thread_state *ts, __u32 attr, __u64 cookie, __u64 entry_sp,
+			  bool timed)
 {
 	struct frame *f;
 	__u32 depth;
 
+	if (!ts)
+		return -1;
 	pop_returned(ts, entry_sp);
 	depth = ts->depth;
 	if (depth >= MAX_STACK_DEPTH) {
 		drop(DROP_STACK_DEPTH);
-		return NULL;
+		return -1;
 	}
 	f = &ts->stack[depth & (MAX_STACK_DEPTH - 1)];
 	f->attr = attr;
@@ -357,7 +364,7 @@ static __always_inline struct frame *push_frame(struct thread_state *ts, __u32 a
 	f->probe_ns = ts->probe_ns;
 	f->inflight = (struct inflight_key){};
 	ts->depth = depth + 1;
-	return f;
+	return depth;
 }
 
 /* Gets of one attribute on one instance in flight, across threads (an LRU: idle ones age out). */
