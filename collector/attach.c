@@ -88,33 +88,39 @@ void attach__probe_kernel(struct links *l)
 	l->sessions = l->multi && !(off && !strcmp(off, "1")) && knows_link(MULTI_SESSION);
 }
 
-void attach__prepare(struct attrprof_bpf *skel, const struct links *l, bool python, bool timed,
-		     bool locks)
-{
-	struct prog_use {
-		struct bpf_program *prog;
-		bool session, used;
-	} progs[] = {
-		{skel->progs.access_count, false, !timed},
-		{skel->progs.access_session, true, timed && l->sessions},
-		{skel->progs.access_enter, false, timed && !l->sessions},
-		{skel->progs.access_return, false, timed && !l->sessions},
-		{skel->progs.py_count, false, python && !timed},
-		{skel->progs.py_session, true, python && timed && l->sessions},
-		{skel->progs.py_enter, false, python && timed && !l->sessions},
-		{skel->progs.py_alloc, false, python},
-		{skel->progs.lock_anchor, false, locks},
-	};
+/* A program a site needs, and how it fires. */
+struct site_prog {
+	struct bpf_program *prog;
+	enum multi_mode mode;
+};
 
-	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
-		/* Verifier time is start-up time: load only what the links will use. */
-		bpf_program__set_autoload(progs[i].prog, progs[i].used);
-		if (!l->multi)
-			continue;
-		bpf_program__set_expected_attach_type(
-			progs[i].prog,
-			(enum bpf_attach_type)(progs[i].session ? ATTACH_UPROBE_SESSION
-								: ATTACH_UPROBE_MULTI));
+static int progs_of(struct attrprof_bpf *skel, const struct links *l, enum site_kind kind,
+		    bool timed, struct site_prog out[2]);
+
+void attach__prepare(struct attrprof_bpf *skel, const struct links *l,
+		     const struct probe_site *sites, size_t n, bool timed_calibration)
+{
+	struct bpf_program *prog;
+	struct site_prog use[2];
+
+	/* Verifier time is start-up time: of the uprobe programs, load what the links use. */
+	bpf_object__for_each_program(prog,
+				     skel->obj) if (bpf_program__type(prog) == BPF_PROG_TYPE_KPROBE)
+		bpf_program__set_autoload(prog, false);
+	for (size_t i = 0; i <= n; i++) {
+		/* The calibration's sites last: native accessors, timed like the target's. */
+		int k = i < n ? progs_of(skel, l, sites[i].kind, sites[i].timed, use)
+			      : progs_of(skel, l, SITE_ACCESS, timed_calibration, use);
+
+		for (int p = 0; p < k; p++) {
+			bpf_program__set_autoload(use[p].prog, true);
+			if (l->multi)
+				bpf_program__set_expected_attach_type(
+					use[p].prog,
+					(enum bpf_attach_type)(use[p].mode == MULTI_SESSION
+								       ? ATTACH_UPROBE_SESSION
+								       : ATTACH_UPROBE_MULTI));
+		}
 	}
 }
 
@@ -143,12 +149,6 @@ static int fds_add(struct links *l, int fd)
 	l->fds[l->nfds++] = fd;
 	return 0;
 }
-
-/* A program a site needs, and how it fires. */
-struct site_prog {
-	struct bpf_program *prog;
-	enum multi_mode mode;
-};
 
 /*
  * The programs a site gets, return probes first: an entry whose return

@@ -37,14 +37,12 @@ struct links {
 void attach__probe_kernel(struct links *l);
 
 /*
- * Between open and load: sets each uprobe program's attach type for the
- * links l will make, and loads only the programs those links use: with
- * python false none of the CPython ones; timed, only those that may time
- * (every site is a timed one then), else only entry programs; the lock
- * anchors only with locks.
+ * Between open and load: loads only the uprobe programs that sites[0..n)
+ * and the calibration (timed or not) will use through links like l's, and
+ * sets each one's attach type for them.
  */
-void attach__prepare(struct attrprof_bpf *skel, const struct links *l, bool python, bool timed,
-		     bool locks);
+void attach__prepare(struct attrprof_bpf *skel, const struct links *l,
+		     const struct probe_site *sites, size_t n, bool timed_calibration);
 
 /*
  * Attaches sites[0..n) in process pid (0: in every process that maps

@@ -12,11 +12,19 @@ static int add(struct profile *p, const char *kind, const char *status, const ch
 	return profile__add_coverage(p, kind, status, why);
 }
 
-static int descriptor(struct profile *p, const struct python *py)
+static int descriptor(struct profile *p, const struct python *py, bool windows)
 {
 	if (!found(py, PYF_DESCR_GET, PYF_DESCR_SET))
 		return add(p, "descriptor", "none",
 			   "slot_tp_descr_get/set were not found in this interpreter build");
+	if (windows)
+		return add(p, "descriptor", "exact",
+			   "custom __get__/__set__/__delete__ are never specialized: every access "
+			   "calls slot_tp_descr_get or slot_tp_descr_set, and is counted. Timing a "
+			   "__set__ or __delete__ needs a probe on slot_tp_descr_set's first "
+			   "instruction, which the kernel single-steps: it is attached in windows, "
+			   "for as long as it costs under 10% of a CPU or an attribute lacks its "
+			   "first 1024 timed calls, else 20 ms of every 400 ms");
 	return add(p, "descriptor", "exact",
 		   "custom __get__/__set__/__delete__ are never specialized: every access calls "
 		   "slot_tp_descr_get or slot_tp_descr_set");
@@ -117,9 +125,9 @@ int coverage__locks(struct profile *p, const struct lock_codes *lc, const struct
 		"pthread_mutex_timedlock's, shows its caller), the GIL from where its futex word "
 		"lies. Spinning before blocking is not seen");
 }
-int coverage__python(struct profile *p, const struct python *py, bool frame_evaluator)
+int coverage__python(struct profile *p, const struct python *py, bool frame_evaluator, bool windows)
 {
-	return descriptor(p, py) ?: property(p, py, frame_evaluator) ?:
+	return descriptor(p, py, windows) ?: property(p, py, frame_evaluator) ?:
 	       add(p, "cached_property", "partial",
 		   "misses (the first read on each instance, which computes the value) are exact; "
 		   "hits read the instance __dict__ and call nothing") ?:

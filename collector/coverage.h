@@ -16,10 +16,12 @@
 /*
  * Adds p's coverage entries for interpreter py. frame_evaluator: the
  * interpreter ran with a frame evaluator (its perf trampoline), which keeps
- * property and __getattribute__ loads unspecialized on 3.12+.
+ * property and __getattribute__ loads unspecialized on 3.12+. windows:
+ * __set__ and __delete__ were timed in windows (session.c).
  * Returns 0 or -ENOMEM.
  */
-int coverage__python(struct profile *p, const struct python *py, bool frame_evaluator);
+int coverage__python(struct profile *p, const struct python *py, bool frame_evaluator,
+		     bool windows);
 
 struct attrprof_bpf;
 

@@ -281,6 +281,13 @@ uint64_t profile__time_ns(const struct profile *p, const struct prof_attr *a)
 	return (uint64_t)((double)a->total_ns / (double)a->timed * (double)a->count);
 }
 
+uint64_t profile__errors(const struct profile *p, const struct prof_attr *a)
+{
+	if (!profile__sampled(p, a))
+		return a->errors;
+	return (uint64_t)((double)a->errors / (double)a->timed * (double)a->count + 0.5);
+}
+
 void profile__lock_total(const struct prof_lock locks[LOCK_KINDS], struct prof_lock *out)
 {
 	unsigned int k, s;

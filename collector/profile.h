@@ -69,7 +69,7 @@ struct prof_attr {
 	char *probe;	 /* how its probe is paid: "emulated" or "single-step" first instruction */
 	char *qualname;	 /* Python: the owner's qualified name, when it has one; else NULL */
 	uint64_t count;	 /* calls observed (entries) */
-	uint64_t errors; /* calls that returned the kind's error value */
+	uint64_t errors; /* timed calls that returned the kind's error value (all, if all timed) */
 	uint64_t threads;
 	uint64_t timed; /* calls with a latency in hist (count minus untimed drops) */
 	uint64_t total_ns;
@@ -320,6 +320,13 @@ bool profile__sampled(const struct profile *p, const struct prof_attr *a);
  * Calls untimed for other reasons (the drops) are not estimated.
  */
 uint64_t profile__time_ns(const struct profile *p, const struct prof_attr *a);
+
+/*
+ * a's errors over all its calls: errors are seen at the return, so only on
+ * timed calls; scaled up to every call when those were a sample (an
+ * estimate then), as profile__time_ns.
+ */
+uint64_t profile__errors(const struct profile *p, const struct prof_attr *a);
 
 /* Sum of an attribute's lock waits over all kinds, into *out. */
 void profile__lock_total(const struct prof_lock locks[LOCK_KINDS], struct prof_lock *out);

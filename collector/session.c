@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "attrprof.h"
 #include "attrprof.skel.h"
@@ -72,7 +73,7 @@ static int load(struct session *s, char *err, size_t errlen)
 	}
 	s->skel = skel;
 	attach__probe_kernel(&s->links);
-	attach__prepare(skel, &s->links, s->python, !s->opts.count_only, !s->opts.no_locks);
+	attach__prepare(skel, &s->links, s->sites.v, s->sites.n, !s->opts.count_only);
 	if (s->python)
 		skel->rodata->py = s->py.layout;
 	skel->rodata->follow_forks = s->opts.follow_forks;
@@ -185,14 +186,146 @@ void session__describe(const struct session *s, char *buf, size_t len)
 }
 
 /*
- * Attaches the sites to pid. With --follow-forks, a forked child's copy of
- * the breakpoints reaches the programs only through probes on every process
+ * Attaches the sites that are (window) or are not timing windows' to s->pid,
+ * links into l. With --follow-forks, a forked child's copy of the
+ * breakpoints reaches the programs only through probes on every process
  * (pid 0), which is_target() filters.
  */
-static int attach_sites(struct session *s, pid_t pid, char *err, size_t errlen)
+static int attach_sites(struct session *s, bool window, struct links *l, char *err, size_t errlen)
 {
-	return attach__sites(s->skel, s->opts.follow_forks ? 0 : pid, s->sites.v, s->sites.n,
-			     &s->links, err, errlen);
+	struct probe_site *v = malloc((s->sites.n ? s->sites.n : 1) * sizeof(*v));
+	size_t n = 0;
+	int ret;
+
+	if (!v) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	/* Shallow copies: attach only reads them. */
+	for (size_t i = 0; i < s->sites.n; i++)
+		if (s->sites.v[i].window == window)
+			v[n++] = s->sites.v[i];
+	ret = attach__sites(s->skel, s->opts.follow_forks ? 0 : s->pid, v, n, l, err, errlen);
+	free(v);
+	return ret;
+}
+
+/*
+ * Timing windows, for the functions only a single-stepped first instruction
+ * can time (sites.h: window). A window stays open while its single steps
+ * cost the target under WINDOW_BUDGET of a CPU since it opened, and, up to
+ * WINDOW_OVER_MAX_MS over that budget, while an attribute of those
+ * functions still lacks the timing policy's first TIME_ALL_CALLS timed
+ * calls: a rare or slow __set__ is timed like any other attribute, a hot one
+ * then only in a window of WINDOW_ON_MS every WINDOW_EVERY_MS. Every call is
+ * counted either way.
+ */
+#define WINDOW_CHECK_MS 50
+#define WINDOW_ON_MS 20
+#define WINDOW_EVERY_MS 400
+#define WINDOW_OVER_MAX_MS 2000
+#define WINDOW_BUDGET 0.10
+
+/* Whether the window sites' function is f. */
+static bool window_func(const struct session *s, uint32_t f)
+{
+	for (size_t i = 0; i < s->sites.n; i++)
+		if (s->sites.v[i].window && (s->sites.v[i].cookie & COOKIE_ATTR_MASK) == f)
+			return true;
+	return false;
+}
+
+/* Whether an attribute of the window sites' functions has untimed calls and few timed ones. */
+static bool window_attr_unsampled(struct session *s)
+{
+	int fd = bpf_map__fd(s->skel->maps.attr_info);
+	uint32_t end = s->skel->bss->next_attr;
+	struct attr_stats sum;
+	struct attr_info info;
+
+	for (uint32_t id = s->first_py_attr; id < end; id++) {
+		if (bpf_map_lookup_elem(fd, &id, &info) || !window_func(s, info.func) ||
+		    snapshot__attr_stats(s->skel, id, &sum))
+			continue;
+		if (sum.timed < TIME_ALL_CALLS && sum.calls > sum.timed)
+			return true;
+	}
+	return false;
+}
+
+static bool has_windows(const struct session *s)
+{
+	for (size_t i = 0; i < s->sites.n; i++)
+		if (s->sites.v[i].window)
+			return true;
+	return false;
+}
+
+/* The single-stepped probe hits so far; the window probes' are most of them. */
+static uint64_t sstep_hits(struct session *s)
+{
+	uint64_t traps[TRAP_KINDS];
+
+	return snapshot__traps(s->skel, traps) ? 0 : traps[TRAP_ENTRY_SSTEP];
+}
+
+static void open_window_until(struct session *s, uint64_t now, unsigned int ms)
+{
+	s->window_next_ns = now + ms * 1000000ULL;
+	s->window_since_ns = now;
+	s->window_sstep = sstep_hits(s);
+	s->window_over_ns = 0;
+}
+
+/* Opens, keeps or closes the window when it is due. Returns 0 or -errno with a message. */
+static int turn_window(struct session *s, char *err, size_t errlen)
+{
+	uint64_t now = session__now_ns(), cost;
+	int ret;
+
+	if (!s->window_next_ns || now < s->window_next_ns)
+		return 0;
+	if (s->window_open) {
+		cost = (sstep_hits(s) - s->window_sstep) * s->calib.entry_ns[1];
+		if (cost < WINDOW_BUDGET * (double)(now - s->window_since_ns)) {
+			s->window_next_ns = now + WINDOW_CHECK_MS * 1000000ULL;
+			s->window_over_ns = 0;
+			return 0;
+		}
+		if (!s->window_over_ns)
+			s->window_over_ns = now;
+		if (now - s->window_over_ns < WINDOW_OVER_MAX_MS * 1000000ULL &&
+		    window_attr_unsampled(s)) {
+			s->window_next_ns = now + WINDOW_CHECK_MS * 1000000ULL;
+			return 0;
+		}
+		s->window_over_ns = 0;
+		/* Nobody need wait for the detach's grace period. */
+		attach__destroy_async(&s->window_links);
+		s->window_open = false;
+		s->window_next_ns = now + (WINDOW_EVERY_MS - WINDOW_ON_MS) * 1000000ULL;
+		debug_step("window closed");
+		return 0;
+	}
+	ret = attach_sites(s, true, &s->window_links, err, errlen);
+	if (ret)
+		return ret;
+	s->window_open = true;
+	/* Attaching can take milliseconds: the window lasts from when it is open. */
+	open_window_until(s, session__now_ns(), WINDOW_ON_MS);
+	debug_step("window opened");
+	return 0;
+}
+
+/* Milliseconds until the window turns, for poll(): at most max_ms. */
+static int window_wait_ms(const struct session *s, int max_ms)
+{
+	uint64_t now = session__now_ns(), ms;
+
+	if (!s->window_next_ns)
+		return max_ms;
+	ms = s->window_next_ns > now ? (s->window_next_ns - now + 999999) / 1000000 : 0;
+	return ms < (uint64_t)max_ms ? (int)ms : max_ms;
 }
 
 /*
@@ -228,7 +361,22 @@ int session__attach(struct session *s, pid_t pid, char *err, size_t errlen)
 	ret = attach__process_events(s->skel, &s->links, err, errlen);
 	if (ret)
 		return ret;
-	ret = attach_sites(s, pid, err, errlen);
+	/*
+	 * The windows first: a call their function's counting probe sees after
+	 * its attach was seen by the window's probe too, and timed if due.
+	 */
+	if (has_windows(s)) {
+		s->window_links =
+			(struct links){.multi = s->links.multi, .sessions = s->links.sessions};
+		ret = attach_sites(s, true, &s->window_links, err, errlen);
+		if (ret)
+			return ret;
+		s->window_open = true;
+		/* --time-every 1 times every call: its window never closes. */
+		if (s->opts.time_stride != 1)
+			open_window_until(s, session__now_ns(), WINDOW_CHECK_MS);
+	}
+	ret = attach_sites(s, false, &s->links, err, errlen);
 	if (ret)
 		return ret;
 	if (!s->opts.no_locks) {
@@ -294,10 +442,16 @@ int session__wait(struct session *s, int sigfd, int pidfd, pid_t forward_to, enu
 	int ret = 0;
 
 	for (;;) {
-		int n = poll(fds, 3, CPU_POLL_MS);
+		int n = poll(fds, 3, window_wait_ms(s, CPU_POLL_MS));
+		char err[256];
 
 		if (n == 0) {
 			note_cpu(s);
+			/* A window that cannot open leaves those calls counted, untimed: go on. */
+			if (turn_window(s, err, sizeof(err))) {
+				fprintf(stderr, "attrprof: warning: timing window: %s\n", err);
+				s->window_next_ns = 0;
+			}
 			continue;
 		}
 		if (n < 0) {
@@ -341,6 +495,7 @@ void session__stop(struct session *s)
 	s->skel->bss->target_tgid = 0;
 	s->skel->bss->following = 0;
 	s->stop_ns = session__now_ns();
+	s->window_next_ns = 0;
 	/* Before record reaps its child: a zombie's /proc/PID/stat still has its times. */
 	note_cpu(s);
 }
@@ -350,6 +505,7 @@ void session__detach(struct session *s)
 	session__stop(s);
 	debug_step("detaching");
 	attach__destroy(&s->links);
+	attach__destroy(&s->window_links);
 	debug_step("detached");
 }
 
@@ -435,7 +591,8 @@ static int describe(struct session *s, struct profile *p, const char *exe, enum 
 		snprintf(version, sizeof(version), "%u.%u.%u", s->py.major, s->py.minor,
 			 s->py.micro);
 		p->target.version = strdup(version);
-		if (!p->target.version || coverage__python(p, &s->py, s->opts.frame_evaluator))
+		if (!p->target.version ||
+		    coverage__python(p, &s->py, s->opts.frame_evaluator, has_windows(s)))
 			return -ENOMEM;
 	}
 	if (coverage__locks(p, s->opts.no_locks ? NULL : &s->locks, s->skel))
@@ -515,6 +672,7 @@ void session__close(struct session *s)
 	if (!s)
 		return;
 	attach__destroy(&s->links);
+	attach__destroy(&s->window_links);
 	attrprof_bpf__destroy(s->skel);
 	sites__free(&s->sites);
 	lock_ranges__free(&s->locks);

@@ -45,6 +45,16 @@ struct session {
 	struct probe_set sites;
 	struct attrprof_bpf *skel;
 	struct links links;
+	/*
+	 * Timing windows: the window sites' links, attached now and then, and
+	 * when the window opens or closes next (0: no window sites).
+	 */
+	struct links window_links;
+	bool window_open;
+	uint64_t window_next_ns;
+	uint64_t window_since_ns; /* the open window's cost is judged from here */
+	uint64_t window_sstep;	  /* single-stepped probe hits then */
+	uint64_t window_over_ns;  /* since when it is over its budget, else 0 */
 	struct prof_calibration calib;
 	struct python py;
 	bool python;		 /* py holds the target's interpreter */

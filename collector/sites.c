@@ -165,7 +165,7 @@ int sites__add_python(struct probe_set *set, const struct python *py, bool timed
 		struct elf_func fn = {.name = (char *)python__func_name(f), .offset = ps->offset};
 		enum site_kind kind;
 		uint64_t flags;
-		bool with_return, moved;
+		bool with_return, moved, window;
 		int ret;
 
 		if (!ps->found || !python_site(f, &kind, &flags))
@@ -174,11 +174,12 @@ int sites__add_python(struct probe_set *set, const struct python *py, bool timed
 		/*
 		 * An entry probe moved past a single-stepped first instruction
 		 * can carry a return probe only where %rsp has not moved yet
-		 * (property_descr_get's push %r12); past a sub from %rsp
-		 * (slot_tp_descr_set) timing needs the first instruction, and
-		 * pays its single step.
+		 * (property_descr_get's push %r12). Past a sub from %rsp
+		 * (slot_tp_descr_set) it counts every call, and timing needs
+		 * the first instruction, single-stepped: a window site there.
 		 */
-		moved = ps->offset != ps->func_offset && (!with_return || !ps->sp_adjust);
+		moved = ps->offset != ps->func_offset;
+		window = moved && with_return && ps->sp_adjust;
 		if (insn__classify(ps->head, ps->head_len) == INSN_REFUSED) {
 			fprintf(stderr,
 				"attrprof: warning: not probing %s in %s: its first instruction "
@@ -189,16 +190,24 @@ int sites__add_python(struct probe_set *set, const struct python *py, bool timed
 		}
 		memcpy(fn.head, ps->head, sizeof(fn.head));
 		fn.head_len = ps->head_len;
+		if (window) {
+			struct elf_func first = fn;
+
+			first.offset = ps->func_offset;
+			ret = sites__add(set, kind, py->obj, &first,
+					 (uint64_t)f | (flags | COOKIE_SSTEP | COOKIE_WINDOW)
+							       << COOKIE_FLAGS_SHIFT,
+					 true);
+			if (ret)
+				return ret;
+			set->v[set->n - 1].window = true;
+		}
 		if (moved) {
 			flags |= (uint64_t)(ps->sp_adjust & COOKIE_SP_ADJUST_MASK)
 				 << COOKIE_SP_ADJUST_SHIFT;
-		} else {
-			fn.offset = ps->func_offset;
-			if (ps->offset != ps->func_offset)
-				flags |= COOKIE_SSTEP; /* why it had been moved */
 		}
 		ret = sites__add(set, kind, py->obj, &fn, (uint64_t)f | flags << COOKIE_FLAGS_SHIFT,
-				 with_return);
+				 with_return && !window);
 		if (ret)
 			return ret;
 	}

@@ -28,6 +28,11 @@ struct probe_site {
 	 * entry moved past a prologue that moved %rsp).
 	 */
 	bool timed;
+	/*
+	 * A timing window's site (COOKIE_WINDOW): attached now and then only,
+	 * on the first instruction of a function an untimed site counts.
+	 */
+	bool window;
 };
 
 struct probe_set {
@@ -66,7 +71,8 @@ int sites__add(struct probe_set *set, enum site_kind kind, const struct target_o
  * Adds the CPython interpreter's probe sites that py found: descriptor
  * functions (SITE_PY, with the error convention of each in the cookie) and
  * instance allocation. timed: the descriptor functions may get return probes
- * too. Returns 0 or -ENOMEM.
+ * too; one whose counting probe sits past a prologue that moved %rsp gets a
+ * window site on its first instruction for that. Returns 0 or -ENOMEM.
  */
 int sites__add_python(struct probe_set *set, const struct python *py, bool timed);
 

@@ -90,6 +90,11 @@ static int sum_counters(int fd, uint32_t n, uint64_t *total)
 	return 0;
 }
 
+int snapshot__traps(struct attrprof_bpf *skel, uint64_t out[TRAP_KINDS])
+{
+	return sum_counters(bpf_map__fd(skel->maps.traps), TRAP_KINDS, out);
+}
+
 int snapshot__reset_traps(struct attrprof_bpf *skel)
 {
 	int ncpus = libbpf_num_possible_cpus(), fd = bpf_map__fd(skel->maps.traps);
@@ -407,7 +412,7 @@ int snapshot__collect(struct attrprof_bpf *skel, const struct probe_set *sites,
 	if (!ret)
 		ret = collect_drops(skel, p);
 	if (!ret)
-		ret = sum_counters(bpf_map__fd(skel->maps.traps), TRAP_KINDS, p->overhead.traps);
+		ret = snapshot__traps(skel, p->overhead.traps);
 cleanup:
 	free(ix.of);
 	return ret;

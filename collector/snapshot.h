@@ -20,6 +20,9 @@ int snapshot__reset_attr(struct attrprof_bpf *skel, uint32_t attr);
 /* Zeroes the probe hit counters (the calibration's hits are not the target's). 0 or -errno. */
 int snapshot__reset_traps(struct attrprof_bpf *skel);
 
+/* The probe hits so far, by enum trap_kind, into out. Returns 0 or a negative errno. */
+int snapshot__traps(struct attrprof_bpf *skel, uint64_t out[TRAP_KINDS]);
+
 /*
  * Adds one prof_attr per access site (those never called too, with count 0)
  * and, when first_py_attr is not 0, one per Python attribute the probes

@@ -123,8 +123,7 @@ __noinline int return_access(struct pt_regs *ctx)
 			break;
 		if (f->sp > entry_sp)
 			return 0;
-		if (f->flags & FRAME_TIMED)
-			drop(DROP_UNMATCHED_RET);
+		lost_return(f);
 		ts->depth = depth - 1;
 		f = NULL;
 	}
@@ -437,6 +436,19 @@ __noinline int note_inflight(struct frame *f, struct attr_stats *s, __u64 ident,
 }
 
 /*
+ * Whether a timing window's probe on this function's first instruction has
+ * just counted the call entered at entry_sp: it left the call's entry stack
+ * pointer for the counting probe, which every call reaches next.
+ */
+static __always_inline bool counted_by_window(struct thread_state *ts, __u64 entry_sp)
+{
+	bool counted = ts->window_sp == entry_sp;
+
+	ts->window_sp = 0;
+	return counted;
+}
+
+/*
  * Entry of a CPython descriptor function (the cookie names which, enum
  * py_func). Returns whether the call is timed, i.e. whether its return must run.
  */
@@ -456,6 +468,21 @@ static __always_inline bool python_entry(struct pt_regs *ctx, enum timing timing
 		return false;
 	ts = thread_state(true);
 	if (!py_key_of(cookie & COOKIE_ATTR_MASK, a0, a1, a2, &k) || !k.owner || !ts) {
+		entry_hit(ts, cookie);
+		return false;
+	}
+	/*
+	 * A window's probe counts only a call it can push a frame for: the
+	 * counting probe further in, which skips what the window counted, sees
+	 * that frame.
+	 */
+	if (cookie >> COOKIE_FLAGS_SHIFT & COOKIE_WINDOW) {
+		if (ts->depth >= MAX_STACK_DEPTH) {
+			entry_hit(ts, cookie);
+			return false;
+		}
+		ts->window_sp = entry_sp_of(sp, cookie);
+	} else if (counted_by_window(ts, entry_sp_of(sp, cookie))) {
 		entry_hit(ts, cookie);
 		return false;
 	}

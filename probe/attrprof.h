@@ -117,6 +117,12 @@ enum drop_reason {
 /* Calibration sites: time every call / never time one, whatever the policy says. */
 #define COOKIE_TIME_ALL (1ULL << 3)
 #define COOKIE_TIME_NEVER (1ULL << 4)
+/*
+ * A timing window's probe: on the single-stepped first instruction of a
+ * function whose every call an entry probe further in counts. Attached now
+ * and then only; it counts the call itself, and that probe then skips it.
+ */
+#define COOKIE_WINDOW (1ULL << 5)
 
 /*
  * Flags bits 8-15: how many bytes the function's prologue had taken off %rsp

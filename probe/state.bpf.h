@@ -73,6 +73,7 @@ struct thread_state {
 	__u64 wait_start;   /* a futex wait in progress began, else 0 */
 	__u64 wait_lock;    /* its futex word */
 	__u64 switched_out; /* when the thread last blocked inside an access, else 0 */
+	__u64 window_sp;    /* a timing window's probe counted the call entered here */
 	struct frame stack[MAX_STACK_DEPTH];
 	/* The instance this thread last touched each Python attribute on: repeat reads. */
 	struct last_touch recent[RECENT_SLOTS];
@@ -232,6 +233,16 @@ static __always_inline __u64 entry_sp_of(__u64 sp, __u64 cookie)
 }
 
 /*
+ * A timed frame popped without its return: a longjmp, counted, unless a
+ * timing window closed on it (its return probe went with the window).
+ */
+static __always_inline void lost_return(const struct frame *f)
+{
+	if ((f->flags & FRAME_TIMED) && !(f->flags & COOKIE_WINDOW))
+		drop(DROP_UNMATCHED_RET);
+}
+
+/*
  * Pops the frames a call at entry_sp proves returned: a frame whose return
  * slot lies at or below the new call's was left, whether its return probe ran
  * (an untimed frame has none) or not (longjmp: counted as unmatched).
@@ -247,8 +258,7 @@ static __always_inline void pop_returned(struct thread_state *ts, __u64 entry_sp
 		f = &ts->stack[(depth - 1) & (MAX_STACK_DEPTH - 1)];
 		if (f->sp > entry_sp)
 			return;
-		if (f->flags & FRAME_TIMED)
-			drop(DROP_UNMATCHED_RET);
+		lost_return(f);
 		ts->depth = depth - 1;
 	}
 }
@@ -309,8 +319,7 @@ __noinline __u32 innermost_live(struct thread_state *ts, __u64 user_sp)
 		f = &ts->stack[(depth - 1) & (MAX_STACK_DEPTH - 1)];
 		if (frame_live(f, user_sp, trampoline))
 			return f->attr;
-		if (f->flags & FRAME_TIMED)
-			drop(DROP_UNMATCHED_RET);
+		lost_return(f);
 		ts->depth = depth - 1;
 	}
 	return ATTR_UNATTRIBUTED;

@@ -433,14 +433,17 @@ static bool rule_fix_errors(const struct facts *f, struct advice *v)
 	 * C-level getsets of the interpreter raise by design where code probes
 	 * with hasattr() (type.__abstractmethods__): nothing for the user to fix.
 	 */
-	if (a->errors < FIX_ERRORS_MIN_ERRORS || !a->count || interpreter_owned(f))
+	/* Errors are seen on timed calls: a sample's are scaled up to every call. */
+	uint64_t errors = profile__errors(f->p, a);
+
+	if (errors < FIX_ERRORS_MIN_ERRORS || !a->count || interpreter_owned(f))
 		return false;
 	start(v, ADVICE_FIX_ERRORS, f->idx);
-	add_evidence(v, "errors", a->errors, FIX_ERRORS_MIN_ERRORS, "");
-	add_evidence(v, "error share", share(a->errors, a->count) * 100, NAN, "%");
-	units__count(n, sizeof(n), a->errors);
+	add_evidence(v, "errors", errors, FIX_ERRORS_MIN_ERRORS, "");
+	add_evidence(v, "error share", share(errors, a->count) * 100, NAN, "%");
+	units__count(n, sizeof(n), errors);
 	if (f->timed) {
-		v->saved_ns_per_s = (double)a->errors * f->mean_ns / f->secs;
+		v->saved_ns_per_s = (double)errors * f->mean_ns / f->secs;
 		snprintf(v->estimate, sizeof(v->estimate),
 			 "%s errors x %s mean access / %s run, as if a raising access cost "
 			 "the mean",

@@ -302,7 +302,9 @@ static void put_row(FILE *out, const struct profile *p, const struct prof_attr *
 	units__ns(b + report__time_sampled(p, a), sizeof(b) - 1, profile__time_ns(p, a));
 	put_num(out, timed, profile__time_ns(p, a), b);
 	put_num(out, lw.count, lw.total_ns, units__ns(b, sizeof(b), lw.total_ns));
-	put_num(out, true, a->errors, units__count(b, sizeof(b), a->errors));
+	b[0] = '~'; /* scaled up from a sample of the calls */
+	units__count(b + report__time_sampled(p, a), sizeof(b) - 1, profile__errors(p, a));
+	put_num(out, true, profile__errors(p, a), b);
 	put_num(out, true, a->threads, units__count(b, sizeof(b), a->threads));
 	fputs("</tr>\n", out);
 }

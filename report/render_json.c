@@ -140,7 +140,7 @@ static json_t *attr_json(const struct profile *p, const struct prof_attr *a, siz
 	bad |= json_object_set_new(o, "count", u64(a->count));
 	rate = report__calls_per_s(p, a, &per_s) ? json_real(per_s) : json_null();
 	bad |= json_object_set_new(o, "calls_per_s", rate);
-	bad |= json_object_set_new(o, "errors", u64(a->errors));
+	bad |= json_object_set_new(o, "errors", u64(profile__errors(p, a)));
 	bad |= json_object_set_new(o, "threads", u64(a->threads));
 	bad |= json_object_set_new(o, "latency_ns", latency_json(p, a));
 	bad |= json_object_set_new(o, "lock_wait_ns", lock_json(a));
