@@ -12,18 +12,25 @@
 #include "hist.h"
 #include "snapshot.h"
 
-/* Enough calls for a clean mean; each single-stepped timed call costs over 10 us. */
-#define CALIBRATION_CALLS 100
+/*
+ * Calls per configuration and round: enough for a clean fastest call and
+ * mean. A single-stepped call costs 7-15 us: fewer of those, as start-up
+ * time is every record's.
+ */
+#define CALIBRATION_CALLS 160
+#define CALIBRATION_SSTEP_CALLS 40
+/* Calls before the first round: the first hits fault in pages and allocate task storage. */
+#define CALIBRATION_WARMUP_CALLS 16
 /*
  * Every configuration is measured in this many rounds, apart in time, and
- * the lowest of the rounds is kept. One round is a few milliseconds: on a
+ * the lowest of the rounds is kept. One round is a millisecond or two: on a
  * loaded machine, with other attrprof sessions starting, all of one round's
  * calls can hit a slow stretch, and costs taken from it would be subtracted,
  * several times too large, from every latency of the run.
  */
-#define CALIBRATION_ROUNDS 4
+#define CALIBRATION_ROUNDS 3
 /* Between rounds: longer than a slow stretch seen at start-up, short next to the attach. */
-#define CALIBRATION_PAUSE_NS 1000000
+#define CALIBRATION_PAUSE_NS 500000
 
 /*
  * The probed functions, written out so their first instruction is certain:
@@ -82,11 +89,11 @@ static uint64_t now_ns(void)
  * from them would be subtracted, too large, from every latency. What is
  * subtracted must be the probes' own cost, which the fastest call shows.
  */
-static uint64_t ns_per_call(void (*fn)(void))
+static uint64_t ns_per_call(void (*fn)(void), int calls)
 {
 	uint64_t shortest = UINT64_MAX;
 
-	for (int i = 0; i < CALIBRATION_CALLS; i++) {
+	for (int i = 0; i < calls; i++) {
 		uint64_t start = now_ns(), took;
 
 		fn();
@@ -151,7 +158,7 @@ static int probe(struct attrprof_bpf *skel, struct links *l, int k, bool timed, 
 	ret = attach__sites(skel, getpid(), &site, 1, l, err, errlen);
 	if (ret)
 		return ret;
-	ns_per_call(cal_fns[k]); /* warm-up: the first hits fault in pages, allocate task storage */
+	ns_per_call(cal_fns[k], CALIBRATION_WARMUP_CALLS);
 	return 0;
 }
 
@@ -167,7 +174,7 @@ static int measure_round(struct attrprof_bpf *skel, unsigned int classes, bool t
 	struct attr_stats sum;
 	int ret;
 
-	r->bare = ns_per_call(cal_bare);
+	r->bare = ns_per_call(cal_bare, CALIBRATION_CALLS);
 	for (int k = 0; k < CAL_CONFIGS; k++) {
 		uint32_t attr = ATTR_CALIBRATION + k % PROBE_CLASSES;
 		int c = k % PROBE_CLASSES;
@@ -179,7 +186,8 @@ static int measure_round(struct attrprof_bpf *skel, unsigned int classes, bool t
 			if (ret)
 				return ret;
 		}
-		r->wall[k] = ns_per_call(cal_fns[k]);
+		r->wall[k] =
+			ns_per_call(cal_fns[k], c ? CALIBRATION_SSTEP_CALLS : CALIBRATION_CALLS);
 		if (k >= CAL_UNTIMED)
 			continue;
 		ret = snapshot__attr_stats(skel, attr, &sum);
