@@ -95,7 +95,7 @@ struct facts {
 	double mean_ns;	  /* total / timed */
 	double work_ns;	  /* mean less all lock waits per call */
 	double time_ns;	  /* the time of all calls (profile__time_ns) */
-	uint64_t wait_ns; /* pthread and python lock waits, GIL excluded */
+	uint64_t wait_ns; /* waits on locks striping can spread (stripeable) */
 	uint64_t waits;
 	/* Over every attribute that blocked on a lock this one blocked on. */
 	uint64_t lock_reads, lock_writes;
@@ -142,6 +142,16 @@ static void shared_lock_counts(const struct profile *p, size_t idx, struct facts
 	}
 }
 
+/*
+ * Whether waits of lock kind k are queueing on a lock that striping can
+ * spread: not the GIL (no striping removes it), not a condition variable
+ * (a thread waiting for an event), not a futex wait of a lock not told.
+ */
+static bool stripeable(unsigned int k)
+{
+	return k == LOCK_MUTEX || k == LOCK_RWLOCK || k == LOCK_SEM || k == LOCK_PYTHON;
+}
+
 static void facts_of(const struct profile *p, size_t idx, struct facts *f)
 {
 	const struct prof_attr *a = &p->attrs[idx];
@@ -166,7 +176,7 @@ static void facts_of(const struct profile *p, size_t idx, struct facts *f)
 	}
 	for (k = 0; k < LOCK_KINDS; k++) {
 		all_waits += a->locks[k].total_ns;
-		if (k == LOCK_GIL)
+		if (!stripeable(k))
 			continue;
 		f->wait_ns += a->locks[k].total_ns;
 		f->waits += a->locks[k].count;
@@ -357,8 +367,8 @@ static bool rule_shard(const struct facts *f, struct advice *v)
 	add_evidence(v, "blocked waits", f->waits, SHARD_MIN_WAITS, "");
 	add_evidence(v, "saved per second", saved, ADVISE_MIN_SAVED_NS_PER_S, "ns");
 	snprintf(v->estimate, sizeof(v->estimate),
-		 "%s lock wait (GIL excluded) x (1 - 1/%llu threads) / %s run: waits shrink as "
-		 "the threads stop queueing on one lock",
+		 "%s lock wait (GIL and condvar waits excluded) x (1 - 1/%llu threads) / %s run: "
+		 "waits shrink as the threads stop queueing on one lock",
 		 units__ns(lw, sizeof(lw), f->wait_ns), (unsigned long long)a->threads,
 		 run_time(d, f));
 	/* A C function's writes are not seen: offer both fixes. */

@@ -355,6 +355,22 @@ Test(advise, shard_boundaries)
 	shard_profile(&p, 0.9, LOCK_GIL, 2000);
 	cr_assert_not(has_action(&p, ADVICE_SHARD, NULL));
 	profile__free(&p);
+	/* Nor for an event (a condition variable), nor on a futex whose lock was not told. */
+	shard_profile(&p, 0.9, LOCK_COND, 2000);
+	cr_assert_not(has_action(&p, ADVICE_SHARD, NULL));
+	profile__free(&p);
+	shard_profile(&p, 0.9, LOCK_FUTEX, 2000);
+	cr_assert_not(has_action(&p, ADVICE_SHARD, NULL));
+	profile__free(&p);
+	/* Mutexes, rwlocks and semaphores are locks to stripe, like CPython's. */
+	for (int k = 0; k < 3; k++) {
+		const enum lock_kind kinds[] = {LOCK_MUTEX, LOCK_RWLOCK, LOCK_SEM};
+
+		shard_profile(&p, 0.5, kinds[k], 500);
+		cr_assert(has_action(&p, ADVICE_SHARD, NULL), "%s",
+			  profile__lock_kind_name(kinds[k]));
+		profile__free(&p);
+	}
 }
 
 Test(advise, shard_suggests_rwlock_when_reads_dominate)
