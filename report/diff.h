@@ -20,7 +20,11 @@
  *   Profiles of several runs each compare the per-run values as two
  *   samples (Hodges-Lehmann, exact Mann-Whitney); otherwise the
  *   histograms are compared (order-statistic interval for p99, normal
- *   interval from the histogram variance for the means).
+ *   interval from the histogram variance for the means). That interval
+ *   measures sampling noise only, not how the machine moves from one run
+ *   to the next, so a histogram comparison is advisory: it never breaks a
+ *   latency limit, and an estimate above one is unproven, unless the
+ *   limits trust single runs (trust_single_run).
  * - A new attribute is a regression ("new hot attribute") when it has at
  *   least min_count calls and, in a timed profile, at least DIFF_HOT_NS of
  *   total time. A vanished attribute is listed, never a regression.
@@ -36,8 +40,12 @@
 #include <jansson.h>
 #include "../collector/profile.h"
 
-/* Version 2: count_pct is per run; latency carries its interval and confidence. */
-#define DIFF_SCHEMA "attrprof.diff/2"
+/*
+ * Version 2: count_pct is per run; latency carries its interval and confidence.
+ * Version 3: latency from the histograms is advisory (never significant, never a break)
+ * unless limits.trust_single_run; runs.to_settle says how many runs would judge it.
+ */
+#define DIFF_SCHEMA "attrprof.diff/3"
 #define DIFF_NO_LIMIT (-1.0)
 /*
  * Total time (per run) from which an attribute is hot: 1 ms, above timer and
@@ -69,7 +77,8 @@ struct diff_limits {
 	double total_pct; /* total time per call */
 	double lock_pct;  /* lock wait per call */
 	uint64_t min_count;
-	double confidence;		  /* % a latency increase needs to break a limit */
+	double confidence;     /* % a latency increase needs to break a limit */
+	bool trust_single_run; /* the histograms' sampling interval may break latency limits */
 	const char *only[DIFF_MAX_GLOBS]; /* borrowed; none: every attribute */
 	size_t nonly;
 	const char *ignore[DIFF_MAX_GLOBS]; /* borrowed; none: leave out none */
@@ -113,7 +122,7 @@ struct diff_stat {
 	double pct;		  /* the estimate; INFINITY from zero */
 	double low_pct, high_pct; /* its interval; may be -100 or INFINITY (unbounded) */
 	double confidence;	  /* achieved coverage of the interval, % */
-	bool significant;	  /* low_pct > 0 at the limits' confidence */
+	bool significant;	  /* low_pct > 0 at the limits' confidence; never when advisory */
 };
 
 struct diff_entry {
@@ -123,6 +132,8 @@ struct diff_entry {
 	bool latency_compared; /* both sides had min_count timed calls */
 	bool hot;	       /* DIFF_HOT_NS of time per run in the base: latency can break */
 	enum diff_method method;
+	/* The histograms compared, untrusted: latency is listed (unproven), never breaks. */
+	bool advisory;
 	unsigned int base_samples, new_samples; /* runs (or calls) each side compared */
 	/* Increases in %, NAN when not compared, INFINITY from zero. */
 	double count_pct; /* of calls per run */
@@ -137,6 +148,7 @@ struct diff_entry {
 struct diff_result {
 	struct diff_limits limits;  /* as compared (globs borrowed) */
 	size_t base_runs, new_runs; /* runs in each profile */
+	unsigned int settle_runs;   /* runs a side that would judge an advisory latency */
 	struct diff_entry *entries; /* by impact: total time added, then calls added */
 	size_t nentries;
 	size_t nregressions; /* entries with breaks */
