@@ -1148,7 +1148,8 @@ static int config_globs(json_t *v, const char **globs, size_t *n)
 }
 
 static const char config_keys[] = "max_count_increase, max_p99_increase, max_total_increase, "
-				  "max_lock_wait_increase, min_count, confidence, only, ignore";
+				  "max_lock_wait_increase, min_count, confidence, "
+				  "trust_single_run, only, ignore";
 
 static int apply_config_key(const char *key, json_t *v, struct diff_limits *l, const char **why)
 {
@@ -1179,6 +1180,13 @@ static int apply_config_key(const char *key, json_t *v, struct diff_limits *l, c
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
 			return -EINVAL;
 		l->min_count = json_integer_value(v);
+		return 0;
+	}
+	if (!strcmp(key, "trust_single_run")) {
+		*why = "expected true or false";
+		if (!json_is_boolean(v))
+			return -EINVAL;
+		l->trust_single_run = json_is_true(v);
 		return 0;
 	}
 	*why = glob_why;

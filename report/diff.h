@@ -174,8 +174,9 @@ int diff__check_runs(size_t base_runs, size_t new_runs, double confidence, char 
  * file leaves out keep their value. Keys: max_count_increase,
  * max_p99_increase, max_total_increase, max_lock_wait_increase (a
  * percentage >= 0 or "off"), min_count (a whole number >= 0), confidence
- * (DIFF_MIN_CONFIDENCE to DIFF_MAX_CONFIDENCE), only and
- * ignore (a glob or an array of at most DIFF_MAX_GLOBS globs).
+ * (DIFF_MIN_CONFIDENCE to DIFF_MAX_CONFIDENCE), trust_single_run (a
+ * boolean), only and ignore (a glob or an array of at most DIFF_MAX_GLOBS
+ * globs).
  * The globs borrow from *doc (NULL on failure): json_decref it after the
  * last use of *l. Returns 0; -EINVAL with err set, "FILE:LINE:COL: why" for
  * malformed JSON or "FILE: key 'KEY': why" for an unknown or bad key (*l

@@ -1073,3 +1073,47 @@ Test(diff, runs_to_settle_follow_the_confidence)
 	profile__free(&b);
 	profile__free(&n);
 }
+
+/* slow_pair written to bpath and npath. */
+static void write_slow_pair(char *bpath, char *npath, size_t len)
+{
+	struct profile b, n;
+
+	slow_pair(&b, &n, 1000);
+	temp_path(bpath, len, "base.json");
+	temp_path(npath, len, "new.json");
+	cr_assert_eq(profile__write(&b, bpath), 0);
+	cr_assert_eq(profile__write(&n, npath), 0);
+	profile__free(&b);
+	profile__free(&n);
+}
+
+Test(diff, cli_trust_single_run)
+{
+	char bpath[256], npath[256], cpath[256], out[8192], err[4096];
+	char *plain[] = {ATTRPROF, "diff", bpath, npath, NULL};
+	char *trust[] = {ATTRPROF, "diff", bpath, npath, "--trust-single-run", NULL};
+	char *with[] = {ATTRPROF, "diff", bpath, npath, "--config", cpath, NULL};
+	/* The flag turns trust on over a file that leaves it off. */
+	char *both[] = {ATTRPROF, "diff", bpath, npath, "--config", cpath, "--trust-single-run",
+			NULL};
+
+	write_slow_pair(bpath, npath, sizeof(bpath));
+	cr_assert_eq(run_cmd(plain, out, sizeof(out), err, sizeof(err), 10000), 0, "%s", err);
+	cr_assert(starts_with(out, "PASS: no attribute regressed beyond the limits; latency is "
+				   "advisory with 1 run a side\n"),
+		  "%s", out);
+	cr_assert_eq(run_cmd(trust, out, sizeof(out), err, sizeof(err), 10000), 1, "%s", err);
+	cr_assert(starts_with(out, "FAIL: 1 regression\n  shop.get (function/call): p99 +"), "%s",
+		  out);
+	temp_path(cpath, sizeof(cpath), "limits.json");
+	write_file(cpath, "{\"trust_single_run\": true}");
+	cr_assert_eq(run_cmd(with, out, sizeof(out), err, sizeof(err), 10000), 1, "%s", err);
+	write_file(cpath, "{\"trust_single_run\": false}");
+	cr_assert_eq(run_cmd(with, out, sizeof(out), err, sizeof(err), 10000), 0, "%s", err);
+	cr_assert_eq(run_cmd(both, out, sizeof(out), err, sizeof(err), 10000), 1, "%s", err);
+	write_file(cpath, "{\"trust_single_run\": 1}");
+	cr_assert_eq(run_cmd(with, out, sizeof(out), err, sizeof(err), 10000), 2, "%s", err);
+	cr_assert_not_null(strstr(err, "key 'trust_single_run': expected true or false"), "%s",
+			   err);
+}
