@@ -200,8 +200,9 @@ void diff__free(struct diff_result *r);
 
 /*
  * The verdict first ("PASS: ..." or "FAIL: N regressions", N regressed
- * attributes, and one line per broken limit), then the changes by impact
- * within 100 columns.
+ * attributes, with "; latency is advisory ..." when an advisory comparison
+ * could not break, and one line per broken limit, then per unproven one),
+ * the method, then the changes by impact within 100 columns.
  * Returns 0 or -EIO.
  */
 int diff__render_text(FILE *out, const struct diff_result *r);
@@ -210,16 +211,18 @@ int diff__render_text(FILE *out, const struct diff_result *r);
 int diff__render_json(FILE *out, const struct diff_result *r);
 
 /*
- * A pull-request comment in Markdown: "**PASS**" or "**FAIL**" with the
- * reasons as a list, then a table of the DIFF_MD_ROWS changes with most
- * impact. Returns 0 or -EIO.
+ * A pull-request comment in Markdown: "**PASS**" or "**FAIL**" and the rest
+ * of the text verdict line, the reasons as a list, then a table of the
+ * DIFF_MD_ROWS changes with most impact. Returns 0 or -EIO.
  */
 int diff__render_markdown(FILE *out, const struct diff_result *r);
 
 /*
  * JUnit XML: one testsuite "attrprof diff", one testcase per attribute
  * compared, new or vanished (classname the owner, name "NAME KIND/OP"),
- * with a failure element for each regression. Returns 0 or -EIO.
+ * with a failure element for each regression and the unproven limits in its
+ * system-out; the suite's system-out holds the text verdict line and method
+ * when latency was compared. Returns 0 or -EIO.
  */
 int diff__render_junit(FILE *out, const struct diff_result *r);
 
