@@ -17,6 +17,7 @@ enum {
 	OPT_IGNORE,
 	OPT_CONFIG,
 	OPT_CONFIDENCE,
+	OPT_TRUST_SINGLE_RUN,
 };
 
 /* Limits given on the command line (bits of gate_args.given): they override --config. */
@@ -29,6 +30,7 @@ enum {
 	GIVEN_ONLY = 1 << 5,
 	GIVEN_IGNORE = 1 << 6,
 	GIVEN_CONFIDENCE = 1 << 7,
+	GIVEN_TRUST_SINGLE_RUN = 1 << 8,
 };
 
 static const struct argp_option limit_options[] = {
@@ -43,6 +45,10 @@ static const struct argp_option limit_options[] = {
 	 0},
 	{"confidence", OPT_CONFIDENCE, "PCT", 0,
 	 "confidence of the latency intervals (50 to 99.9, default 95)", 0},
+	{"trust-single-run", OPT_TRUST_SINGLE_RUN, NULL, 0,
+	 "let latency from one run a side break limits; only on a pinned runner with nothing "
+	 "else running: a busy machine fails unchanged code",
+	 0},
 	{"only", OPT_ONLY, "GLOB", 0,
 	 "compare only attributes matching GLOB (owner.name or name); repeatable", 0},
 	{"ignore", OPT_IGNORE, "GLOB", 0, "leave out attributes matching GLOB; repeatable", 0},
@@ -115,6 +121,10 @@ static error_t parse_limits(int key, char *arg, struct argp_state *state)
 		l->confidence = v;
 		a->given |= GIVEN_CONFIDENCE;
 		break;
+	case OPT_TRUST_SINGLE_RUN:
+		l->trust_single_run = true;
+		a->given |= GIVEN_TRUST_SINGLE_RUN;
+		break;
 	case OPT_MIN_COUNT:
 		a->given |= GIVEN_MIN_COUNT;
 		if (!strcmp(arg, "0"))
@@ -182,6 +192,8 @@ int gate__resolve_limits(const char *cmd, const struct gate_args *a, struct diff
 		l->min_count = cli->min_count;
 	if (a->given & GIVEN_CONFIDENCE)
 		l->confidence = cli->confidence;
+	if (a->given & GIVEN_TRUST_SINGLE_RUN)
+		l->trust_single_run = true;
 	if (a->given & GIVEN_ONLY) {
 		memcpy(l->only, cli->only, sizeof(l->only));
 		l->nonly = cli->nonly;

@@ -34,12 +34,16 @@ extern const struct argp gate__limits_argp;
 	"both sides have --min-count timed calls, and breaks a limit only on an attribute with "   \
 	"1ms of time a run in the base, when the whole interval of the increase at "               \
 	"--confidence lies above the limit (else it is listed as unproven). With several runs a "  \
-	"side (record --runs, 4 or more) the runs are compared as two samples (Hodges-Lehmann, "   \
-	"exact Mann-Whitney); with one run the histograms are, which measures sampling noise "     \
-	"only. A new attribute with --min-count calls and 1ms of time a run is a regression.\n\n"  \
+	"side (record --runs, 4 or more; 5 settles a verdict at 95%) the runs are compared as "    \
+	"two samples (Hodges-Lehmann, exact Mann-Whitney). With one run a side the histograms "    \
+	"are, whose intervals measure sampling noise only, not the machine's run-to-run noise: "   \
+	"latency is then advisory, listed as unproven and never a regression, unless "             \
+	"--trust-single-run. Calls still fail exactly. A new attribute with --min-count calls "    \
+	"and 1ms of time a run is a regression.\n\n"                                               \
 	"--config reads a JSON object with any of the keys max_count_increase, "                   \
 	"max_p99_increase, max_total_increase, max_lock_wait_increase (a percentage or "           \
-	"\"off\"), min_count, confidence, only and ignore (a glob or an array of globs), e.g.\n"   \
+	"\"off\"), min_count, confidence, trust_single_run (true or false), only and ignore (a "   \
+	"glob or an array of globs), e.g.\n"                                                       \
 	"  {\"max_p99_increase\": 50, \"min_count\": 1000, \"ignore\": [\"*.__dict__\"]}\n"        \
 	"Options given on the command line override the file."
 

@@ -51,6 +51,23 @@ int diff__check_runs(size_t base_runs, size_t new_runs, double confidence, char 
 	return -EINVAL;
 }
 
+/*
+ * Runs a side that settle a latency verdict at confidence (%): the fewest
+ * whose interval need not be the widest one, from the smallest to the
+ * largest base/new difference, which a single odd pair of runs decides.
+ * The next one in (k = 2 in stats__hodges_lehmann) needs 2 P(U <= 1) =
+ * 4 / C(2n, n) <= 1 - confidence: 5 runs a side at 95%, 8 at 99.9%.
+ */
+static unsigned int settling_runs(double confidence)
+{
+	unsigned int n = 2;
+
+	/* 1 - stats__max_confidence(n, n) is 2 / C(2n, n). */
+	while (1 - 2 * (1 - stats__max_confidence(n, n)) < confidence / 100)
+		n++;
+	return n;
+}
+
 static bool str_eq(const char *a, const char *b)
 {
 	return a == b || (a && b && !strcmp(a, b));
@@ -359,7 +376,10 @@ static bool runs_usable(const struct prof_attr *ba, size_t bruns, const struct p
  * one-sided test of "at most the limit". An estimate over the limit with an
  * interval reaching below it is unproven: listed, not a regression. A
  * machine that drifts by less than the limit between the two recordings
- * cannot fail a good change this way.
+ * cannot fail a good change this way. An advisory comparison's estimate
+ * over the limit is unproven whatever its interval: that interval is the
+ * calls' sampling noise, and a busy machine slows a whole run's calls
+ * together, far outside it (twice the time per call on unchanged code, seen).
  */
 static void judge(struct diff_entry *e, const struct diff_stat *st, double limit, double conf,
 		  enum diff_break bit, double base, double new, bool judged)
@@ -370,7 +390,7 @@ static void judge(struct diff_entry *e, const struct diff_stat *st, double limit
 
 	if (!judged || !above)
 		return;
-	if (sure)
+	if (sure && !e->advisory)
 		e->breaks |= bit;
 	else
 		e->unproven |= bit;
@@ -400,7 +420,11 @@ static int compare_both(struct diff_entry *e, const struct prof_attr *ba, size_t
 			return err;
 	} else {
 		compare_hist(e, ba, na, conf);
+		e->advisory = !l->trust_single_run;
 	}
+	/* An advisory interval shows sampling noise; it proves nothing about the machine. */
+	if (e->advisory)
+		e->p99.significant = e->total.significant = e->lock.significant = false;
 	e->p99_pct = e->p99.pct;
 	e->total_pct = e->total.pct;
 	e->lock_pct = e->lock.pct;
@@ -496,6 +520,7 @@ int diff__compare(const struct profile *base, const struct profile *new,
 	out->limits = *l;
 	out->base_runs = runs_of(base);
 	out->new_runs = runs_of(new);
+	out->settle_runs = settling_runs(l->confidence);
 	err = check_compatible(base, new, l, out);
 	if (err)
 		return err;
@@ -624,12 +649,45 @@ static void interval_str(char *buf, size_t len, const struct diff_entry *e,
 		 pct_str(lo, sizeof(lo), st->low_pct), pct_str(hi, sizeof(hi), st->high_pct), smp);
 }
 
+/* Whether a side has a single run: its attributes' latency can only come from the histograms. */
+static bool single_run(const struct diff_result *r)
+{
+	return r->base_runs < 2 || r->new_runs < 2;
+}
+
+/* The runs compared: "1 run a side" or "1 base run vs 5 new runs". */
+static void runs_str(char *buf, size_t len, const struct diff_result *r)
+{
+	if (r->base_runs == 1 && r->new_runs == 1)
+		snprintf(buf, len, "1 run a side");
+	else
+		snprintf(buf, len, "%zu base run%s vs %zu new run%s", r->base_runs,
+			 r->base_runs == 1 ? "" : "s", r->new_runs, r->new_runs == 1 ? "" : "s");
+}
+
+/*
+ * Why an advisory latency finding cannot break, and what would settle it:
+ * more runs, unless both sides have them and the attribute was timed in
+ * too few of them.
+ */
+static void advisory_str(char *buf, size_t len, const struct diff_result *r)
+{
+	if (single_run(r))
+		snprintf(buf, len,
+			 "sampling noise only: record --runs %u on both sides to settle it",
+			 r->settle_runs);
+	else
+		snprintf(buf, len, "sampling noise only: timed in under 2 runs a side");
+}
+
 /* One limit in words: "count +25.0% (1.00k -> 1.25k per run) > 10%". */
-static void reason(const struct diff_entry *e, const struct diff_limits *l, enum diff_break bit,
+static void reason(const struct diff_result *r, const struct diff_entry *e, enum diff_break bit,
 		   char *buf, size_t len)
 {
-	char p[UNITS_BUF], a[UNITS_BUF], b[UNITS_BUF], ci[128];
+	char p[UNITS_BUF], a[UNITS_BUF], b[UNITS_BUF], ci[128], adv[128];
 	const struct diff_side *bs = &e->base, *ns = &e->new;
+	const struct diff_limits *l = &r->limits;
+	size_t used;
 
 	switch (bit) {
 	case DIFF_BREAK_COUNT:
@@ -669,24 +727,65 @@ static void reason(const struct diff_entry *e, const struct diff_limits *l, enum
 			 units__ns(b, sizeof(b), ns->total_ns));
 		break;
 	}
+	if (e->advisory && (bit & (DIFF_BREAK_P99 | DIFF_BREAK_TOTAL | DIFF_BREAK_LOCK))) {
+		advisory_str(adv, sizeof(adv), r);
+		used = strlen(buf);
+		snprintf(buf + used, len - used, "; %s", adv);
+	}
 }
 
-/* How latency was judged, two lines for the text and markdown verdicts. */
+/* How latency was judged, two or three lines for the text, markdown and junit verdicts. */
 static void method_str(char *buf, size_t len, const struct diff_result *r)
 {
-	if (r->base_runs > 1 && r->new_runs > 1)
+	char runs[64];
+
+	runs_str(runs, sizeof(runs), r);
+	if (!single_run(r))
 		snprintf(buf, len,
 			 "latency: %zu base runs vs %zu new runs as two samples (Hodges-Lehmann, "
 			 "exact Mann-Whitney);\n  a limit breaks when the %g%% interval lies above "
 			 "it (\"unproven\": the estimate is above, the interval is not)",
 			 r->base_runs, r->new_runs, r->limits.confidence);
+	else if (r->limits.trust_single_run)
+		snprintf(buf, len,
+			 "latency: %s: the histograms, at %g%% confidence, trusted "
+			 "(--trust-single-run):\n  a limit breaks when the interval lies above it, "
+			 "though it measures sampling noise only",
+			 runs, r->limits.confidence);
 	else
 		snprintf(buf, len,
-			 "latency: %zu base run%s vs %zu new run%s: the histograms, at %g%% "
-			 "confidence;\n  this measures sampling noise only, not the machine's "
-			 "run-to-run noise: record --runs 5 for that",
-			 r->base_runs, r->base_runs == 1 ? "" : "s", r->new_runs,
-			 r->new_runs == 1 ? "" : "s", r->limits.confidence);
+			 "latency: %s: the histograms, at %g%% confidence, advisory: no latency "
+			 "limit breaks;\n  their intervals measure sampling noise only, not the "
+			 "run-to-run noise of the machine:\n  record --runs %u on both sides to "
+			 "judge latency",
+			 runs, r->limits.confidence, r->settle_runs);
+}
+
+/*
+ * The verdict after "PASS" or "FAIL": ": 1 regression", and when latency
+ * was compared but could not break, that it is advisory.
+ */
+static void verdict_str(char *buf, size_t len, const struct diff_result *r)
+{
+	size_t nadvisory = 0, used;
+	char runs[64];
+
+	if (!r->nregressions)
+		used = snprintf(buf, len, ": no attribute regressed beyond the limits");
+	else
+		used = snprintf(buf, len, ": %zu regression%s", r->nregressions,
+				r->nregressions == 1 ? "" : "s");
+	if (used >= len)
+		return;
+	for (size_t i = 0; i < r->nentries; i++)
+		nadvisory += r->entries[i].latency_compared && r->entries[i].advisory;
+	runs_str(runs, sizeof(runs), r);
+	if (nadvisory && single_run(r))
+		snprintf(buf + used, len - used, "; latency is advisory with %s", runs);
+	else if (nadvisory)
+		snprintf(buf + used, len - used,
+			 "; latency of %zu attribute%s is advisory (timed in under 2 runs a side)",
+			 nadvisory, nadvisory == 1 ? "" : "s");
 }
 
 /* Whether any latency was compared, so the method line is worth printing. */
@@ -762,7 +861,7 @@ static void put_reasons(FILE *out, const struct diff_result *r, reason_line *lin
 			for (size_t k = 0; k < NBREAKS; k++) {
 				if (!(bits & break_keys[k].bit))
 					continue;
-				reason(e, &r->limits, break_keys[k].bit, buf, sizeof(buf));
+				reason(r, e, break_keys[k].bit, buf, sizeof(buf));
 				line(out, e, buf, unproven);
 			}
 		}
@@ -792,11 +891,8 @@ int diff__render_text(FILE *out, const struct diff_result *r)
 	bool few = false;
 	char buf[512];
 
-	if (!r->nregressions)
-		fprintf(out, "PASS: no attribute regressed beyond the limits\n");
-	else
-		fprintf(out, "FAIL: %zu regression%s\n", r->nregressions,
-			r->nregressions == 1 ? "" : "s");
+	verdict_str(buf, sizeof(buf), r);
+	fprintf(out, "%s%s\n", r->nregressions ? "FAIL" : "PASS", buf);
 	put_reasons(out, r, text_reason);
 	if (any_latency(r)) {
 		method_str(buf, sizeof(buf), r);
@@ -875,11 +971,11 @@ static json_t *stat_json(const struct diff_stat *st)
 /* How latency was compared, with each statistic's estimate and interval. */
 static json_t *latency_json(const struct diff_entry *e)
 {
-	return json_pack("{s:s, s:I, s:I, s:o, s:o, s:o}", "method",
-			 e->method == DIFF_METHOD_RUNS ? "runs" : "histogram", "base_samples",
-			 (json_int_t)e->base_samples, "new_samples", (json_int_t)e->new_samples,
-			 "p99", stat_json(&e->p99), "time_per_call", stat_json(&e->total),
-			 "lock_wait_per_call", stat_json(&e->lock));
+	return json_pack("{s:s, s:b, s:I, s:I, s:o, s:o, s:o}", "method",
+			 e->method == DIFF_METHOD_RUNS ? "runs" : "histogram", "advisory",
+			 e->advisory, "base_samples", (json_int_t)e->base_samples, "new_samples",
+			 (json_int_t)e->new_samples, "p99", stat_json(&e->p99), "time_per_call",
+			 stat_json(&e->total), "lock_wait_per_call", stat_json(&e->lock));
 }
 
 static json_t *breaks_json(unsigned int bits)
@@ -927,7 +1023,7 @@ static json_t *entry_json(const struct diff_entry *e)
 	return o;
 }
 
-static json_t *regression_json(const struct diff_entry *e, const struct diff_limits *l)
+static json_t *regression_json(const struct diff_result *r, const struct diff_entry *e)
 {
 	json_t *o = json_object(), *rs = json_array();
 	int bad = !o || !rs;
@@ -939,7 +1035,7 @@ static json_t *regression_json(const struct diff_entry *e, const struct diff_lim
 
 		if (!(e->breaks & break_keys[k].bit))
 			continue;
-		reason(e, l, break_keys[k].bit, buf, sizeof(buf));
+		reason(r, e, break_keys[k].bit, buf, sizeof(buf));
 		one = json_pack("{s:s, s:s}", "limit", break_keys[k].key, "message", buf);
 		bad |= json_array_append_new(rs, one);
 	}
@@ -969,12 +1065,13 @@ static json_t *globs_json(const char *const *globs, size_t n)
 
 static json_t *limits_json(const struct diff_limits *l)
 {
-	return json_pack("{s:o, s:o, s:o, s:o, s:I, s:f, s:o, s:o}", "max_count_increase_pct",
+	return json_pack("{s:o, s:o, s:o, s:o, s:I, s:f, s:b, s:o, s:o}", "max_count_increase_pct",
 			 limit_json(l->count_pct), "max_p99_increase_pct", limit_json(l->p99_pct),
 			 "max_total_per_call_increase_pct", limit_json(l->total_pct),
 			 "max_lock_wait_per_call_increase_pct", limit_json(l->lock_pct),
 			 "min_count", (json_int_t)l->min_count, "confidence_pct", l->confidence,
-			 "only", globs_json(l->only, l->nonly), "ignore",
+			 "trust_single_run", l->trust_single_run, "only",
+			 globs_json(l->only, l->nonly), "ignore",
 			 globs_json(l->ignore, l->nignore));
 }
 
@@ -992,15 +1089,16 @@ int diff__render_json(FILE *out, const struct diff_result *r)
 							    : changes;
 
 		if (e->breaks)
-			bad |= json_array_append_new(regs, regression_json(e, &r->limits));
+			bad |= json_array_append_new(regs, regression_json(r, e));
 		bad |= json_array_append_new(list, entry_json(e));
 	}
 	bad |= json_object_set_new(root, "schema", json_string(DIFF_SCHEMA));
 	bad |= json_object_set_new(root, "verdict", json_string(r->nregressions ? "fail" : "pass"));
 	bad |= json_object_set_new(root, "limits", limits_json(&r->limits));
 	bad |= json_object_set_new(root, "runs",
-				   json_pack("{s:I, s:I}", "base", (json_int_t)r->base_runs, "new",
-					     (json_int_t)r->new_runs));
+				   json_pack("{s:I, s:I, s:I}", "base", (json_int_t)r->base_runs,
+					     "new", (json_int_t)r->new_runs, "to_settle",
+					     (json_int_t)r->settle_runs));
 	bad |= json_object_set_new(root, "regressions", regs);
 	bad |= json_object_set_new(root, "changes", changes);
 	bad |= json_object_set_new(root, "new", news);
@@ -1050,7 +1148,8 @@ static int config_globs(json_t *v, const char **globs, size_t *n)
 }
 
 static const char config_keys[] = "max_count_increase, max_p99_increase, max_total_increase, "
-				  "max_lock_wait_increase, min_count, confidence, only, ignore";
+				  "max_lock_wait_increase, min_count, confidence, "
+				  "trust_single_run, only, ignore";
 
 static int apply_config_key(const char *key, json_t *v, struct diff_limits *l, const char **why)
 {
@@ -1081,6 +1180,13 @@ static int apply_config_key(const char *key, json_t *v, struct diff_limits *l, c
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
 			return -EINVAL;
 		l->min_count = json_integer_value(v);
+		return 0;
+	}
+	if (!strcmp(key, "trust_single_run")) {
+		*why = "expected true or false";
+		if (!json_is_boolean(v))
+			return -EINVAL;
+		l->trust_single_run = json_is_true(v);
 		return 0;
 	}
 	*why = glob_why;
@@ -1167,11 +1273,9 @@ int diff__render_markdown(FILE *out, const struct diff_result *r)
 	bool few = false;
 	char buf[512];
 
-	if (!r->nregressions)
-		fprintf(out, "**PASS**: no attribute regressed beyond the limits\n");
-	else
-		fprintf(out, "**FAIL**: %zu regression%s\n\n", r->nregressions,
-			r->nregressions == 1 ? "" : "s");
+	verdict_str(buf, sizeof(buf), r);
+	fprintf(out, "**%s**%s\n%s", r->nregressions ? "FAIL" : "PASS", buf,
+		r->nregressions ? "\n" : "");
 	put_reasons(out, r, md_reason);
 	if (any_latency(r)) {
 		method_str(buf, sizeof(buf), r);
@@ -1206,51 +1310,92 @@ int diff__render_markdown(FILE *out, const struct diff_result *r)
 	return ferror(out) ? -EIO : 0;
 }
 
-static void junit_case(FILE *out, const struct diff_entry *e, const struct diff_limits *l)
+/* Each limit of bits in words, escaped, "; " between them, each after prefix. */
+static void junit_reasons(FILE *out, const struct diff_result *r, const struct diff_entry *e,
+			  unsigned int bits, const char *prefix)
 {
-	char buf[512], name[512];
 	bool first = true;
+	char buf[512];
+
+	for (size_t k = 0; k < NBREAKS; k++) {
+		if (!(bits & break_keys[k].bit))
+			continue;
+		reason(r, e, break_keys[k].bit, buf, sizeof(buf));
+		fputs(first ? "" : "; ", out);
+		fputs(prefix, out);
+		markup__escape(out, buf);
+		first = false;
+	}
+}
+
+static void junit_case(FILE *out, const struct diff_result *r, const struct diff_entry *e)
+{
+	char name[512];
 
 	snprintf(name, sizeof(name), "%s %s/%s", e->name, e->kind, e->op);
 	fputs("  <testcase classname=\"", out);
 	markup__escape(out, e->owner);
 	fputs("\" name=\"", out);
 	markup__escape(out, name);
-	if (!e->breaks && e->status != DIFF_VANISHED) {
+	if (!e->breaks && !e->unproven && e->status != DIFF_VANISHED) {
 		fputs("\"/>\n", out);
 		return;
 	}
 	fputs("\">\n", out);
-	if (e->status == DIFF_VANISHED) {
+	if (e->status == DIFF_VANISHED)
 		fprintf(out,
 			"    <system-out>vanished: %llu calls in the base profile, none in the "
 			"new one</system-out>\n",
 			(unsigned long long)e->base.count);
-		fputs("  </testcase>\n", out);
-		return;
-	}
 	/* The message holds every reason: CI summaries often show only the message. */
-	fputs("    <failure message=\"", out);
-	for (size_t k = 0; k < NBREAKS; k++) {
-		if (!(e->breaks & break_keys[k].bit))
-			continue;
-		reason(e, l, break_keys[k].bit, buf, sizeof(buf));
-		fputs(first ? "" : "; ", out);
-		markup__escape(out, buf);
-		first = false;
+	if (e->breaks) {
+		fputs("    <failure message=\"", out);
+		junit_reasons(out, r, e, e->breaks, "");
+		fputs("\" type=\"regression\"/>\n", out);
 	}
-	fputs("\" type=\"regression\"/>\n  </testcase>\n", out);
+	/* Listed where CI shows a passing case's output, and no failure. */
+	if (e->unproven) {
+		fputs("    <system-out>", out);
+		junit_reasons(out, r, e, e->unproven, "unproven: ");
+		fputs("</system-out>\n", out);
+	}
+	fputs("  </testcase>\n", out);
+}
+
+/* s escaped as XML text, its newlines written as they are: a text node may hold them. */
+static void junit_text(FILE *out, const char *s)
+{
+	char line[512];
+
+	for (const char *nl; (nl = strchr(s, '\n')); s = nl + 1) {
+		snprintf(line, sizeof(line), "%.*s", (int)(nl - s), s);
+		markup__escape(out, line);
+		fputc('\n', out);
+	}
+	markup__escape(out, s);
 }
 
 int diff__render_junit(FILE *out, const struct diff_result *r)
 {
+	char verdict[512], method[512];
+
 	fprintf(out,
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<testsuite name=\"attrprof diff\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
 		"skipped=\"0\">\n",
 		r->nentries, r->nregressions);
 	for (size_t i = 0; i < r->nentries; i++)
-		junit_case(out, &r->entries[i], &r->limits);
+		junit_case(out, r, &r->entries[i]);
+	/* The suite's output: the verdict line and how latency was judged, as the text says. */
+	if (any_latency(r)) {
+		verdict_str(verdict, sizeof(verdict), r);
+		method_str(method, sizeof(method), r);
+		fprintf(out, "  <system-out>%s", r->nregressions ? "FAIL" : "PASS");
+		markup__escape(out, verdict);
+		fputc('\n', out);
+		junit_text(out, method);
+		fputs("</system-out>\n", out);
+	}
 	fputs("</testsuite>\n", out);
 	return ferror(out) ? -EIO : 0;
 }

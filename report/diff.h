@@ -20,7 +20,11 @@
  *   Profiles of several runs each compare the per-run values as two
  *   samples (Hodges-Lehmann, exact Mann-Whitney); otherwise the
  *   histograms are compared (order-statistic interval for p99, normal
- *   interval from the histogram variance for the means).
+ *   interval from the histogram variance for the means). That interval
+ *   measures sampling noise only, not how the machine moves from one run
+ *   to the next, so a histogram comparison is advisory: it never breaks a
+ *   latency limit, and an estimate above one is unproven, unless the
+ *   limits trust single runs (trust_single_run).
  * - A new attribute is a regression ("new hot attribute") when it has at
  *   least min_count calls and, in a timed profile, at least DIFF_HOT_NS of
  *   total time. A vanished attribute is listed, never a regression.
@@ -36,8 +40,12 @@
 #include <jansson.h>
 #include "../collector/profile.h"
 
-/* Version 2: count_pct is per run; latency carries its interval and confidence. */
-#define DIFF_SCHEMA "attrprof.diff/2"
+/*
+ * Version 2: count_pct is per run; latency carries its interval and confidence.
+ * Version 3: latency from the histograms is advisory (never significant, never a break)
+ * unless limits.trust_single_run; runs.to_settle says how many runs would judge it.
+ */
+#define DIFF_SCHEMA "attrprof.diff/3"
 #define DIFF_NO_LIMIT (-1.0)
 /*
  * Total time (per run) from which an attribute is hot: 1 ms, above timer and
@@ -69,7 +77,8 @@ struct diff_limits {
 	double total_pct; /* total time per call */
 	double lock_pct;  /* lock wait per call */
 	uint64_t min_count;
-	double confidence;		  /* % a latency increase needs to break a limit */
+	double confidence;     /* % a latency increase needs to break a limit */
+	bool trust_single_run; /* the histograms' sampling interval may break latency limits */
 	const char *only[DIFF_MAX_GLOBS]; /* borrowed; none: every attribute */
 	size_t nonly;
 	const char *ignore[DIFF_MAX_GLOBS]; /* borrowed; none: leave out none */
@@ -114,7 +123,7 @@ struct diff_stat {
 	double pct;		  /* the estimate; INFINITY from zero */
 	double low_pct, high_pct; /* its interval; may be -100 or INFINITY (unbounded) */
 	double confidence;	  /* achieved coverage of the interval, % */
-	bool significant;	  /* low_pct > 0 at the limits' confidence */
+	bool significant;	  /* low_pct > 0 at the limits' confidence; never when advisory */
 };
 
 struct diff_entry {
@@ -124,6 +133,8 @@ struct diff_entry {
 	bool latency_compared; /* both sides had min_count timed calls */
 	bool hot;	       /* DIFF_HOT_NS of time per run in the base: latency can break */
 	enum diff_method method;
+	/* The histograms compared, untrusted: latency is listed (unproven), never breaks. */
+	bool advisory;
 	unsigned int base_samples, new_samples; /* runs (or calls) each side compared */
 	/* Increases in %, NAN when not compared, INFINITY from zero. */
 	double count_pct; /* of calls per run */
@@ -138,6 +149,7 @@ struct diff_entry {
 struct diff_result {
 	struct diff_limits limits;  /* as compared (globs borrowed) */
 	size_t base_runs, new_runs; /* runs in each profile */
+	unsigned int settle_runs;   /* runs a side that would judge an advisory latency */
 	struct diff_entry *entries; /* by impact: total time added, then calls added */
 	size_t nentries;
 	size_t nregressions; /* entries with breaks */
@@ -163,8 +175,9 @@ int diff__check_runs(size_t base_runs, size_t new_runs, double confidence, char 
  * file leaves out keep their value. Keys: max_count_increase,
  * max_p99_increase, max_total_increase, max_lock_wait_increase (a
  * percentage >= 0 or "off"), min_count (a whole number >= 0), confidence
- * (DIFF_MIN_CONFIDENCE to DIFF_MAX_CONFIDENCE), only and
- * ignore (a glob or an array of at most DIFF_MAX_GLOBS globs).
+ * (DIFF_MIN_CONFIDENCE to DIFF_MAX_CONFIDENCE), trust_single_run (a
+ * boolean), only and ignore (a glob or an array of at most DIFF_MAX_GLOBS
+ * globs).
  * The globs borrow from *doc (NULL on failure): json_decref it after the
  * last use of *l. Returns 0; -EINVAL with err set, "FILE:LINE:COL: why" for
  * malformed JSON or "FILE: key 'KEY': why" for an unknown or bad key (*l
@@ -188,8 +201,9 @@ void diff__free(struct diff_result *r);
 
 /*
  * The verdict first ("PASS: ..." or "FAIL: N regressions", N regressed
- * attributes, and one line per broken limit), then the changes by impact
- * within 100 columns.
+ * attributes, with "; latency is advisory ..." when an advisory comparison
+ * could not break, and one line per broken limit, then per unproven one),
+ * the method, then the changes by impact within 100 columns.
  * Returns 0 or -EIO.
  */
 int diff__render_text(FILE *out, const struct diff_result *r);
@@ -198,16 +212,18 @@ int diff__render_text(FILE *out, const struct diff_result *r);
 int diff__render_json(FILE *out, const struct diff_result *r);
 
 /*
- * A pull-request comment in Markdown: "**PASS**" or "**FAIL**" with the
- * reasons as a list, then a table of the DIFF_MD_ROWS changes with most
- * impact. Returns 0 or -EIO.
+ * A pull-request comment in Markdown: "**PASS**" or "**FAIL**" and the rest
+ * of the text verdict line, the reasons as a list, then a table of the
+ * DIFF_MD_ROWS changes with most impact. Returns 0 or -EIO.
  */
 int diff__render_markdown(FILE *out, const struct diff_result *r);
 
 /*
  * JUnit XML: one testsuite "attrprof diff", one testcase per attribute
  * compared, new or vanished (classname the owner, name "NAME KIND/OP"),
- * with a failure element for each regression. Returns 0 or -EIO.
+ * with a failure element for each regression and the unproven limits in its
+ * system-out; the suite's system-out holds the text verdict line and method
+ * when latency was compared. Returns 0 or -EIO.
  */
 int diff__render_junit(FILE *out, const struct diff_result *r);
 

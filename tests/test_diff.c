@@ -134,9 +134,18 @@ Test(diff, zero_limit_allows_no_increase)
 	profile__free(&n);
 }
 
-Test(diff, p99_three_times_slower_fails)
+/* The limits with --trust-single-run: one run a side may break a latency limit. */
+static const struct diff_limits *trusting(struct diff_limits *l)
+{
+	diff__default_limits(l);
+	l->trust_single_run = true;
+	return l;
+}
+
+Test(diff, p99_three_times_slower_fails_when_single_runs_are_trusted)
 {
 	struct profile b, n;
+	struct diff_limits l;
 	struct diff_result r;
 	const struct diff_entry *e;
 	char *text;
@@ -145,9 +154,11 @@ Test(diff, p99_three_times_slower_fails)
 	init(&n, "c", "timed");
 	add(&b, "get", 1000, 4096);
 	add(&n, "get", 1000, 3 * 4096);
-	compare(&b, &n, NULL, &r);
+	compare(&b, &n, trusting(&l), &r);
 	e = entry(&r, "get");
 	cr_assert(e->latency_compared);
+	cr_assert(!e->advisory);
+	cr_assert(e->p99.significant && e->total.significant);
 	cr_assert(e->breaks & DIFF_BREAK_P99);
 	cr_assert(e->breaks & DIFF_BREAK_TOTAL);
 	cr_assert_float_eq(e->total_pct, 200.0, 1e-9);
@@ -155,6 +166,8 @@ Test(diff, p99_three_times_slower_fails)
 	text = render(&r, false);
 	cr_assert(!strncmp(text, "FAIL: 1 regression\n  shop.get (function/call): p99 +", 50), "%s",
 		  text);
+	cr_assert_not_null(strstr(text, "trusted (--trust-single-run)"), "%s", text);
+	cr_assert_null(strstr(text, "advisory"), "%s", text);
 	free(text);
 	diff__free(&r);
 	profile__free(&b);
@@ -191,18 +204,25 @@ Test(diff, too_few_samples_not_compared)
 Test(diff, lock_wait_per_call)
 {
 	struct profile b, n;
+	struct diff_limits l;
 	struct diff_result r;
 
 	init(&b, "c", "timed");
 	init(&n, "c", "timed");
 	add(&b, "get", 1000, 4096)->locks[LOCK_MUTEX].total_ns = 1000000;
 	add(&n, "get", 1000, 4096)->locks[LOCK_MUTEX].total_ns = 1250000;
-	compare(&b, &n, NULL, &r);
+	compare(&b, &n, trusting(&l), &r);
 	cr_assert_eq(r.nregressions, 0, "+25%% is at the limit");
+	cr_assert_eq(entry(&r, "get")->unproven, 0);
 	diff__free(&r);
 	n.attrs[0].locks[LOCK_MUTEX].total_ns = 1260000;
-	compare(&b, &n, NULL, &r);
+	compare(&b, &n, trusting(&l), &r);
 	cr_assert_eq(entry(&r, "get")->breaks, DIFF_BREAK_LOCK);
+	diff__free(&r);
+	/* Untrusted, the same one run a side only lists it. */
+	compare(&b, &n, NULL, &r);
+	cr_assert_eq(entry(&r, "get")->breaks, 0);
+	cr_assert_eq(entry(&r, "get")->unproven, DIFF_BREAK_LOCK);
 	diff__free(&r);
 	profile__free(&b);
 	profile__free(&n);
@@ -447,10 +467,13 @@ Test(diff, markdown_verdict_reasons_top_table)
 	compare(&b, &n, NULL, &r);
 	md = render_with(&r, diff__render_markdown);
 	cr_assert(!strncmp(md,
-			   "**FAIL**: 1 regression\n\n- `shop.get` (function/call): count "
-			   "+100.0% (1.00k -> 2.00k) > 10%\n",
-			   86),
+			   "**FAIL**: 1 regression; latency is advisory with 1 run a side\n\n- "
+			   "`shop.get` (function/call): count +100.0% (1.00k -> 2.00k) > 10%\n",
+			   130),
 		  "%s", md);
+	cr_assert_not_null(strstr(md, "\n_latency: 1 run a side: the histograms, at 95% "
+				      "confidence, advisory: no latency limit breaks;\n"),
+			   "%s", md);
 	cr_assert_not_null(strstr(md, "\n| Attribute | Kind/op | Count | Change |"), "%s", md);
 	cr_assert_not_null(strstr(md, "\n| `shop.get` | `function/call` | 2.00k | +100.0% |"), "%s",
 			   md);
@@ -461,8 +484,12 @@ Test(diff, markdown_verdict_reasons_top_table)
 	diff__free(&r);
 	compare(&b, &b, NULL, &r);
 	md = render_with(&r, diff__render_markdown);
-	cr_assert(!strncmp(md, "**PASS**: no attribute regressed beyond the limits\n", 51), "%s",
-		  md);
+	cr_assert(
+		!strncmp(md,
+			 "**PASS**: no attribute regressed beyond the limits; latency is advisory "
+			 "with 1 run a side\n",
+			 90),
+		"%s", md);
 	free(md);
 	diff__free(&r);
 	profile__free(&b);
@@ -684,7 +711,8 @@ Test(diff, runs_three_times_slower_breaks_with_hand_interval)
 	free(text);
 	text = render(&r, true);
 	cr_assert_not_null(strstr(text, "\"method\": \"runs\""), "%s", text);
-	cr_assert_not_null(strstr(text, "\"schema\": \"attrprof.diff/2\""), "%s", text);
+	cr_assert_not_null(strstr(text, "\"schema\": \"attrprof.diff/3\""), "%s", text);
+	cr_assert_not_null(strstr(text, "\"advisory\": false"), "%s", text);
 	free(text);
 	diff__free(&r);
 	profile__free(&b);
@@ -813,4 +841,279 @@ Test(diff, runs_under_the_probe_cost_floor_cannot_break)
 	diff__free(&r);
 	profile__free(&b);
 	profile__free(&n);
+}
+
+/* Whether s begins with prefix. */
+static bool starts_with(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* One run a side, "get" 3x slower per call in new: p99 and time per call above their limits. */
+static void slow_pair(struct profile *b, struct profile *n, uint64_t ncalls)
+{
+	init(b, "c", "timed");
+	init(n, "c", "timed");
+	add(b, "get", 1000, 4096);
+	add(n, "get", ncalls, 3 * 4096);
+}
+
+Test(diff, one_run_a_side_latency_is_advisory)
+{
+	struct profile b, n;
+	struct diff_result r;
+	const struct diff_entry *e;
+	json_t *root, *change, *latency;
+	char *text;
+
+	slow_pair(&b, &n, 1000);
+	compare(&b, &n, NULL, &r);
+	e = entry(&r, "get");
+	cr_assert_eq(e->method, DIFF_METHOD_HIST);
+	cr_assert(e->advisory);
+	/* The sampling interval lies wholly above the limit, and still proves nothing. */
+	cr_assert_gt(e->total.low_pct, 25);
+	cr_assert(!e->p99.significant && !e->total.significant && !e->lock.significant);
+	cr_assert_eq(e->breaks, 0);
+	cr_assert_eq(e->unproven, DIFF_BREAK_P99 | DIFF_BREAK_TOTAL);
+	cr_assert_eq(r.nregressions, 0);
+	cr_assert_eq(r.settle_runs, 5);
+
+	text = render(&r, false);
+	cr_assert(starts_with(text,
+			      "PASS: no attribute regressed beyond the limits; latency is advisory "
+			      "with 1 run a side\n  unproven: shop.get (function/call): p99 +"),
+		  "%s", text);
+	cr_assert_eq(count_of(text, "; sampling noise only: record --runs 5 on both sides to "
+				    "settle it\n"),
+		     2, "%s", text);
+	cr_assert_not_null(strstr(text, "advisory: no latency limit breaks;\n"), "%s", text);
+	cr_assert_not_null(strstr(text, "  record --runs 5 on both sides to judge latency\n"), "%s",
+			   text);
+	free(text);
+
+	text = render_with(&r, diff__render_markdown);
+	cr_assert(starts_with(
+			  text,
+			  "**PASS**: no attribute regressed beyond the limits; latency is advisory "
+			  "with 1 run a side\n- unproven: `shop.get` (function/call): p99 +"),
+		  "%s", text);
+	free(text);
+
+	text = render_with(&r, diff__render_junit);
+	cr_assert_not_null(strstr(text, "failures=\"0\""), "%s", text);
+	cr_assert_eq(count_of(text, "<failure "), 0, "%s", text);
+	cr_assert_not_null(strstr(text, "name=\"get function/call\">\n    <system-out>unproven: "
+					"p99 +"),
+			   "%s", text);
+	cr_assert_not_null(strstr(text, "; unproven: time per call +200.0%"), "%s", text);
+	cr_assert_not_null(strstr(text, "  <system-out>PASS: no attribute regressed beyond the "
+					"limits; latency is advisory with 1 run a side\n"),
+			   "%s", text);
+	free(text);
+
+	text = render(&r, true);
+	root = json_loads(text, 0, NULL);
+	cr_assert_not_null(root, "%s", text);
+	cr_assert_str_eq(json_string_value(json_object_get(root, "verdict")), "pass");
+	cr_assert_eq(json_array_size(json_object_get(root, "regressions")), 0);
+	cr_assert_eq(
+		json_integer_value(json_object_get(json_object_get(root, "runs"), "to_settle")), 5);
+	cr_assert(json_is_false(
+		json_object_get(json_object_get(root, "limits"), "trust_single_run")));
+	change = json_array_get(json_object_get(root, "changes"), 0);
+	cr_assert_eq(json_array_size(json_object_get(change, "breaks")), 0, "%s", text);
+	cr_assert_str_eq(json_string_value(json_array_get(json_object_get(change, "unproven"), 0)),
+			 "p99");
+	cr_assert_str_eq(json_string_value(json_array_get(json_object_get(change, "unproven"), 1)),
+			 "total_per_call");
+	latency = json_object_get(change, "latency");
+	cr_assert(json_is_true(json_object_get(latency, "advisory")), "%s", text);
+	cr_assert(json_is_false(json_object_get(json_object_get(latency, "time_per_call"),
+						"significant")),
+		  "%s", text);
+	cr_assert_gt(json_real_value(json_object_get(json_object_get(latency, "time_per_call"),
+						     "ci_low_pct")),
+		     25, "%s", text);
+	json_decref(root);
+	free(text);
+	diff__free(&r);
+	profile__free(&b);
+	profile__free(&n);
+}
+
+Test(diff, one_run_a_side_counts_still_fail)
+{
+	struct profile b, n;
+	struct diff_result r;
+	const struct diff_entry *e;
+	char *text;
+
+	/* 20% more calls, each 3x slower: the count breaks exactly, the latency is listed. */
+	slow_pair(&b, &n, 1200);
+	compare(&b, &n, NULL, &r);
+	e = entry(&r, "get");
+	cr_assert_eq(e->breaks, DIFF_BREAK_COUNT);
+	cr_assert_eq(e->unproven, DIFF_BREAK_P99 | DIFF_BREAK_TOTAL);
+	cr_assert_eq(r.nregressions, 1);
+	text = render(&r, false);
+	cr_assert(starts_with(text,
+			      "FAIL: 1 regression; latency is advisory with 1 run a side\n"
+			      "  shop.get (function/call): count +20.0% (1.00k -> 1.20k) > 10%\n"
+			      "  unproven: shop.get (function/call): p99 +"),
+		  "%s", text);
+	free(text);
+	diff__free(&r);
+	profile__free(&b);
+	profile__free(&n);
+}
+
+Test(diff, one_run_against_several_is_advisory)
+{
+	const double five[] = {10, 10, 10, 10, 10}, one[] = {30};
+	struct profile b, n;
+	struct diff_result r;
+	char *text;
+
+	init(&b, "python", "timed");
+	init(&n, "python", "timed");
+	add_runs(&b, "get", 5, five, 1000);
+	add_runs(&n, "get", 1, one, 1000);
+	compare(&b, &n, NULL, &r);
+	cr_assert(entry(&r, "get")->advisory);
+	cr_assert_eq(entry(&r, "get")->breaks, 0);
+	cr_assert(entry(&r, "get")->unproven & DIFF_BREAK_TOTAL);
+	text = render(&r, false);
+	cr_assert(starts_with(text,
+			      "PASS: no attribute regressed beyond the limits; latency is advisory "
+			      "with 5 base runs vs 1 new run\n"),
+		  "%s", text);
+	cr_assert_not_null(strstr(text, "record --runs 5 on both sides to settle it"), "%s", text);
+	free(text);
+	diff__free(&r);
+	profile__free(&b);
+	profile__free(&n);
+}
+
+/* Leaves "get" of p with calls and times in its first run only, as a rare attribute has. */
+static void first_run_only(struct profile *p)
+{
+	struct prof_attr *a = &p->attrs[0];
+
+	for (size_t i = 1; i < p->nruns; i++) {
+		const struct prof_run *run = &a->runs[i];
+
+		a->count -= run->count;
+		a->timed -= run->timed;
+		a->total_ns -= run->total_ns;
+		a->hist[hist__slot(run->p50_ns)] -= run->timed;
+		a->runs[i] = (struct prof_run){};
+	}
+}
+
+Test(diff, attribute_timed_in_one_run_is_advisory)
+{
+	const double base[] = {10, 10, 10, 10, 10}, slow[] = {30, 30, 30, 30, 30};
+	struct profile b, n;
+	struct diff_limits l;
+	struct diff_result r;
+	const struct diff_entry *e;
+	char *text;
+
+	/* 1000 calls of 10us in one run of five: 10 ms, hot at 1 ms a run. */
+	runs_pair(&b, &n, 5, base, slow, 1000);
+	first_run_only(&b);
+	first_run_only(&n);
+	compare(&b, &n, NULL, &r);
+	e = entry(&r, "get");
+	cr_assert_eq(e->method, DIFF_METHOD_HIST);
+	cr_assert(e->hot && e->advisory);
+	cr_assert_eq(e->breaks, 0);
+	cr_assert(e->unproven & DIFF_BREAK_TOTAL);
+	text = render(&r, false);
+	cr_assert(starts_with(
+			  text,
+			  "PASS: no attribute regressed beyond the limits; latency of 1 attribute "
+			  "is advisory (timed in under 2 runs a side)\n"),
+		  "%s", text);
+	cr_assert_not_null(strstr(text, "; sampling noise only: timed in under 2 runs a side\n"),
+			   "%s", text);
+	free(text);
+	diff__free(&r);
+	compare(&b, &n, trusting(&l), &r);
+	cr_assert(entry(&r, "get")->breaks & DIFF_BREAK_TOTAL);
+	diff__free(&r);
+	profile__free(&b);
+	profile__free(&n);
+}
+
+Test(diff, runs_to_settle_follow_the_confidence)
+{
+	const double want[][2] = {{50, 3}, {90, 4}, {95, 5}, {99, 6}, {99.9, 8}};
+	struct profile b, n;
+	struct diff_limits l;
+	struct diff_result r;
+	char *text;
+
+	slow_pair(&b, &n, 1000);
+	diff__default_limits(&l);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		l.confidence = want[i][0];
+		compare(&b, &n, &l, &r);
+		cr_assert_eq(r.settle_runs, want[i][1], "at %g%%", want[i][0]);
+		diff__free(&r);
+	}
+	l.confidence = 99;
+	compare(&b, &n, &l, &r);
+	text = render(&r, false);
+	cr_assert_not_null(strstr(text, "record --runs 6 on both sides to judge latency"), "%s",
+			   text);
+	free(text);
+	diff__free(&r);
+	profile__free(&b);
+	profile__free(&n);
+}
+
+/* slow_pair written to bpath and npath. */
+static void write_slow_pair(char *bpath, char *npath, size_t len)
+{
+	struct profile b, n;
+
+	slow_pair(&b, &n, 1000);
+	temp_path(bpath, len, "base.json");
+	temp_path(npath, len, "new.json");
+	cr_assert_eq(profile__write(&b, bpath), 0);
+	cr_assert_eq(profile__write(&n, npath), 0);
+	profile__free(&b);
+	profile__free(&n);
+}
+
+Test(diff, cli_trust_single_run)
+{
+	char bpath[256], npath[256], cpath[256], out[8192], err[4096];
+	char *plain[] = {ATTRPROF, "diff", bpath, npath, NULL};
+	char *trust[] = {ATTRPROF, "diff", bpath, npath, "--trust-single-run", NULL};
+	char *with[] = {ATTRPROF, "diff", bpath, npath, "--config", cpath, NULL};
+	/* The flag turns trust on over a file that leaves it off. */
+	char *both[] = {ATTRPROF, "diff", bpath, npath, "--config", cpath, "--trust-single-run",
+			NULL};
+
+	write_slow_pair(bpath, npath, sizeof(bpath));
+	cr_assert_eq(run_cmd(plain, out, sizeof(out), err, sizeof(err), 10000), 0, "%s", err);
+	cr_assert(starts_with(out, "PASS: no attribute regressed beyond the limits; latency is "
+				   "advisory with 1 run a side\n"),
+		  "%s", out);
+	cr_assert_eq(run_cmd(trust, out, sizeof(out), err, sizeof(err), 10000), 1, "%s", err);
+	cr_assert(starts_with(out, "FAIL: 1 regression\n  shop.get (function/call): p99 +"), "%s",
+		  out);
+	temp_path(cpath, sizeof(cpath), "limits.json");
+	write_file(cpath, "{\"trust_single_run\": true}");
+	cr_assert_eq(run_cmd(with, out, sizeof(out), err, sizeof(err), 10000), 1, "%s", err);
+	write_file(cpath, "{\"trust_single_run\": false}");
+	cr_assert_eq(run_cmd(with, out, sizeof(out), err, sizeof(err), 10000), 0, "%s", err);
+	cr_assert_eq(run_cmd(both, out, sizeof(out), err, sizeof(err), 10000), 1, "%s", err);
+	write_file(cpath, "{\"trust_single_run\": 1}");
+	cr_assert_eq(run_cmd(with, out, sizeof(out), err, sizeof(err), 10000), 2, "%s", err);
+	cr_assert_not_null(strstr(err, "key 'trust_single_run': expected true or false"), "%s",
+			   err);
 }
