@@ -189,23 +189,33 @@ void session__describe(const struct session *s, char *buf, size_t len)
  * Attaches the sites that are (window) or are not timing windows' to s->pid,
  * links into l. With --follow-forks, a forked child's copy of the
  * breakpoints reaches the programs only through probes on every process
- * (pid 0), which is_target() filters.
+ * (pid 0), which is_target() filters; the lock anchors stay on the target,
+ * whose children share its libraries' addresses (and a trap in every
+ * program's start would be every process's).
  */
 static int attach_sites(struct session *s, bool window, struct links *l, char *err, size_t errlen)
 {
 	struct probe_site *v = malloc((s->sites.n ? s->sites.n : 1) * sizeof(*v));
-	size_t n = 0;
+	size_t wide = 0, local = s->sites.n;
 	int ret;
 
 	if (!v) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	/* Shallow copies: attach only reads them. */
-	for (size_t i = 0; i < s->sites.n; i++)
-		if (s->sites.v[i].window == window)
-			v[n++] = s->sites.v[i];
-	ret = attach__sites(s->skel, s->opts.follow_forks ? 0 : s->pid, v, n, l, err, errlen);
+	/* Shallow copies, every process's first, the target's from the end: attach only reads them.
+	 */
+	for (size_t i = 0; i < s->sites.n; i++) {
+		if (s->sites.v[i].window != window)
+			continue;
+		if (s->opts.follow_forks && s->sites.v[i].kind != SITE_LOCK_ANCHOR)
+			v[wide++] = s->sites.v[i];
+		else
+			v[--local] = s->sites.v[i];
+	}
+	ret = attach__sites(s->skel, 0, v, wide, l, err, errlen)
+		      ?: attach__sites(s->skel, s->pid, v + local, s->sites.n - local, l, err,
+				       errlen);
 	free(v);
 	return ret;
 }
