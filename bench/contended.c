@@ -110,7 +110,8 @@ int main(int argc, char **argv)
 			goto usage;
 	}
 
-	/* The main thread waits at the start line too, so it starts the clock when all are ready. */
+	/* The main thread waits at the start line too, so it starts the clock when all are ready.
+	 */
 	pthread_barrier_init(&start_line, NULL, nthreads + 1);
 	for (i = 0; i < nthreads; i++) {
 		err = pthread_create(&tids[i], NULL, worker, (void *)(unsigned long)(i + 1));

@@ -18,8 +18,8 @@ be the same under every tracer. D and P count every call of a descriptor
 __get__ and of a property getter of this file over the whole process (what a
 profile of the whole run should count; the models are built with no get),
 LD and LP the main loop's share: each __get__ and getter increments a
-module-level counter first thing, which costs ~20 ns of the ~140 ns an
-access takes. PID is the process ID (under PYTHONPERFSUPPORT=1 the perf
+module-level counter first thing, which costs ~25 ns, about a fifth of a
+Field get (3.11 here). PID is the process ID (under PYTHONPERFSUPPORT=1 the perf
 trampoline leaves /tmp/perf-PID.map behind).
 """
 
