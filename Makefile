@@ -119,7 +119,7 @@ clean:
 # ---- bench: the programs scripts/bench runs (see BENCH.md) ----------------
 BENCH_OUT := $(OUTPUT)/bench
 BENCH_BINS := $(BENCH_OUT)/loop $(BENCH_OUT)/many $(BENCH_OUT)/floor $(BENCH_OUT)/stopwatch \
-	$(BENCH_OUT)/linkinfo
+	$(BENCH_OUT)/linkinfo $(BENCH_OUT)/contended
 BENCH_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE
 # Probed targets keep frame pointers, leaf functions included, so their
 # functions start with `push %rbp`, which the kernel emulates. They are built
@@ -165,6 +165,12 @@ $(BENCH_OUT)/floor: bench/floor.c $(BENCH_OUT)/floor.skel.h
 $(BENCH_OUT)/stopwatch: bench/stopwatch.c | $(BENCH_OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(BENCH_CFLAGS) $< -o $@
+
+# Built the way a user builds a program, `cc -O2 -pthread` and no frame-pointer flags, so the
+# accessor starts with whatever GCC emits (warnings change no code).
+$(BENCH_OUT)/contended: bench/contended.c | $(BENCH_OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -pthread -Wall -Wextra -Werror $< -o $@
 
 # Reads another process's uprobe_multi links and program run counts back from the kernel.
 $(BENCH_OUT)/linkinfo: bench/linkinfo.c | $(BENCH_OUT)
