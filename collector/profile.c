@@ -430,7 +430,7 @@ static json_t *attr_fields_json(const struct prof_attr *a, int *err)
 {
 	/* clang-format off */
 	return pack(err, "{s:s, s:s*, s:s, s:s, s:s, s:s*, s:o, s:o, s:o,"
-			 " s:{s:o, s:o, s:o, s:o, s:o, s:o, s:o}, s:o, s:{s:o, s:o, s:o}}",
+			 " s:{s:o, s:o, s:o, s:o, s:o, s:o, s:o}, s:o, s:{s:o, s:o, s:o, s:o}}",
 		    "owner", a->owner,
 		    "qualname", a->qualname,
 		    "name", a->name,
@@ -452,7 +452,8 @@ static json_t *attr_fields_json(const struct prof_attr *a, int *err)
 		    "signals",
 			"repeat_reads", u64(a->signals.repeat_reads, err),
 			"concurrent", u64(a->signals.concurrent, err),
-			"off_cpu_ns", u64(a->signals.off_cpu_ns, err));
+			"off_cpu_ns", u64(a->signals.off_cpu_ns, err),
+			"preempted_ns", u64(a->signals.preempted_ns, err));
 	/* clang-format on */
 }
 
@@ -1027,7 +1028,8 @@ static int get_attr(struct reader *r, json_t *obj, const char *path, struct prof
 		sig = object(r, obj, path, "signals", sig_path);
 		if (!sig || get_u64(r, sig, sig_path, "repeat_reads", &a->signals.repeat_reads) ||
 		    get_u64(r, sig, sig_path, "concurrent", &a->signals.concurrent) ||
-		    get_u64(r, sig, sig_path, "off_cpu_ns", &a->signals.off_cpu_ns))
+		    get_u64(r, sig, sig_path, "off_cpu_ns", &a->signals.off_cpu_ns) ||
+		    get_opt_u64(r, sig, sig_path, "preempted_ns", &a->signals.preempted_ns))
 			return -EINVAL;
 	}
 	if (p->nruns > 1 && get_runs(r, obj, path, p->nruns, a))

@@ -46,6 +46,7 @@ struct prof_signals {
 	uint64_t repeat_reads; /* gets of the instance this thread just read, no write between */
 	uint64_t concurrent; /* accesses begun while another thread was inside it, same instance */
 	uint64_t off_cpu_ns; /* time inside the access spent off-CPU, lock waits excluded */
+	uint64_t preempted_ns; /* schema 4: time inside it waiting, runnable, for a CPU */
 };
 
 /*

@@ -67,6 +67,7 @@ static void add_attr(struct prof_attr *to, const struct prof_attr *from)
 	to->signals.repeat_reads += from->signals.repeat_reads;
 	to->signals.concurrent += from->signals.concurrent;
 	to->signals.off_cpu_ns += from->signals.off_cpu_ns;
+	to->signals.preempted_ns += from->signals.preempted_ns;
 }
 
 /* acc's attribute for a (added, with its strings, when new), or NULL on ENOMEM. */

@@ -47,6 +47,7 @@ int snapshot__attr_stats(struct attrprof_bpf *skel, uint32_t attr, struct attr_s
 		sum->repeat_reads += cpu[c].repeat_reads;
 		sum->concurrent += cpu[c].concurrent;
 		sum->off_cpu_ns += cpu[c].off_cpu_ns;
+		sum->preempted_ns += cpu[c].preempted_ns;
 		if (cpu[c].max_ns > sum->max_ns)
 			sum->max_ns = cpu[c].max_ns;
 		for (int i = 0; i < HIST_SLOTS; i++)
@@ -264,6 +265,7 @@ static int add_attr(struct attrprof_bpf *skel, struct id_index *ix, uint32_t id,
 	a->signals.repeat_reads = sum.repeat_reads;
 	a->signals.concurrent = sum.concurrent;
 	a->signals.off_cpu_ns = sum.off_cpu_ns;
+	a->signals.preempted_ns = sum.preempted_ns;
 	a->probe = strdup(insn__class_name(flags & COOKIE_SSTEP ? INSN_SSTEP : INSN_EMULATED));
 	if (!a->probe)
 		return -ENOMEM;
@@ -320,6 +322,7 @@ static void fold_last(struct profile *p, size_t first, struct id_index *ix, uint
 		a->signals.repeat_reads += last->signals.repeat_reads;
 		a->signals.concurrent += last->signals.concurrent;
 		a->signals.off_cpu_ns += last->signals.off_cpu_ns;
+		a->signals.preempted_ns += last->signals.preempted_ns;
 		for (int h = 0; h < HIST_SLOTS; h++)
 			a->hist[h] += last->hist[h];
 		ix->of[id] = i;

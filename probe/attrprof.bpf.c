@@ -582,6 +582,7 @@ static __always_inline bool task_blocked(struct task_struct *t)
 /* A walk of a thread's frames for bpf_loop, whose context lives on the stack. */
 struct frames_walk {
 	struct thread_state *ts;
+	bool preempted;	  /* charge_off_cpu: the time was waiting for a CPU, not blocked */
 	__u64 sp;	  /* live_frames: the thread's user stack pointer */
 	__u64 trampoline; /* live_frames: its process's uretprobe trampoline */
 	__u64 ns;	  /* charge_off_cpu: the time to charge */
@@ -626,22 +627,28 @@ static long charge_frame(__u32 i, void *arg)
 	w->ncharged++;
 	s = bpf_map_lookup_elem(&stats, &attr);
 	if (s)
-		__sync_fetch_and_add(&s->off_cpu_ns, w->ns);
+		__sync_fetch_and_add(w->preempted ? &s->preempted_ns : &s->off_cpu_ns, w->ns);
 	return 0;
 }
 
-/* Adds off-CPU time to every attribute with a frame live when it blocked, each once. */
+/*
+ * Adds time off the CPU to every attribute with a frame live when the thread
+ * left it, each once: as off-CPU time when it blocked, as preempted time when
+ * it still wanted the CPU.
+ */
 static __always_inline void charge_off_cpu(struct thread_state *ts, __u64 ns)
 {
-	struct frames_walk w = {.ts = ts, .ns = ns};
+	struct frames_walk w = {.ts = ts, .ns = ns, .preempted = ts->preempted};
 
 	bpf_loop(MAX_STACK_DEPTH, charge_frame, &w, 0);
 }
 
 /*
- * Off-CPU time inside accesses: a thread that blocks with live frames, other
- * than in a futex wait (a lock wait, counted as such), is charged from the
- * switch out to its switch back in.
+ * Off-CPU time inside accesses: a thread that leaves the CPU with live
+ * frames, other than in a futex wait (a lock wait, counted as such), is
+ * charged from the switch out to its switch back in: as off-CPU time when it
+ * blocked, as preempted time when it was still runnable (a busy machine's,
+ * or more threads than cores: not the access's own doing).
  */
 SEC("tp_btf/sched_switch")
 int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
@@ -654,16 +661,17 @@ int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_stru
 		return 0;
 	now = bpf_ktime_get_ns();
 	/*
-	 * Only a thread that blocked counts as off-CPU: one switched out while
-	 * still runnable (preempted, in the kernel or on its way back to user
-	 * space, where `preempt` is false) still wants the CPU, and counting it
-	 * would make a CPU-bound access on a busy machine look like one that waits.
-	 * prev is the current task here, so its user memory is the one read.
+	 * A thread switched out while still runnable (preempted, in the kernel or
+	 * on its way back to user space, where `preempt` is false) still wants
+	 * the CPU: counted apart, so that a CPU-bound access on a busy machine
+	 * does not look like one that waits. prev is the current task here, so
+	 * its user memory is the one read.
 	 */
-	if (prev_traced && task_blocked(prev)) {
+	if (prev_traced) {
 		ts = bpf_task_storage_get(&threads, prev, NULL, 0);
 		if (ts && ts->depth && !ts->wait_start) {
 			ts->off_cpu_live = live_frames(ts);
+			ts->preempted = !task_blocked(prev);
 			if (ts->off_cpu_live)
 				ts->switched_out = now;
 		}

@@ -168,6 +168,7 @@ struct attr_stats {
 	__u64 concurrent;   /* Python gets begun while another was in flight on the same instance */
 	__u64 off_cpu_ns;   /* time inside its calls blocked off-CPU, lock waits excluded */
 	__u64 slow_calls;   /* timed calls that took slow_ns or more: the timing policy's */
+	__u64 preempted_ns; /* time inside its calls waiting, runnable, for a CPU */
 	__u64 hist[HIST_SLOTS];
 };
 

@@ -68,11 +68,12 @@ struct thread_state {
 	__u32 depth;	    /* frames on stack[] */
 	__u32 wait_kind;    /* lock kind of the futex wait in progress */
 	__u32 wait_attr;    /* the access it is charged to */
-	__u32 off_cpu_live; /* bit i: frame i was live when the thread blocked */
+	__u32 off_cpu_live; /* bit i: frame i was live when the thread left the CPU */
 	__u64 probe_ns;	    /* wall time probe hits cost this thread so far */
 	__u64 wait_start;   /* a futex wait in progress began, else 0 */
 	__u64 wait_lock;    /* its futex word */
-	__u64 switched_out; /* when the thread last blocked inside an access, else 0 */
+	__u64 switched_out; /* when the thread last left the CPU inside an access, else 0 */
+	__u64 preempted;    /* it left runnable (preempted), not blocked */
 	__u64 window_sp;    /* a timing window's probe counted the call entered here */
 	struct frame stack[MAX_STACK_DEPTH];
 	/* The instance this thread last touched each Python attribute on: repeat reads. */

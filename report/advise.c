@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "advise.h"
+#include "hist.h"
 #include "report.h"
 #include "units.h"
 
@@ -45,8 +46,8 @@
 #define COALESCE_MIN_OFF_CPU_SHARE 0.5
 #define COALESCE_MIN_THREADS 2
 
-/* shard: lock wait is a third of the time; GIL waits are left out, no striping removes them. */
-#define SHARD_MIN_WAIT_SHARE 0.3
+/* shard: lock wait is a fifth of the time; GIL waits are left out, no striping removes them. */
+#define SHARD_MIN_WAIT_SHARE 0.2
 #define SHARD_MIN_THREADS 2
 /* shard: fewer blocked acquisitions are start-up noise, not a hot lock. */
 #define SHARD_MIN_WAITS 20
@@ -344,17 +345,37 @@ static bool rule_cache(const struct facts *f, struct advice *v)
 	return true;
 }
 
+/*
+ * The time of an attribute's calls as its lock sees them: all of it, unless
+ * waiting for a CPU inflated it (more threads than cores, a busy machine: a
+ * few calls preempted for milliseconds make the mean): then as many typical
+ * calls plus their lock waits, whichever is less. A typical call (p50) below
+ * the probes' resolution counts as the resolution: an upper bound, so the
+ * share of the (exactly counted) waits is a lower bound, not a guess.
+ */
+static double lock_view_ns(const struct facts *f)
+{
+	const struct prof_attr *a = f->a;
+	int class = a->probe && !strcmp(a->probe, "single-step");
+	double p50 = fmax((double)hist__percentile(a->hist, 50, a->max_ns),
+			  (double)f->p->calibration.resolution_ns[class]);
+
+	return fmin(f->time_ns, p50 * (double)a->count + (double)f->wait_ns);
+}
+
 static bool rule_shard(const struct facts *f, struct advice *v)
 {
 	const struct prof_attr *a = f->a;
-	double wait = share(f->wait_ns, f->time_ns), saved;
+	double wait = share(f->wait_ns, lock_view_ns(f)), saved;
 	/* Who else takes the lock decides between readers-writer and stripes. */
 	uint64_t reads = f->lock_reads + f->lock_writes ? f->lock_reads : f->reads;
 	uint64_t writes = f->lock_reads + f->lock_writes ? f->lock_writes : f->writes;
 	double per_write = (double)reads / (double)(writes ? writes : 1);
 	char lw[UNITS_BUF], d[UNITS_BUF];
 
-	if (!enough(f) || a->threads < SHARD_MIN_THREADS || f->waits < SHARD_MIN_WAITS ||
+	/* Lock waits are counted on every call: the latency need only be measured. */
+	if (!report__latency_measured(f->p, a) || a->timed < ADVISE_MIN_SAMPLES || !f->secs ||
+	    a->threads < SHARD_MIN_THREADS || f->waits < SHARD_MIN_WAITS ||
 	    wait < SHARD_MIN_WAIT_SHARE)
 		return false;
 	saved = (double)f->wait_ns * (1 - 1.0 / (double)a->threads) / f->secs;

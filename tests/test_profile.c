@@ -94,7 +94,7 @@ static void fill(struct profile *p)
 			a->hist[s] = s * 1000 + i + 1;
 		fill_lock(&a->locks[i], 11 + i);
 		fill_lock(&a->locks[(i + 1) % LOCK_KINDS], 20 + i);
-		a->signals = (struct prof_signals){700 + i, 30 + i, 123456789ULL + i};
+		a->signals = (struct prof_signals){700 + i, 30 + i, 123456789ULL + i, 5500 + i};
 		cr_assert_eq(profile__add_lock_user(p, 7, LOCK_PYTHON, i, 10 + i, 1000 + i), 0);
 	}
 }
@@ -206,7 +206,8 @@ Test(profile, dump_matches_golden)
 		"\"count\":1,\"total\":5,\"p50\":5,\"p99\":5,\"max\":5,\"histogram\":[[5,1]],"
 		"\"by_kind\":{\"mutex\":{\"count\":1,\"total\":5,\"p50\":5,\"p99\":5,\"max\":5,"
 		"\"histogram\":[[5,1]]}}},\"signals\":{\"repeat_reads\":0,\"concurrent\":0,"
-		"\"off_cpu_ns\":0}}],\"classes\":[],\"coverage\":[],\"locks\":[],"
+		"\"off_cpu_ns\":0,\"preempted_ns\":0}}],\"classes\":[],\"coverage\":[],"
+		"\"locks\":[],"
 		"\"overhead\":{\"traps\":{\"entry_emulated\":0,\"entry_single_step\":0,"
 		"\"return\":0},\"probe_ns\":0,\"cpu_ns\":0}}";
 	const char *head = "{\n \"schema\": \"attrprof.profile/4\",\n \"tool\": {\n  \"name\"";
