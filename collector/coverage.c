@@ -63,6 +63,18 @@ static int slot(struct profile *p, const struct python *py)
 		"call nothing: see classes for instances per class instead");
 }
 
+static int getset(struct profile *p, const struct python *py, bool getsets)
+{
+	if (!py->sites[PYF_GETSET_GET].found)
+		return add(p, "getset", "none", "getset_get was not found");
+	if (!getsets)
+		return add(p, "getset", "none",
+			   "C getset descriptors (obj.__dict__, type.__class__) are not probed by "
+			   "default: the interpreter's own code reads them at every turn; "
+			   "--getsets probes them");
+	return add(p, "getset", "exact", "every access calls getset_get or _set");
+}
+
 static int getattr_hook(struct profile *p, const struct python *py)
 {
 	if (!py->sites[PYF_GETATTR_HOOK].found)
@@ -125,15 +137,14 @@ int coverage__locks(struct profile *p, const struct lock_codes *lc, const struct
 		"pthread_mutex_timedlock's, shows its caller), the GIL from where its futex word "
 		"lies. Spinning before blocking is not seen");
 }
-int coverage__python(struct profile *p, const struct python *py, bool frame_evaluator, bool windows)
+int coverage__python(struct profile *p, const struct python *py, bool frame_evaluator, bool windows,
+		     bool getsets)
 {
 	return descriptor(p, py, windows) ?: property(p, py, frame_evaluator) ?:
 	       add(p, "cached_property", "partial",
 		   "misses (the first read on each instance, which computes the value) are exact; "
 		   "hits read the instance __dict__ and call nothing") ?:
 	       slot(p, py) ?:
-	       (py->sites[PYF_GETSET_GET].found
-			? add(p, "getset", "exact", "every access calls getset_get or _set")
-			: add(p, "getset", "none", "getset_get was not found")) ?:
+	       getset(p, py, getsets) ?:
 	       getattr_hook(p, py) ?: getattribute(p, py, frame_evaluator);
 }

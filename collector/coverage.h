@@ -17,11 +17,12 @@
  * Adds p's coverage entries for interpreter py. frame_evaluator: the
  * interpreter ran with a frame evaluator (its perf trampoline), which keeps
  * property and __getattribute__ loads unspecialized on 3.12+. windows:
- * __set__ and __delete__ were timed in windows (session.c).
+ * __set__ and __delete__ were timed in windows (session.c). getsets: C
+ * getset descriptors were probed (--getsets).
  * Returns 0 or -ENOMEM.
  */
-int coverage__python(struct profile *p, const struct python *py, bool frame_evaluator,
-		     bool windows);
+int coverage__python(struct profile *p, const struct python *py, bool frame_evaluator, bool windows,
+		     bool getsets);
 
 struct attrprof_bpf;
 

@@ -13,6 +13,7 @@ enum {
 	OPT_MAX_CLASSES,
 	OPT_FOLLOW_FORKS,
 	OPT_TIME_EVERY,
+	OPT_GETSETS,
 };
 
 static const struct argp_option tracing_options[] = {
@@ -29,6 +30,12 @@ static const struct argp_option tracing_options[] = {
 	 "1 times every call), and every call of one whose typical call takes 20 us or more",
 	 0},
 	{"no-locks", OPT_NO_LOCKS, NULL, 0, "Do not time lock waits", 0},
+	{"getsets", OPT_GETSETS, NULL, 0,
+	 "Python: also probe C getset descriptors (obj.__dict__, type.__class__, "
+	 "function.__name__): "
+	 "off by default, as the interpreter's own code reads them at every turn (isinstance reads "
+	 "__class__) and each read would take a probe hit",
+	 0},
 	{"max-attrs", OPT_MAX_ATTRS, "N", 0,
 	 "Probe at most N functions and name at most N Python attributes; the rest are "
 	 "reported as dropped (default 1024)",
@@ -93,6 +100,9 @@ static error_t parse_tracing(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_NO_LOCKS:
 		o->no_locks = true;
+		break;
+	case OPT_GETSETS:
+		o->getsets = true;
 		break;
 	case OPT_FOLLOW_FORKS:
 		o->follow_forks = true;

@@ -78,6 +78,8 @@ static int load(struct session *s, char *err, size_t errlen)
 		skel->rodata->py = s->py.layout;
 	skel->rodata->follow_forks = s->opts.follow_forks;
 	skel->rodata->time_stride = s->opts.time_stride;
+	skel->rodata->count_only = s->opts.count_only;
+	skel->rodata->c_getset_kind = s->opts.getsets ? KIND_GETSET : KIND_IGNORED;
 	/*
 	 * Size the bounded maps: a stats slot per attribute id, native ones
 	 * first, then room for max_attrs Python attributes named in the probe.
@@ -151,7 +153,7 @@ int session__open(struct session *s, const struct session_opts *opts, struct tar
 	ret = sites__add_funcs(&s->sites, &s->objs, s->opts.globs, s->opts.nglobs,
 			       s->opts.max_attrs, !s->opts.count_only, err, errlen);
 	if (!ret && s->python)
-		ret = sites__add_python(&s->sites, &s->py, !s->opts.count_only);
+		ret = sites__add_python(&s->sites, &s->py, !s->opts.count_only, s->opts.getsets);
 	if (!ret && !s->opts.no_locks) {
 		ret = lock_ranges__find(&s->locks, &s->objs, s->python ? &s->py : NULL)
 			      ?: lock_ranges__add_anchors(&s->locks, &s->sites);
@@ -601,8 +603,8 @@ static int describe(struct session *s, struct profile *p, const char *exe, enum 
 		snprintf(version, sizeof(version), "%u.%u.%u", s->py.major, s->py.minor,
 			 s->py.micro);
 		p->target.version = strdup(version);
-		if (!p->target.version ||
-		    coverage__python(p, &s->py, s->opts.frame_evaluator, has_windows(s)))
+		if (!p->target.version || coverage__python(p, &s->py, s->opts.frame_evaluator,
+							   has_windows(s), s->opts.getsets))
 			return -ENOMEM;
 	}
 	if (coverage__locks(p, s->opts.no_locks ? NULL : &s->locks, s->skel))

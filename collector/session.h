@@ -35,6 +35,7 @@ struct session_opts {
 	unsigned int time_stride; /* time one in N calls of a hot attribute */
 	bool frame_evaluator;	  /* record started CPython 3.12+ with its perf trampoline */
 	bool follow_forks;	  /* children that keep the program are traced too */
+	bool getsets;		  /* Python: probe the interpreter's C getsets too */
 };
 
 enum session_end { END_SIGNAL, END_DURATION, END_TARGET_EXITED };

@@ -158,7 +158,7 @@ static bool python_site(enum py_func f, enum site_kind *kind, uint64_t *flags)
 	}
 }
 
-int sites__add_python(struct probe_set *set, const struct python *py, bool timed)
+int sites__add_python(struct probe_set *set, const struct python *py, bool timed, bool getsets)
 {
 	for (int f = 0; f < PYF_COUNT; f++) {
 		const struct py_site *ps = &py->sites[f];
@@ -168,7 +168,8 @@ int sites__add_python(struct probe_set *set, const struct python *py, bool timed
 		bool with_return, moved, window;
 		int ret;
 
-		if (!ps->found || !python_site(f, &kind, &flags))
+		if (!ps->found || !python_site(f, &kind, &flags) ||
+		    (!getsets && (f == PYF_GETSET_GET || f == PYF_GETSET_SET)))
 			continue;
 		with_return = timed && kind == SITE_PY;
 		/*

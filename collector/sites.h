@@ -72,9 +72,10 @@ int sites__add(struct probe_set *set, enum site_kind kind, const struct target_o
  * functions (SITE_PY, with the error convention of each in the cookie) and
  * instance allocation. timed: the descriptor functions may get return probes
  * too; one whose counting probe sits past a prologue that moved %rsp gets a
- * window site on its first instruction for that. Returns 0 or -ENOMEM.
+ * window site on its first instruction for that. getsets: C getset
+ * descriptors too (getset_get/_set). Returns 0 or -ENOMEM.
  */
-int sites__add_python(struct probe_set *set, const struct python *py, bool timed);
+int sites__add_python(struct probe_set *set, const struct python *py, bool timed, bool getsets);
 
 void sites__free(struct probe_set *set);
 

@@ -202,8 +202,12 @@ static __always_inline bool py_key_of(__u32 func, __u64 a0, __u64 a1, __u64 a2, 
 	case PYF_PROP_GET:
 	case PYF_MEMBER_GET:
 	case PYF_GETSET_GET:
-		/* (descr, obj, type): obj is NULL when the class itself is accessed */
-		k->owner = a1 ? type_of(a1) : a2;
+		/*
+		 * (descr, obj, type): obj is NULL when the class itself is
+		 * accessed. Every caller passes type(obj) as type (super() its
+		 * starting type, the instance's too): no read of obj's type.
+		 */
+		k->owner = a2;
 		k->ident = a0;
 		k->op = OP_GET;
 		return true;
@@ -273,12 +277,12 @@ static __always_inline void py_describe(const struct py_key *k, struct attr_info
 		break;
 	case PYF_MEMBER_GET:
 	case PYF_MEMBER_SET:
-		info->kind =
-			is_heap_type(read_ptr(k->ident + py.descr_type)) ? KIND_SLOT : KIND_GETSET;
+		info->kind = is_heap_type(read_ptr(k->ident + py.descr_type)) ? KIND_SLOT
+									      : c_getset_kind;
 		read_pystr(read_ptr(k->ident + py.descr_name), info->name);
 		break;
 	case PYF_MEMBER_SETONE:
-		info->kind = is_heap_type(k->owner) ? KIND_SLOT : KIND_GETSET;
+		info->kind = is_heap_type(k->owner) ? KIND_SLOT : c_getset_kind;
 		read_cstr(read_ptr(k->ident + py.member_def_name), info->name);
 		break;
 	case PYF_GETSET_GET:
@@ -498,7 +502,8 @@ static __always_inline bool python_entry(struct pt_regs *ctx, enum timing timing
 	}
 	s = count_call(ts, id);
 	obj = py_instance_of(k.func, a0, a1);
-	if (s && obj)
+	/* Repeat reads feed hoist, which needs latency: none in count-only mode. */
+	if (s && obj && !count_only)
 		note_touch(ts, s, k.ident, k.op, obj);
 	if (!enter_access(ts, s, id, cookie, sp, timing))
 		return false;

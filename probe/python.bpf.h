@@ -15,6 +15,14 @@
 #define PY_DICT_MAX 128
 
 const volatile struct py_offsets py = {};
+/* Count-only mode: no latency, so none of the signals that only matter beside it. */
+const volatile bool count_only;
+/*
+ * What a C type's member descriptor (function.__doc__) counts as: a getset
+ * with --getsets, else nothing (its probe, member_get, is there for
+ * __slots__, and the interpreter's own code reads such members often).
+ */
+const volatile __u32 c_getset_kind = KIND_GETSET;
 
 /* Python attribute ids are handed out from next_attr up to attr_limit (set by the collector). */
 __u32 next_attr;

@@ -156,9 +156,11 @@ static void assert_no_false_fallback(const struct profile *p)
 static void check_record(const struct interp *in)
 {
 	char prof[256], traced[16384], untraced[16384], err[8192];
-	/* Every call timed: errors, seen at the return, are exact then, not a sample's. */
-	char *rec[] = {ATTRPROF, "record",	     "-o",     prof, "--time-every", "1",
-		       "--",	 (char *)in->python, WORKLOAD, NULL};
+	/* Every call timed (errors, seen at the return, are exact then); the workload reads
+	 * getsets. */
+	char *rec[] = {ATTRPROF,	   "record", "-o",	  prof,
+		       "--time-every",	   "1",	     "--getsets", "--",
+		       (char *)in->python, WORKLOAD, NULL};
 	char *plain[] = {(char *)in->python, WORKLOAD, NULL};
 	struct profile p = {};
 	char version[16];
@@ -196,7 +198,8 @@ static void check_attach(const struct interp *in)
 {
 	char *work[] = {(char *)in->python, WORKLOAD, "--control", NULL};
 	char prof[256], pidbuf[16], before[16384], during[16384], after[16384];
-	char *att[] = {ATTRPROF, "attach", "-p", pidbuf, "-o", prof, "--time-every", "1", NULL};
+	char *att[] = {ATTRPROF, "attach",	 "-p", pidbuf,	    "-o",
+		       prof,	 "--time-every", "1",  "--getsets", NULL};
 	struct proc target, tracer;
 	struct profile p = {};
 
@@ -271,4 +274,39 @@ Test(python_errors, exited_process_is_refused)
 	snprintf(pidbuf, sizeof(pidbuf), "%d", gone.pid);
 	cr_assert_eq(run_cmd(argv, NULL, 0, err, sizeof(err), 60000), 2, "%s", err);
 	cr_assert_not_null(strstr(err, "no such process"), "%s", err);
+}
+
+/* The number the workload printed after the line's first words, prefix; -1 when absent. */
+static long workload_count(const char *output, const char *prefix)
+{
+	for (const char *l = output; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (!strncmp(l, prefix, strlen(prefix)) && l[strlen(prefix)] == ' ')
+			return strtol(l + strlen(prefix) + 1, NULL, 10);
+	return -1;
+}
+
+/*
+ * By default the interpreter's C getsets are not probed (isinstance() reads
+ * __class__ at every turn): the workload's __dict__ reads are nowhere, the
+ * other kinds are all there, and coverage says how to see getsets.
+ */
+Test(python_record, getsets_only_when_asked, .timeout = 180)
+{
+	const struct interp in = {"/root/.pyenv/versions/3.11.7/bin/python", 11};
+	char *rec[] = {ATTRPROF, "record", "-o", NULL, "--", (char *)in.python, WORKLOAD, NULL};
+	char prof[256], out[16384], err[8192];
+	struct profile p = {};
+
+	skip_unless_usable(&in);
+	temp_path(prof, sizeof(prof), "nogetsets.json");
+	rec[3] = prof;
+	cr_assert_eq(run_cmd(rec, out, sizeof(out), err, sizeof(err), 180000), 0, "%s", err);
+	read_profile(prof, &p);
+	for (size_t i = 0; i < p.nattrs; i++)
+		cr_assert_str_neq(p.attrs[i].kind, "getset", "%s.%s probed", p.attrs[i].owner,
+				  p.attrs[i].name);
+	cr_assert_eq(find_py_attr(&p, "Form", "email", "descriptor", "get")->count,
+		     (uint64_t)workload_count(out, "count Form email descriptor get"));
+	cr_assert_str_eq(coverage_of(&p, "getset"), "none");
+	profile__free(&p);
 }
