@@ -345,6 +345,30 @@ static __always_inline bool wants_timing(const struct attr_stats *s, __u64 cooki
 }
 
 /*
+ * Keeps only the live frames of a full stack, in order: untimed frames of
+ * calls that returned pile up under deeper calls when nothing pops them (a
+ * call at or above their slot does). Returns the new depth.
+ */
+static __always_inline __u32 compact(struct thread_state *ts, __u64 user_sp)
+{
+	__u64 trampoline = uretprobe_trampoline();
+	__u32 kept = 0;
+
+	for (int i = 0; i < MAX_STACK_DEPTH; i++) {
+		if (i >= ts->depth)
+			break;
+		if (!frame_live(&ts->stack[i & (MAX_STACK_DEPTH - 1)], user_sp, trampoline))
+			continue;
+		if (kept != i)
+			ts->stack[kept & (MAX_STACK_DEPTH - 1)] =
+				ts->stack[i & (MAX_STACK_DEPTH - 1)];
+		kept++;
+	}
+	ts->depth = kept;
+	return kept;
+}
+
+/*
  * Pushes a frame for a counted call of attr entered at entry_sp, timed or
  * not. Frames past MAX_STACK_DEPTH are counted as dropped. Returns the
  * frame's index, or -1; the caller starts the clock of a timed one last.
@@ -361,7 +385,7 @@ __noinline int push_frame(struct thread_state *ts, __u32 attr, __u64 cookie, __u
 		return -1;
 	pop_returned(ts, entry_sp);
 	depth = ts->depth;
-	if (depth >= MAX_STACK_DEPTH) {
+	if (depth >= MAX_STACK_DEPTH && (depth = compact(ts, entry_sp)) >= MAX_STACK_DEPTH) {
 		drop(DROP_STACK_DEPTH);
 		return -1;
 	}
