@@ -430,7 +430,7 @@ static json_t *attr_fields_json(const struct prof_attr *a, int *err)
 {
 	/* clang-format off */
 	return pack(err, "{s:s, s:s*, s:s, s:s, s:s, s:s*, s:o, s:o, s:o,"
-			 " s:{s:o, s:o, s:o, s:o, s:o, s:o, s:o}, s:o, s:{s:o, s:o, s:o, s:o}}",
+			 " s:{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}, s:o, s:{s:o, s:o, s:o, s:o}}",
 		    "owner", a->owner,
 		    "qualname", a->qualname,
 		    "name", a->name,
@@ -442,6 +442,7 @@ static json_t *attr_fields_json(const struct prof_attr *a, int *err)
 		    "threads", u64(a->threads, err),
 		    "latency_ns",
 			"timed", u64(a->timed, err),
+			"nested_hits", u64(a->nested_hits, err),
 			"total", u64(a->total_ns, err),
 			"p50", u64(hist__percentile(a->hist, 50, a->max_ns), err),
 			"p90", u64(hist__percentile(a->hist, 90, a->max_ns), err),
@@ -1038,6 +1039,7 @@ static int get_attr(struct reader *r, json_t *obj, const char *path, struct prof
 	       get_u64(r, obj, path, "errors", &a->errors) ?:
 	       get_u64(r, obj, path, "threads", &a->threads) ?:
 	       get_u64(r, lat, lat_path, "timed", &a->timed) ?:
+	       get_opt_u64(r, lat, lat_path, "nested_hits", &a->nested_hits) ?:
 	       get_u64(r, lat, lat_path, "total", &a->total_ns) ?:
 	       get_u64(r, lat, lat_path, "max", &a->max_ns) ?:
 	       get_hist(r, lat, lat_path, a->hist) ?:

@@ -73,6 +73,11 @@ struct prof_attr {
 	uint64_t errors; /* timed calls that returned the kind's error value (all, if all timed) */
 	uint64_t threads;
 	uint64_t timed; /* calls with a latency in hist (count minus untimed drops) */
+	/*
+	 * Schema 4: probe hits inside those calls, whose calibrated costs
+	 * were subtracted: each adds its own error to the latency.
+	 */
+	uint64_t nested_hits;
 	uint64_t total_ns;
 	uint64_t max_ns;
 	uint64_t hist[HIST_SLOTS];

@@ -57,6 +57,7 @@ static void add_attr(struct prof_attr *to, const struct prof_attr *from)
 	if (from->threads > to->threads)
 		to->threads = from->threads;
 	to->timed += from->timed;
+	to->nested_hits += from->nested_hits;
 	to->total_ns += from->total_ns;
 	if (from->max_ns > to->max_ns)
 		to->max_ns = from->max_ns;

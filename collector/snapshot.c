@@ -48,6 +48,8 @@ int snapshot__attr_stats(struct attrprof_bpf *skel, uint32_t attr, struct attr_s
 		sum->concurrent += cpu[c].concurrent;
 		sum->off_cpu_ns += cpu[c].off_cpu_ns;
 		sum->preempted_ns += cpu[c].preempted_ns;
+		sum->sstep_timed += cpu[c].sstep_timed;
+		sum->nested_hits += cpu[c].nested_hits;
 		if (cpu[c].max_ns > sum->max_ns)
 			sum->max_ns = cpu[c].max_ns;
 		for (int i = 0; i < HIST_SLOTS; i++)
@@ -258,6 +260,7 @@ static int add_attr(struct attrprof_bpf *skel, struct id_index *ix, uint32_t id,
 	a->errors = sum.errors;
 	a->threads = sum.threads;
 	a->timed = sum.timed;
+	a->nested_hits = sum.nested_hits;
 	a->total_ns = sum.total_ns;
 	a->max_ns = sum.max_ns;
 	for (int h = 0; h < HIST_SLOTS; h++)
@@ -266,6 +269,9 @@ static int add_attr(struct attrprof_bpf *skel, struct id_index *ix, uint32_t id,
 	a->signals.concurrent = sum.concurrent;
 	a->signals.off_cpu_ns = sum.off_cpu_ns;
 	a->signals.preempted_ns = sum.preempted_ns;
+	/* The class of the probe that timed most of its calls, else of the one that named it. */
+	if (sum.timed)
+		flags = sum.sstep_timed * 2 > sum.timed ? COOKIE_SSTEP : 0;
 	a->probe = strdup(insn__class_name(flags & COOKIE_SSTEP ? INSN_SSTEP : INSN_EMULATED));
 	if (!a->probe)
 		return -ENOMEM;
@@ -315,7 +321,15 @@ static void fold_last(struct profile *p, size_t first, struct id_index *ix, uint
 			continue;
 		a->count += last->count;
 		a->errors += last->errors;
+		/* The probe class of the one that timed more of the calls. */
+		if (last->timed > a->timed) {
+			char *probe = a->probe;
+
+			a->probe = last->probe;
+			last->probe = probe;
+		}
 		a->timed += last->timed;
+		a->nested_hits += last->nested_hits;
 		a->total_ns += last->total_ns;
 		a->max_ns = a->max_ns > last->max_ns ? a->max_ns : last->max_ns;
 		a->threads = a->threads > last->threads ? a->threads : last->threads;

@@ -47,11 +47,13 @@ enum timing {
 
 /*
  * The entry of a counted access of attr whose probe sits at sp: pushes its
- * frame and, when the policy (and the probe) allow, starts its clock.
- * Returns whether the call is timed, i.e. whether its return must run.
+ * frame, timed when the policy (and the probe) allow. Returns the timed
+ * frame, whose clock the caller starts last thing (start_clock), or NULL
+ * when the call is not timed and its return need not run.
  */
-static __always_inline bool enter_access(struct thread_state *ts, struct attr_stats *s, __u32 attr,
-					 __u64 cookie, __u64 sp, enum timing timing)
+static __always_inline struct frame *enter_access(struct thread_state *ts, struct attr_stats *s,
+						  __u32 attr, __u64 cookie, __u64 sp,
+						  enum timing timing)
 {
 	bool timed = timing == TIME_EVERY ? !(cookie >> COOKIE_FLAGS_SHIFT & COOKIE_TIME_NEVER)
 					  : timing == TIME_POLICY && wants_timing(s, cookie);
@@ -60,8 +62,18 @@ static __always_inline bool enter_access(struct thread_state *ts, struct attr_st
 	entry_hit(ts, cookie);
 	i = push_frame(ts, attr, cookie, entry_sp_of(sp, cookie), timed);
 	if (i < 0 || !timed)
-		return false;
-	ts->stack[i & (MAX_STACK_DEPTH - 1)].start_ns = bpf_ktime_get_ns();
+		return NULL;
+	return &ts->stack[i & (MAX_STACK_DEPTH - 1)];
+}
+
+/*
+ * Starts a timed frame's clock: the entry program's last act, so that none
+ * of its own work lands in the call's latency (the calibration measures the
+ * rest of the probe's time inside a call, and it is subtracted).
+ */
+static __always_inline bool start_clock(struct frame *f)
+{
+	f->start_ns = bpf_ktime_get_ns();
 	return true;
 }
 
@@ -71,13 +83,15 @@ static __always_inline bool native_entry(struct pt_regs *ctx, enum timing timing
 	__u64 cookie = bpf_get_attach_cookie(ctx), sp = PT_REGS_SP(ctx);
 	__u32 attr = cookie & COOKIE_ATTR_MASK;
 	struct thread_state *ts;
+	struct frame *f;
 
 	if (!is_target())
 		return false;
 	ts = thread_state(true);
 	if (!ts)
 		return false;
-	return enter_access(ts, count_call(ts, attr), attr, cookie, sp, timing);
+	f = enter_access(ts, count_call(ts, attr), attr, cookie, sp, timing);
+	return f && start_clock(f);
 }
 
 static __always_inline bool returned_error(struct pt_regs *ctx, __u32 flags)
@@ -141,12 +155,18 @@ __noinline int return_access(struct pt_regs *ctx)
 		__sync_fetch_and_add(&s->errors, 1);
 	if (!s || !(f->flags & FRAME_TIMED)) {
 		ts->probe_ns += return_cost_ns;
+		ts->hits++;
 		return 0;
 	}
 	dur = now - f->start_ns;
 	cost = frame_cost_ns[(f->flags & COOKIE_SSTEP) ? 1 : 0] + ts->probe_ns - f->probe_ns;
 	dur = dur > cost ? dur - cost : 0;
+	if (ts->hits != f->hits)
+		__sync_fetch_and_add(&s->nested_hits, ts->hits - f->hits);
+	if (f->flags & COOKIE_SSTEP)
+		__sync_fetch_and_add(&s->sstep_timed, 1);
 	ts->probe_ns += return_cost_ns;
+	ts->hits++;
 	__sync_fetch_and_add(&s->timed, 1);
 	__sync_fetch_and_add(&s->total_ns, dur);
 	if (dur >= slow_ns)
@@ -505,12 +525,12 @@ static __always_inline bool python_entry(struct pt_regs *ctx, enum timing timing
 	/* Repeat reads feed hoist, which needs latency: none in count-only mode. */
 	if (s && obj && !count_only)
 		note_touch(ts, s, k.ident, k.op, obj);
-	if (!enter_access(ts, s, id, cookie, sp, timing))
+	f = enter_access(ts, s, id, cookie, sp, timing);
+	if (!f)
 		return false;
-	f = &ts->stack[(ts->depth - 1) & (MAX_STACK_DEPTH - 1)];
 	if (s && obj && k.op == OP_GET)
 		note_inflight(f, s, k.ident, obj);
-	return true;
+	return start_clock(f);
 }
 
 /* Entry of a CPython function where no return probe can follow (or count-only mode). */

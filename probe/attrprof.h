@@ -169,6 +169,8 @@ struct attr_stats {
 	__u64 off_cpu_ns;   /* time inside its calls blocked off-CPU, lock waits excluded */
 	__u64 slow_calls;   /* timed calls that took slow_ns or more: the timing policy's */
 	__u64 preempted_ns; /* time inside its calls waiting, runnable, for a CPU */
+	__u64 sstep_timed;  /* timed calls whose probe was single-stepped */
+	__u64 nested_hits;  /* probe hits inside its timed calls: their costs were estimated */
 	__u64 hist[HIST_SLOTS];
 };
 

@@ -49,6 +49,7 @@ struct frame {
 	__u64 ret_addr; /* what that slot held at entry */
 	__u64 start_ns; /* timed frames only, like probe_ns and inflight */
 	__u64 probe_ns; /* the thread's probe_ns after this frame's entry */
+	__u64 hits;	/* the thread's hits after this frame's entry */
 	struct inflight_key inflight; /* a Python get in flight on this instance, else zero */
 };
 
@@ -70,6 +71,7 @@ struct thread_state {
 	__u32 wait_attr;    /* the access it is charged to */
 	__u32 off_cpu_live; /* bit i: frame i was live when the thread left the CPU */
 	__u64 probe_ns;	    /* wall time probe hits cost this thread so far */
+	__u64 hits;	    /* probe hits on this thread so far */
 	__u64 wait_start;   /* a futex wait in progress began, else 0 */
 	__u64 wait_lock;    /* its futex word */
 	__u64 switched_out; /* when the thread last left the CPU inside an access, else 0 */
@@ -222,8 +224,10 @@ static __always_inline void entry_hit(struct thread_state *ts, __u64 cookie)
 	__u32 class = probe_class(cookie);
 
 	count_trap(class ? TRAP_ENTRY_SSTEP : TRAP_ENTRY_EMULATED);
-	if (ts)
+	if (ts) {
 		ts->probe_ns += entry_cost_ns[class];
+		ts->hits++;
+	}
 }
 
 /* The user stack pointer at function entry, from the probe's sp and the cookie's adjust. */
@@ -396,6 +400,7 @@ __noinline int push_frame(struct thread_state *ts, __u32 attr, __u64 cookie, __u
 	f->ret_addr = 0;
 	bpf_probe_read_user(&f->ret_addr, sizeof(f->ret_addr), (const void *)entry_sp);
 	f->probe_ns = ts->probe_ns;
+	f->hits = ts->hits;
 	f->inflight = (struct inflight_key){};
 	ts->depth = depth + 1;
 	return depth;

@@ -356,9 +356,8 @@ static bool rule_cache(const struct facts *f, struct advice *v)
 static double lock_view_ns(const struct facts *f)
 {
 	const struct prof_attr *a = f->a;
-	int class = a->probe && !strcmp(a->probe, "single-step");
 	double p50 = fmax((double)hist__percentile(a->hist, 50, a->max_ns),
-			  (double)f->p->calibration.resolution_ns[class]);
+			  (double)report__resolution_ns(f->p, a));
 
 	return fmin(f->time_ns, p50 * (double)a->count + (double)f->wait_ns);
 }

@@ -137,6 +137,8 @@ static json_t *attr_json(const struct profile *p, const struct prof_attr *a, siz
 	bad |= json_object_set_new(o, "name", str_or_null(a->name));
 	bad |= json_object_set_new(o, "kind", str_or_null(a->kind));
 	bad |= json_object_set_new(o, "op", str_or_null(a->op));
+	/* How its probe is paid: "emulated" or "single-step" first instruction. */
+	bad |= json_object_set_new(o, "probe", str_or_null(a->probe));
 	bad |= json_object_set_new(o, "count", u64(a->count));
 	rate = report__calls_per_s(p, a, &per_s) ? json_real(per_s) : json_null();
 	bad |= json_object_set_new(o, "calls_per_s", rate);

@@ -231,11 +231,8 @@ static void fill_cells(const struct profile *p, const struct prof_attr *a, struc
 			c->v[COL_TOTAL][0] = '~';
 		/* "<": a typical call below the probes' own noise, not told apart from it. */
 		if (!report__latency_resolved(p, a)) {
-			int class = a->probe && !strcmp(a->probe, "single-step");
-
 			c->v[COL_P50][0] = '<';
-			units__ns(c->v[COL_P50] + 1, UNITS_BUF - 1,
-				  p->calibration.resolution_ns[class]);
+			units__ns(c->v[COL_P50] + 1, UNITS_BUF - 1, report__resolution_ns(p, a));
 		}
 	} else {
 		dash(c->v[COL_P50]);

@@ -63,12 +63,20 @@ bool report__latency_measured(const struct profile *p, const struct prof_attr *a
 	return !report__count_only(p) && a->timed;
 }
 
+uint64_t report__resolution_ns(const struct profile *p, const struct prof_attr *a)
+{
+	const struct prof_calibration *c = &p->calibration;
+	int class = a->probe && !strcmp(a->probe, "single-step");
+	double nested = a->timed ? (double)a->nested_hits / (double)a->timed : 0;
+
+	/* A nested hit's cost in the target is known no better than to its whole estimate. */
+	return (uint64_t)((double)c->resolution_ns[class] + nested * (double)c->entry_ns[0]);
+}
+
 bool report__latency_resolved(const struct profile *p, const struct prof_attr *a)
 {
-	int class = a->probe && !strcmp(a->probe, "single-step");
-
 	return report__latency_measured(p, a) &&
-	       hist__percentile(a->hist, 50, a->max_ns) >= p->calibration.resolution_ns[class];
+	       hist__percentile(a->hist, 50, a->max_ns) >= report__resolution_ns(p, a);
 }
 
 bool report__time_sampled(const struct profile *p, const struct prof_attr *a)

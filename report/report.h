@@ -60,9 +60,17 @@ bool report__count_only(const struct profile *p);
 bool report__latency_measured(const struct profile *p, const struct prof_attr *a);
 
 /*
+ * The smallest latency of a's calls that stands apart from the probes' own
+ * noise, in ns: the calibrated resolution of its probe class, plus the
+ * estimated cost of each probe hit nested in a call, on average (each one's
+ * cost in the target is known no better than that).
+ */
+uint64_t report__resolution_ns(const struct profile *p, const struct prof_attr *a);
+
+/*
  * True when a's latencies stand above the probes' own noise: measured, and a
- * typical call (p50) at least the calibrated resolution of its probe class.
- * Below it, figures are shown marked, and no rule or gate judges them.
+ * typical call (p50) at least report__resolution_ns. Below it, figures are
+ * shown marked, and no rule or gate judges them.
  */
 bool report__latency_resolved(const struct profile *p, const struct prof_attr *a);
 

@@ -88,6 +88,7 @@ static void fill(struct profile *p)
 		a->errors = i;
 		a->threads = 4 + i;
 		a->timed = 799990 + i;
+		a->nested_hits = 2 * a->timed + i;
 		a->total_ns = INT64_MAX - i;
 		a->max_ns = (1ULL << 40) + i;
 		for (s = i; s < HIST_SLOTS; s += 3)
@@ -139,6 +140,7 @@ static void assert_same(const struct profile *a, const struct profile *b)
 		cr_assert_eq(x->errors, y->errors);
 		cr_assert_eq(x->threads, y->threads);
 		cr_assert_eq(x->timed, y->timed);
+		cr_assert_eq(x->nested_hits, y->nested_hits);
 		cr_assert_eq(x->total_ns, y->total_ns);
 		cr_assert_eq(x->max_ns, y->max_ns);
 		cr_assert_arr_eq(x->hist, y->hist, sizeof(x->hist), "attrs[%zu].hist", i);
@@ -201,7 +203,9 @@ Test(profile, dump_matches_golden)
 		"\"p50\":0,\"p99\":0,\"max\":0,\"histogram\":[],\"by_kind\":{}},\"attributes\":[{"
 		"\"owner\":\"t\",\"name\":\"get\",\"kind\":\"function\",\"op\":\"call\",\"count\":"
 		"3,"
-		"\"errors\":1,\"threads\":1,\"latency_ns\":{\"timed\":3,\"total\":30,\"p50\":10,"
+		"\"errors\":1,\"threads\":1,\"latency_ns\":{\"timed\":3,\"nested_hits\":0,"
+		"\"total\":30,"
+		"\"p50\":10,"
 		"\"p90\":12,\"p99\":12,\"max\":12,\"histogram\":[[8,2],[12,1]]},\"lock_wait_ns\":{"
 		"\"count\":1,\"total\":5,\"p50\":5,\"p99\":5,\"max\":5,\"histogram\":[[5,1]],"
 		"\"by_kind\":{\"mutex\":{\"count\":1,\"total\":5,\"p50\":5,\"p99\":5,\"max\":5,"
