@@ -72,6 +72,7 @@ struct cal_round {
 	uint64_t bare, wall[CAL_CONFIGS];
 	uint64_t frame[PROBE_CLASSES];	    /* mean */
 	uint64_t resolution[PROBE_CLASSES]; /* 10th to 90th percentile */
+	uint64_t frame_high[PROBE_CLASSES]; /* measure(): the highest round's mean */
 };
 
 static uint64_t now_ns(void)
@@ -231,12 +232,15 @@ static int measure(struct attrprof_bpf *skel, unsigned int classes, bool timed,
 		}
 		if (!round) {
 			*low = r;
+			memcpy(low->frame_high, r.frame, sizeof(r.frame));
 			continue;
 		}
 		low->bare = lower(low->bare, r.bare);
 		for (int k = 0; k < CAL_CONFIGS; k++)
 			low->wall[k] = lower(low->wall[k], r.wall[k]);
 		for (int c = 0; c < PROBE_CLASSES; c++) {
+			if (r.frame[c] > low->frame_high[c])
+				low->frame_high[c] = r.frame[c];
 			if (r.frame[c] >= low->frame[c])
 				continue;
 			low->frame[c] = r.frame[c];
@@ -266,13 +270,19 @@ static void costs_of(const struct cal_round *low, unsigned int classes, bool tim
 			continue;
 		out->frame_ns[c] = low->frame[c];
 		/*
-		 * The spread of the probe time inside a call, and no less than half
-		 * that time: in the target, whose caches hold its own work, the
-		 * probes cost more than in this tight loop, by an amount none of
-		 * this measures.
+		 * The spread of the probe time inside a call within a round, or
+		 * between the rounds (the machine's load moves it, and the lowest is
+		 * what is subtracted), and no less than that time itself: from one
+		 * run to the next it moves by a third of itself and more (the
+		 * target's caches hold its own work, this loop's the probes'), by
+		 * an amount nothing here measures. A call shorter than the probe
+		 * time it is measured through is not told apart from it.
 		 */
-		out->resolution_ns[c] = low->resolution[c] > low->frame[c] / 2 ? low->resolution[c]
-									       : low->frame[c] / 2;
+		out->resolution_ns[c] = low->resolution[c];
+		if (low->frame_high[c] - low->frame[c] > out->resolution_ns[c])
+			out->resolution_ns[c] = low->frame_high[c] - low->frame[c];
+		if (low->frame[c] > out->resolution_ns[c])
+			out->resolution_ns[c] = low->frame[c];
 		/* The return hit is the same whichever class the entry was: average them. */
 		out->return_ns += minus(low->wall[CAL_TIMED + c], low->wall[CAL_UNTIMED + c]);
 		nreturns++;
