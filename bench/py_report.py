@@ -108,10 +108,6 @@ def insn_class(text):
 
 # ---- probe sites ----------------------------------------------------------------------------
 
-ENTRY_PROGS = ("py_enter", "py_alloc", "lock_enter", "gil_enter")
-RETURN_PROGS = ("access_return", "gil_return")
-
-
 def read_sites(links_path):
     """One dict per probed function: name, path, entry/return offset, instruction and class."""
     elves = {}
@@ -121,7 +117,7 @@ def read_sites(links_path):
         if len(f) != 5 or f[0] not in ("uprobe_multi", "uretprobe_multi"):
             continue
         kind, prog, path, off = f[0], f[1], f[2], int(f[3], 16)
-        if prog in ("access_count", "access_enter"):
+        if prog in ("access_count", "access_session", "access_enter", "access_return"):
             continue  # attrprof's calibration probes on itself
         elf = elves.setdefault(path, Elf(path))
         va = elf.vaddr(off)
@@ -282,58 +278,54 @@ def read_versions(d):
     return out
 
 
+def probe_hits(profile_path):
+    """The target's probe hits by kind, as attrprof counted them (the profile's overhead.traps)."""
+    traps = json.load(open(profile_path)).get("overhead", {}).get("traps", {})
+    return {k: traps.get(k, 0) for k in ("entry_emulated", "entry_single_step", "return")}
+
+
 def traps_section(d, ver, lines, kinds_meta):
     conf = dict(line.split() for line in open(os.path.join(d, "traps.conf")))
     n, warm = int(conf["n"]), int(conf["warmup"])
     sites = read_sites(os.path.join(d, f"links-{ver}.txt"))
-    base = attr_counts(os.path.join(d, f"traps-{ver}-baseline.json"))
+    base_path = os.path.join(d, f"traps-{ver}-baseline.json")
+    base, base_hits = attr_counts(base_path), probe_hits(base_path)
     lines.append(f"#### CPython {ver}: probe hits per access")
     lines.append("")
     lines.append(
-        "| kind | what | profile attributes per access (owner.name kind/op) | entry hits | return hits | "
-        "extra breakpoints | traps | single-stepped | BPF program runs per access (bpf_stats) |"
+        "Hits are the target's, as attrprof itself counts them (the profile's `overhead.traps`, less "
+        "a run with no access), over the warm-up and timed accesses; a uprobe session's program runs "
+        "at the entry and, when the call is timed, at the return."
     )
-    lines.append("|---|---|---|---|---|---|---|---|---|")
+    lines.append("")
+    lines.append(
+        "| kind | what | profile attributes per access (owner.name kind/op) | entry hits | return hits | "
+        "traps | single-stepped | BPF program runs per access (bpf_stats) |"
+    )
+    lines.append("|---|---|---|---|---|---|---|---|")
     result = {}
     for name, what, _ in kinds_meta:
         pf = os.path.join(d, f"traps-{ver}-{name}.json")
         rf = os.path.join(d, f"traps-{ver}-{name}.runs")
         if not (os.path.exists(pf) and os.path.exists(rf)):
-            lines.append(f"| {name} | {what} | not measured | | | | | | |")
+            lines.append(f"| {name} | {what} | not measured | | | | | |")
             continue
         per = {}
         for key, c in attr_counts(pf).items():
             v = (c - base.get(key, 0)) / (n + warm)
             if v >= 0.005:
                 per[key] = v
+        hits = {k: max(v - base_hits[k], 0) / (n + warm) for k, v in probe_hits(pf).items()}
+        entry = hits["entry_emulated"] + hits["entry_single_step"]
+        ret = hits["return"]
+        sstep = hits["entry_single_step"]
         runs = read_runs(rf)
-        entry = sum(runs.get(p, 0) for p in ENTRY_PROGS) / n
-        ret = sum(runs.get(p, 0) for p in RETURN_PROGS) / n
-        extra = sstep = 0.0
-        unsure = False
-        for (owner, aname, kind, op), v in per.items():
-            cands = sites_for(sites, kind, op)
-            shapes = {(s.get("entry_class"), s["split"], s.get("ret_class")) for s in cands}
-            if len(shapes) != 1:
-                unsure = True
-                continue
-            entry_class, split, ret_class = shapes.pop()
-            if entry_class == "single-stepped":
-                sstep += v
-            if split:
-                extra += v
-                if ret_class == "single-stepped":
-                    sstep += v
-        # Lock probes (lock_enter): which lock function fired is not in the profile; those in
-        # libc mostly start single-stepped (see the sites above).
-        lock = runs.get("lock_enter", 0) / n
         attrs = ", ".join(f"{attr_label(k)} {v:.2f}" for k, v in sorted(per.items(), key=lambda x: (-x[1], x[0]))) or "none"
         progs = ", ".join(f"{p} {runs[p] / n:.2f}" for p in sorted(runs) if runs[p] / n >= 0.005) or "none"
-        traps = entry + ret + extra
+        traps = entry + ret
         result[name] = (traps, sstep)
-        ss = f"{sstep:.2f}" + ("?" if unsure else "") + (f" (+ lock {lock:.2f})" if lock >= 0.005 else "")
         lines.append(
-            f"| {name} | {what} | {attrs} | {entry:.2f} | {ret:.2f} | {extra:.2f} | **{traps:.2f}** | {ss} | {progs} |"
+            f"| {name} | {what} | {attrs} | {entry:.2f} | {ret:.2f} | **{traps:.2f}** | {sstep:.2f} | {progs} |"
         )
     lines.append("")
     return sites, result

@@ -353,23 +353,35 @@ static __always_inline bool wants_timing(const struct attr_stats *s, __u64 cooki
  * calls that returned pile up under deeper calls when nothing pops them (a
  * call at or above their slot does). Returns the new depth.
  */
+struct compaction {
+	struct thread_state *ts;
+	__u64 user_sp, trampoline;
+	__u32 kept;
+};
+
+static long keep_if_live(__u32 i, void *arg)
+{
+	struct compaction *c = arg;
+	struct thread_state *ts = c->ts;
+
+	if (i >= ts->depth)
+		return 1;
+	if (!frame_live(&ts->stack[i & (MAX_STACK_DEPTH - 1)], c->user_sp, c->trampoline))
+		return 0;
+	if (c->kept != i)
+		ts->stack[c->kept & (MAX_STACK_DEPTH - 1)] = ts->stack[i & (MAX_STACK_DEPTH - 1)];
+	c->kept++;
+	return 0;
+}
+
+/* A bpf_loop: the verifier checks its step once, not sixteen times over. */
 static __always_inline __u32 compact(struct thread_state *ts, __u64 user_sp)
 {
-	__u64 trampoline = uretprobe_trampoline();
-	__u32 kept = 0;
+	struct compaction c = {.ts = ts, .user_sp = user_sp, .trampoline = uretprobe_trampoline()};
 
-	for (int i = 0; i < MAX_STACK_DEPTH; i++) {
-		if (i >= ts->depth)
-			break;
-		if (!frame_live(&ts->stack[i & (MAX_STACK_DEPTH - 1)], user_sp, trampoline))
-			continue;
-		if (kept != i)
-			ts->stack[kept & (MAX_STACK_DEPTH - 1)] =
-				ts->stack[i & (MAX_STACK_DEPTH - 1)];
-		kept++;
-	}
-	ts->depth = kept;
-	return kept;
+	bpf_loop(MAX_STACK_DEPTH, keep_if_live, &c, 0);
+	ts->depth = c.kept;
+	return c.kept;
 }
 
 /*
