@@ -106,7 +106,7 @@ static long scan_word(__u32 i, void *arg)
 }
 
 /* The lock kind of a wait on uaddr by the current thread, its stack pointer at sp. */
-static __always_inline __u32 wait_kind_of(__u64 uaddr, __u64 sp)
+__noinline __u32 wait_kind_of(__u64 uaddr, __u64 sp)
 {
 	struct scan_ctx ctx = {.kind = LOCK_FUTEX};
 	__u32 zero = 0, robj;

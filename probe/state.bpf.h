@@ -304,6 +304,32 @@ static __always_inline __u64 user_sp(void)
 	return PT_REGS_SP((struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()));
 }
 
+struct live_search {
+	struct thread_state *ts;
+	__u64 user_sp, trampoline;
+	__u32 attr;
+};
+
+/* One frame off the top: stops at a live one, pops a dead one. */
+static long pop_if_dead(__u32 i, void *arg)
+{
+	struct live_search *l = arg;
+	struct thread_state *ts = l->ts;
+	__u32 depth = ts->depth;
+	struct frame *f;
+
+	if (!depth)
+		return 1;
+	f = &ts->stack[(depth - 1) & (MAX_STACK_DEPTH - 1)];
+	if (frame_live(f, l->user_sp, l->trampoline)) {
+		l->attr = f->attr;
+		return 1;
+	}
+	lost_return(f);
+	ts->depth = depth - 1;
+	return 0;
+}
+
 /*
  * Pops the frames that are no longer live off the top and returns the
  * innermost live one's attribute, or ATTR_UNATTRIBUTED when none is.
@@ -311,23 +337,16 @@ static __always_inline __u64 user_sp(void)
  */
 __noinline __u32 innermost_live(struct thread_state *ts, __u64 user_sp)
 {
-	__u64 trampoline = uretprobe_trampoline();
+	struct live_search l = {.ts = ts,
+				.user_sp = user_sp,
+				.trampoline = uretprobe_trampoline(),
+				.attr = ATTR_UNATTRIBUTED};
 
 	if (!ts)
 		return ATTR_UNATTRIBUTED;
-	for (int i = 0; i < MAX_STACK_DEPTH; i++) {
-		__u32 depth = ts->depth;
-		struct frame *f;
-
-		if (!depth)
-			break;
-		f = &ts->stack[(depth - 1) & (MAX_STACK_DEPTH - 1)];
-		if (frame_live(f, user_sp, trampoline))
-			return f->attr;
-		lost_return(f);
-		ts->depth = depth - 1;
-	}
-	return ATTR_UNATTRIBUTED;
+	/* A bpf_loop: the verifier checks its step once. */
+	bpf_loop(MAX_STACK_DEPTH, pop_if_dead, &l, 0);
+	return l.attr;
 }
 
 /*

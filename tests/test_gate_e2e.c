@@ -196,7 +196,7 @@ Test(gate_e2e, count_and_latency_regressions_fail, .timeout = 300)
 	json_decref(v);
 }
 
-/* Ten noise-only variants, five per test so that the two run side by side. */
+/* Ten noise-only variants, five per test: each fits its test's timeout. */
 static void noise_passes(int first)
 {
 	char base[256], err[8192], seed[16], *dump;
