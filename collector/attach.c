@@ -165,6 +165,12 @@ static int progs_of(struct attrprof_bpf *skel, const struct links *l, enum site_
 					    MULTI_ENTRY};
 		return 1;
 	}
+	/*
+	 * Never a session for an untimed site, though one whose entry always
+	 * skips would spare loading py_count: a session link whose pid filter
+	 * turns a process away arms that process's return all the same (6.18),
+	 * and at a site past a moved %rsp, another attrprof's target crashes.
+	 */
 	if (!timed) {
 		out[0] = (struct site_prog){py ? skel->progs.py_count : skel->progs.access_count,
 					    MULTI_ENTRY};

@@ -247,25 +247,40 @@ static __always_inline void lost_return(const struct frame *f)
 		drop(DROP_UNMATCHED_RET);
 }
 
+struct pop_walk {
+	struct thread_state *ts;
+	__u64 entry_sp;
+};
+
+/* One frame off the top: pops it if the call at entry_sp proves it returned. */
+static long pop_if_returned(__u32 i, void *arg)
+{
+	struct pop_walk *p = arg;
+	struct thread_state *ts = p->ts;
+	__u32 depth = ts->depth;
+	struct frame *f;
+
+	if (!depth)
+		return 1;
+	f = &ts->stack[(depth - 1) & (MAX_STACK_DEPTH - 1)];
+	if (f->sp > p->entry_sp)
+		return 1;
+	lost_return(f);
+	ts->depth = depth - 1;
+	return 0;
+}
+
 /*
  * Pops the frames a call at entry_sp proves returned: a frame whose return
  * slot lies at or below the new call's was left, whether its return probe ran
  * (an untimed frame has none) or not (longjmp: counted as unmatched).
+ * A bpf_loop: the verifier checks its step once, not MAX_STACK_DEPTH times.
  */
 static __always_inline void pop_returned(struct thread_state *ts, __u64 entry_sp)
 {
-	for (int i = 0; i < MAX_STACK_DEPTH; i++) {
-		struct frame *f;
-		__u32 depth = ts->depth;
+	struct pop_walk p = {.ts = ts, .entry_sp = entry_sp};
 
-		if (!depth)
-			return;
-		f = &ts->stack[(depth - 1) & (MAX_STACK_DEPTH - 1)];
-		if (f->sp > entry_sp)
-			return;
-		lost_return(f);
-		ts->depth = depth - 1;
-	}
+	bpf_loop(MAX_STACK_DEPTH, pop_if_returned, &p, 0);
 }
 
 /*

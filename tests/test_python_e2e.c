@@ -229,6 +229,46 @@ static void check_attach(const struct interp *in)
 	profile__free(&p);
 }
 
+/*
+ * Two attrprof sessions on one libpython, each attached to its own target,
+ * and each target run while both sessions' probes are in: every probe hit
+ * runs both sessions' programs, the one whose PID filter turns the process
+ * away too. Neither target may crash or change its output (a session whose
+ * return is armed where %rsp has moved would crash it), and each profile
+ * still counts exactly what its own target did.
+ */
+Test(python_attach, two_sessions_leave_each_other_s_target_whole, .timeout = 300)
+{
+	const struct interp in = {"/root/.pyenv/versions/3.11.7/bin/python", 11};
+	char *work[] = {(char *)in.python, WORKLOAD, "--control", NULL};
+	char prof[2][256], pidbuf[2][16], before[2][16384], during[2][16384];
+	struct proc target[2], tracer[2];
+
+	skip_unless_usable(&in);
+	for (int i = 0; i < 2; i++) {
+		char *att[] = {ATTRPROF, "attach",	 "-p", pidbuf[i],   "-o",
+			       prof[i],	 "--time-every", "1",  "--getsets", NULL};
+
+		temp_path(prof[i], sizeof(prof[i]), i ? "pytwo-b.json" : "pytwo-a.json");
+		control_start(&target[i], work, 30000);
+		proc_command(&target[i], "run", before[i], sizeof(before[i]), 120000);
+		snprintf(pidbuf[i], sizeof(pidbuf[i]), "%d", target[i].pid);
+		tracer_start(&tracer[i], att, 60000);
+	}
+	for (int i = 0; i < 2; i++)
+		proc_command(&target[i], "run", during[i], sizeof(during[i]), 120000);
+	for (int i = 0; i < 2; i++) {
+		struct profile p = {};
+
+		tracer_stop(&tracer[i]);
+		control_quit(&target[i], 30000);
+		cr_assert_str_eq(before[i], during[i], "target %d's output changed", i);
+		read_profile(prof[i], &p);
+		assert_matches(&p, during[i], &in, true);
+		profile__free(&p);
+	}
+}
+
 #define PYTHON_TESTS(tag, path, minor_)                                                            \
 	Test(python_record, tag, .timeout = 300)                                                   \
 	{                                                                                          \
