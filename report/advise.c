@@ -46,8 +46,13 @@
 #define COALESCE_MIN_OFF_CPU_SHARE 0.5
 #define COALESCE_MIN_THREADS 2
 
-/* shard: lock wait is a fifth of the time; GIL waits are left out, no striping removes them. */
-#define SHARD_MIN_WAIT_SHARE 0.2
+/*
+ * shard: lock wait is a tenth of the time; GIL waits are left out, no
+ * striping removes them. A tenth, not more: the probes' own cost spreads
+ * the threads' acquisitions apart, so a lock that serializes its callers
+ * untraced shows 13-47% under attrprof from run to run (BENCH.md, section 6).
+ */
+#define SHARD_MIN_WAIT_SHARE 0.1
 #define SHARD_MIN_THREADS 2
 /* shard: fewer blocked acquisitions are start-up noise, not a hot lock. */
 #define SHARD_MIN_WAITS 20

@@ -336,16 +336,16 @@ Test(advise, shard_boundaries)
 	struct profile p;
 	struct advice a;
 
-	shard_profile(&p, 0.2, LOCK_PYTHON, 20);
+	shard_profile(&p, 0.1, LOCK_PYTHON, 20);
 	cr_assert(has_action(&p, ADVICE_SHARD, &a));
-	/* 4ms of waits x (1 - 1/4). */
-	cr_assert_float_eq(a.saved_ns_per_s, 4e6 * 0.75, 1e-3);
-	cr_assert_float_eq(evidence(&a, "lock wait share")->value, 20.0, 1e-9);
+	/* 2ms of waits x (1 - 1/4). */
+	cr_assert_float_eq(a.saved_ns_per_s, 2e6 * 0.75, 1e-3);
+	cr_assert_float_eq(evidence(&a, "lock wait share")->value, 10.0, 1e-9);
 	/* No writes seen: stripe. */
 	cr_assert_not_null(strstr(a.how_to, "locks[hash(key) % N]"), "%s", a.how_to);
 	profile__free(&p);
 
-	shard_profile(&p, 0.19, LOCK_PYTHON, 20);
+	shard_profile(&p, 0.09, LOCK_PYTHON, 20);
 	cr_assert_not(has_action(&p, ADVICE_SHARD, NULL));
 	profile__free(&p);
 	shard_profile(&p, 0.9, LOCK_PYTHON, 19);
