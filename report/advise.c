@@ -50,7 +50,8 @@
  * shard: lock wait is a tenth of the time; GIL waits are left out, no
  * striping removes them. A tenth, not more: the probes' own cost spreads
  * the threads' acquisitions apart, so a lock that serializes its callers
- * untraced shows 13-47% under attrprof from run to run (BENCH.md, section 6).
+ * untraced shows 6-47% under attrprof from run to run (BENCH.md, section
+ * 6). A lower threshold makes misses rarer; none makes them impossible.
  */
 #define SHARD_MIN_WAIT_SHARE 0.1
 #define SHARD_MIN_THREADS 2
