@@ -8,6 +8,7 @@
  * releases it into exec. No instruction of the command runs untraced.
  */
 #include <argp.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -155,21 +156,43 @@ static int relay_signals(sigset_t *mask)
  * The child: waits until the probes are attached (the parent writes to or
  * closes the gate), then execs. An exec failure is reported through errpipe.
  */
-static void run_child(char **argv, int gate, int errpipe, const sigset_t *mask, bool trampoline)
+/*
+ * Closes the descriptors the child inherited that exec would close
+ * (attrprof's own, all close-on-exec): the last close of a previous run's
+ * uprobe link waits out grace periods, ~0.1 s that the command would
+ * otherwise spend in its exec. Others stay: they are the command's.
+ */
+static void close_cloexec_fds(int keep1, int keep2)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		int fd = atoi(e->d_name), flags;
+
+		if (fd <= 2 || fd == keep1 || fd == keep2 || fd == dirfd(d))
+			continue;
+		flags = fcntl(fd, F_GETFD);
+		if (flags >= 0 && (flags & FD_CLOEXEC))
+			close(fd);
+	}
+	closedir(d);
+}
+
+/*
+ * The child: forked before any BPF object exists, it waits on the gate
+ * until the probes are in. The gate's byte, 't' or 'g', says whether to turn on
+ * CPython's perf trampoline, which the parent learns only after forking.
+ */
+static void run_child(char **argv, int gate, int errpipe, const sigset_t *mask)
 {
 	char go;
 	int e;
 
 	sigprocmask(SIG_UNBLOCK, mask, NULL);
-	/*
-	 * CPython 3.12+ specializes property and __getattribute__ loads into
-	 * bytecode that calls nothing we can probe, unless a frame evaluator
-	 * is set. Its perf trampoline is one, enabled from the environment;
-	 * its cost is an indirect call per Python call, plus the perf map file
-	 * (/tmp/perf-PID.map) it writes, which record removes afterwards.
-	 */
-	if (trampoline && setenv("PYTHONPERFSUPPORT", "1", 1))
-		_exit(127);
+	close_cloexec_fds(gate, errpipe);
 	/*
 	 * Capabilities we were given as ambient ones (setpriv, systemd's
 	 * AmbientCapabilities) would pass to the command through exec: it
@@ -180,6 +203,15 @@ static void run_child(char **argv, int gate, int errpipe, const sigset_t *mask, 
 	if (read(gate, &go, 1) != 1)
 		_exit(127); /* the parent gave up before attaching */
 	close(gate);
+	/*
+	 * CPython 3.12+ specializes property and __getattribute__ loads into
+	 * bytecode that calls nothing we can probe, unless a frame evaluator
+	 * is set. Its perf trampoline is one, enabled from the environment;
+	 * its cost is an indirect call per Python call, plus the perf map file
+	 * (/tmp/perf-PID.map) it writes, which record removes afterwards.
+	 */
+	if (go == 't' && setenv("PYTHONPERFSUPPORT", "1", 1))
+		_exit(127);
 	execvp(argv[0], argv);
 	e = errno;
 	if (write(errpipe, &e, sizeof(e)) < 0)
@@ -238,21 +270,16 @@ static int record_once(const struct record_args *a, int sigfd, const sigset_t *m
 	enum session_end end;
 	char *exe = NULL, what[256];
 	pid_t child = -1;
-	bool trampoline, perf_map_existed = false;
+	bool trampoline = false, perf_map_existed = false;
 
 	need.tracefs = !a->opts.no_locks;
 	ret = caps__check_need(&need, err, errlen);
 	if (!ret)
 		ret = target__command_objects(a->argv[0], &exe, &objs, err, errlen);
-	if (!ret)
-		ret = session__open(&s, &a->opts, &objs, err, errlen);
 	if (ret) {
 		code = session__exit_code(ret);
 		goto cleanup;
 	}
-	trampoline = s.python && s.py.minor >= 12 && !a->no_trampoline;
-	s.opts.frame_evaluator = trampoline;
-
 	if (pipe2(gate, O_CLOEXEC) || pipe2(errpipe, O_CLOEXEC)) {
 		snprintf(err, errlen, "set up the command: %s", strerror(errno));
 		goto cleanup;
@@ -265,7 +292,7 @@ static int record_once(const struct record_args *a, int sigfd, const sigset_t *m
 	if (child == 0) {
 		close(gate[1]);
 		close(errpipe[0]);
-		run_child(a->argv, gate[0], errpipe[1], mask, trampoline);
+		run_child(a->argv, gate[0], errpipe[1], mask);
 	}
 	close(gate[0]);
 	close(errpipe[1]);
@@ -275,11 +302,18 @@ static int record_once(const struct record_args *a, int sigfd, const sigset_t *m
 		snprintf(err, errlen, "pidfd_open: %s", strerror(errno));
 		goto cleanup;
 	}
+	ret = session__open(&s, &a->opts, &objs, err, errlen);
+	if (ret) {
+		code = session__exit_code(ret);
+		goto cleanup;
+	}
+	trampoline = s.python && s.py.minor >= 12 && !a->no_trampoline;
+	s.opts.frame_evaluator = trampoline;
 	perf_map_existed = trampoline && perf_map_exists(child);
 	ret = session__attach(&s, child, err, errlen);
 	if (ret)
 		goto cleanup;
-	if (write(gate[1], "g", 1) != 1) {
+	if (write(gate[1], trampoline ? "t" : "g", 1) != 1) {
 		snprintf(err, errlen, "release the command: %s", strerror(errno));
 		goto cleanup;
 	}

@@ -6,7 +6,11 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "harness.h"
+
+/* No perf trampoline before 3.12: its perf map file would be one more descriptor. */
+#define PYTHON_311 "/root/.pyenv/versions/3.11.7/bin/python"
 
 static const char *const funcs[] = {"model_get_plain", "model_get_locked", "model_get_outer",
 				    "model_get_inner", "model_get_tree"};
@@ -229,4 +233,33 @@ Test(record, passes_the_command_exit_status_through, .timeout = 60)
 	cr_assert_eq(p.exit_status, 64);
 	cr_assert_eq(find_attr(&p, "model_get_plain")->count, 0);
 	profile__free(&p);
+}
+
+/*
+ * The command gets the descriptors it would get untraced, and none of
+ * attrprof's (BPF objects, pipes, pidfds), on every run: the second forks
+ * while the first's links are still being let go of.
+ */
+Test(record, command_inherits_none_of_attrprofs_descriptors, .timeout = 120)
+{
+	char prof[256], plain_out[4096], traced_out[4096], err[8192];
+	char *script = "import os; print(sorted(int(f) for f in os.listdir('/proc/self/fd')))";
+	char *plain[] = {PYTHON_311, "-c", script, NULL};
+	char *traced[] = {ATTRPROF, "record",	"--runs", "2",	  "-o", prof,
+			  "--",	    PYTHON_311, "-c",	  script, NULL};
+
+	skip_unless_tracing();
+	if (access(PYTHON_311, X_OK))
+		cr_skip_test("%s is not installed on this machine", PYTHON_311);
+	temp_path(prof, sizeof(prof), "fds.json");
+	cr_assert_eq(run_cmd(plain, plain_out, sizeof(plain_out), err, sizeof(err), 60000), 0, "%s",
+		     err);
+	cr_assert_eq(run_cmd(traced, traced_out, sizeof(traced_out), err, sizeof(err), 60000), 0,
+		     "%s", err);
+	/* Each run prints the list once. */
+	cr_assert_eq(strlen(traced_out), 2 * strlen(plain_out), "untraced %s, traced %s", plain_out,
+		     traced_out);
+	cr_assert_eq(strncmp(traced_out, plain_out, strlen(plain_out)), 0, "untraced %s, traced %s",
+		     plain_out, traced_out);
+	cr_assert_str_eq(traced_out + strlen(plain_out), plain_out);
 }
