@@ -153,10 +153,6 @@ static int relay_signals(sigset_t *mask)
 }
 
 /*
- * The child: waits until the probes are attached (the parent writes to or
- * closes the gate), then execs. An exec failure is reported through errpipe.
- */
-/*
  * Closes the descriptors the child inherited that exec would close
  * (attrprof's own, all close-on-exec): the last close of a previous run's
  * uprobe link waits out grace periods, ~0.1 s that the command would
@@ -182,9 +178,11 @@ static void close_cloexec_fds(int keep1, int keep2)
 }
 
 /*
- * The child: forked before any BPF object exists, it waits on the gate
- * until the probes are in. The gate's byte, 't' or 'g', says whether to turn on
- * CPython's perf trampoline, which the parent learns only after forking.
+ * The child: forked before any BPF object exists, it waits until the
+ * probes are attached (the parent writes to or closes the gate), then
+ * execs. The gate's byte, 't' or 'g', says whether to turn on CPython's
+ * perf trampoline, which the parent learns only after forking. An exec
+ * failure is reported through errpipe.
  */
 static void run_child(char **argv, int gate, int errpipe, const sigset_t *mask)
 {
