@@ -25,7 +25,7 @@ enum advice_action {
 	ADVICE_ACTIONS,
 };
 
-#define ADVICE_MAX_EVIDENCE 4
+#define ADVICE_MAX_EVIDENCE 6
 
 /* One number behind a recommendation, and the threshold it crossed. */
 struct advice_evidence {

@@ -341,12 +341,22 @@ Test(advise, shard_boundaries)
 	/* 2ms of waits x (1 - 1/4). */
 	cr_assert_float_eq(a.saved_ns_per_s, 2e6 * 0.75, 1e-3);
 	cr_assert_float_eq(evidence(&a, "lock wait share")->value, 10.0, 1e-9);
+	cr_assert_float_eq(evidence(&a, "lock wait share")->threshold, 10.0, 1e-9);
 	/* No writes seen: stripe. */
 	cr_assert_not_null(strstr(a.how_to, "locks[hash(key) % N]"), "%s", a.how_to);
 	profile__free(&p);
 
+	/* Under a tenth of the time, and 20 of 2001 calls blocked: just under one in a hundred. */
 	shard_profile(&p, 0.09, LOCK_PYTHON, 20);
+	p.attrs[0].count = 2001;
 	cr_assert_not(has_action(&p, ADVICE_SHARD, NULL));
+	profile__free(&p);
+	/* Under a tenth of the time, but 20 of 2000 calls blocked: one in a hundred. */
+	shard_profile(&p, 0.08, LOCK_PYTHON, 20);
+	cr_assert(has_action(&p, ADVICE_SHARD, &a));
+	cr_assert_float_eq(evidence(&a, "calls that blocked")->value, 1.0, 1e-9);
+	cr_assert_float_eq(evidence(&a, "calls that blocked")->threshold, 1.0, 1e-9);
+	cr_assert(isnan(evidence(&a, "lock wait share")->threshold));
 	profile__free(&p);
 	shard_profile(&p, 0.9, LOCK_PYTHON, 19);
 	cr_assert_not(has_action(&p, ADVICE_SHARD, NULL));
@@ -404,9 +414,17 @@ Test(advise, shard_sees_past_preemption)
 			   100.0 * 3e6 /
 				   ((double)hist__percentile(a->hist, 50, a->max_ns) * 20000 + 3e6),
 			   1e-6);
-	/* Below a 2 us resolution, the share is 3ms / (20000 x 2us + 3ms): 7%, no shard. */
+	/*
+	 * Below a 2 us resolution, the share is 3ms / (20000 x 2us + 3ms): 7%,
+	 * under a tenth; shard still, since one call in ten blocked, and no
+	 * shard when only 1 in 200 did.
+	 */
 	p.calibration.resolution_ns[0] = 2000;
 	a->probe = strdup("emulated");
+	cr_assert(has_action(&p, ADVICE_SHARD, &v));
+	cr_assert(isnan(evidence(&v, "lock wait share")->threshold));
+	cr_assert_float_eq(evidence(&v, "calls that blocked")->value, 10.0, 1e-9);
+	a->locks[LOCK_MUTEX].count = 100;
 	cr_assert_not(has_action(&p, ADVICE_SHARD, NULL));
 	profile__free(&p);
 }
