@@ -10,7 +10,11 @@ BPFTOOL ?= bpftool
 ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
 
 CFLAGS ?= -O2 -g
-override CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -I$(OUTPUT) -Iprobe -Icollector -Ireport
+override CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE
+# Each layer sees only the ones below it: probe/attrprof.h <- profile/ <- {collector, report}.
+PROFILE_INC := -Iprobe -Iprofile
+REPORT_INC := $(PROFILE_INC) -Ireport
+ALL_INC := -I$(OUTPUT) $(REPORT_INC) -Icollector
 LDLIBS := -lbpf -lelf -lz -ljansson -lpthread -lm
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Iprobe
 
@@ -22,9 +26,13 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
+PROFILE_SRCS := $(wildcard profile/*.c)
 COLLECTOR_SRCS := $(filter-out collector/main.c,$(wildcard collector/*.c))
 REPORT_SRCS := $(wildcard report/*.c)
-LIB_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(COLLECTOR_SRCS) $(REPORT_SRCS))
+LIB_SRCS := $(PROFILE_SRCS) $(COLLECTOR_SRCS) $(REPORT_SRCS)
+LIB_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(LIB_SRCS))
+# The sources that include the BPF skeleton, and so wait for it to be generated.
+SKEL_USERS := $(shell grep -l 'attrprof.skel.h' collector/*.c)
 TEST_SRCS := $(wildcard tests/*.c)
 TEST_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(TEST_SRCS))
 TARGET_SRCS := $(wildcard tests/targets/*.c)
@@ -38,7 +46,7 @@ all: $(OUTPUT)/attrprof $(TARGETS) $(DEMOS)
 deps:
 	$(Q)scripts/setup
 
-$(OUTPUT) $(OUTPUT)/collector $(OUTPUT)/report $(OUTPUT)/tests $(OUTPUT)/targets $(OUTPUT)/demo:
+$(OUTPUT) $(OUTPUT)/profile $(OUTPUT)/collector $(OUTPUT)/report $(OUTPUT)/tests $(OUTPUT)/targets $(OUTPUT)/demo:
 	$(Q)mkdir -p $@
 
 $(OUTPUT)/vmlinux.h: | $(OUTPUT)
@@ -53,18 +61,24 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-# Objects that use the skeleton wait for it.
-$(OUTPUT)/collector/%.o: collector/%.c $(wildcard collector/*.h probe/*.h report/*.h) $(OUTPUT)/attrprof.skel.h | $(OUTPUT)/collector
+$(OUTPUT)/profile/%.o: profile/%.c $(wildcard profile/*.h) probe/attrprof.h | $(OUTPUT)/profile
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(PROFILE_INC) -c $< -o $@
 
-$(OUTPUT)/report/%.o: report/%.c $(wildcard report/*.h collector/profile.h probe/attrprof.h) | $(OUTPUT)/report
+$(OUTPUT)/report/%.o: report/%.c $(wildcard report/*.h profile/*.h) probe/attrprof.h | $(OUTPUT)/report
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(REPORT_INC) -c $< -o $@
 
-$(OUTPUT)/tests/%.o: tests/%.c $(wildcard tests/*.h collector/*.h report/*.h probe/*.h) | $(OUTPUT)/tests
+$(OUTPUT)/collector/%.o: collector/%.c $(wildcard collector/*.h probe/*.h profile/*.h report/*.h) | $(OUTPUT)/collector
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Wno-missing-field-initializers -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(ALL_INC) -c $< -o $@
+
+# Only the objects that use the skeleton wait for it.
+$(patsubst %.c,$(OUTPUT)/%.o,$(SKEL_USERS)): $(OUTPUT)/attrprof.skel.h
+
+$(OUTPUT)/tests/%.o: tests/%.c $(wildcard tests/*.h collector/*.h profile/*.h report/*.h probe/*.h) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(ALL_INC) -Wno-missing-field-initializers -c $< -o $@
 
 $(OUTPUT)/attrprof: $(OUTPUT)/collector/main.o $(LIB_OBJS)
 	$(call msg,LINK,$@)
@@ -108,10 +122,10 @@ bench: deps
 	$(Q)scripts/bench
 
 check-format:
-	$(Q)clang-format --dry-run --Werror $(wildcard probe/*.[ch] collector/*.[ch] report/*.[ch] tests/*.[ch] tests/targets/*.c fuzz/*.[ch] fuzz/seeds/*.c)
+	$(Q)clang-format --dry-run --Werror $(wildcard probe/*.[ch] profile/*.[ch] collector/*.[ch] report/*.[ch] tests/*.[ch] tests/targets/*.c fuzz/*.[ch] fuzz/seeds/*.c)
 
 format:
-	$(Q)clang-format -i $(wildcard probe/*.[ch] collector/*.[ch] report/*.[ch] tests/*.[ch] tests/targets/*.c fuzz/*.[ch] fuzz/seeds/*.c)
+	$(Q)clang-format -i $(wildcard probe/*.[ch] profile/*.[ch] collector/*.[ch] report/*.[ch] tests/*.[ch] tests/targets/*.c fuzz/*.[ch] fuzz/seeds/*.c)
 
 clean:
 	$(Q)rm -rf $(OUTPUT)
@@ -183,31 +197,37 @@ $(BENCH_OUT)/linkinfo: bench/linkinfo.c | $(BENCH_OUT)
 FUZZ_OUT := $(OUTPUT)/fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -Wall -Wextra -Werror -std=gnu11 \
-	-D_GNU_SOURCE -I$(OUTPUT) -Iprobe -Icollector -Ireport -Ifuzz
+	-D_GNU_SOURCE -Ifuzz
 FUZZ_SRCS := $(filter-out fuzz/fuzz_util.c,$(wildcard fuzz/*.c))
 FUZZ_BINS := $(patsubst fuzz/%.c,$(FUZZ_OUT)/%,$(FUZZ_SRCS))
-FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_OUT)/%.o,$(COLLECTOR_SRCS) $(REPORT_SRCS))
+FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_OUT)/%.o,$(LIB_SRCS))
 FUZZ_SECONDS ?= 300
 
-$(FUZZ_OUT)/collector $(FUZZ_OUT)/report:
+$(FUZZ_OUT)/profile $(FUZZ_OUT)/collector $(FUZZ_OUT)/report:
 	$(Q)mkdir -p $@
 
-$(FUZZ_OUT)/collector/%.o: collector/%.c $(wildcard collector/*.h probe/*.h report/*.h) $(OUTPUT)/attrprof.skel.h | $(FUZZ_OUT)/collector
+$(FUZZ_OUT)/profile/%.o: profile/%.c $(wildcard profile/*.h) probe/attrprof.h | $(FUZZ_OUT)/profile
 	$(call msg,FUZZ-CC,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(PROFILE_INC) -fsanitize=fuzzer-no-link -c $< -o $@
 
-$(FUZZ_OUT)/report/%.o: report/%.c $(wildcard report/*.h collector/profile.h probe/attrprof.h) | $(FUZZ_OUT)/report
+$(FUZZ_OUT)/report/%.o: report/%.c $(wildcard report/*.h profile/*.h) probe/attrprof.h | $(FUZZ_OUT)/report
 	$(call msg,FUZZ-CC,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(REPORT_INC) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_OUT)/collector/%.o: collector/%.c $(wildcard collector/*.h probe/*.h profile/*.h report/*.h) | $(FUZZ_OUT)/collector
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(ALL_INC) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(patsubst %.c,$(FUZZ_OUT)/%.o,$(SKEL_USERS)): $(OUTPUT)/attrprof.skel.h
 
 # An archive: each target links only the objects it calls into.
 $(FUZZ_OUT)/libattrprof.a: $(FUZZ_LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(FUZZ_OUT)/%: fuzz/%.c fuzz/fuzz_util.c fuzz/fuzz_util.h $(FUZZ_OUT)/libattrprof.a $(wildcard collector/*.h report/*.h)
+$(FUZZ_OUT)/%: fuzz/%.c fuzz/fuzz_util.c fuzz/fuzz_util.h $(FUZZ_OUT)/libattrprof.a $(wildcard collector/*.h profile/*.h report/*.h)
 	$(call msg,FUZZ-LD,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< fuzz/fuzz_util.c $(FUZZ_OUT)/libattrprof.a $(LDLIBS) -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(ALL_INC) -fsanitize=fuzzer $< fuzz/fuzz_util.c $(FUZZ_OUT)/libattrprof.a $(LDLIBS) -o $@
 
 # The long run: FUZZ_SECONDS per target (FUZZ_TARGETS="profile elf" picks some).
 fuzz: deps

@@ -8,8 +8,7 @@
 #include <bpf/libbpf.h>
 #include "commands.h"
 #include "options.h"
-
-#define ATTRPROF_VERSION "0.1.0"
+#include "profile.h"
 
 static const struct {
 	const char *name;

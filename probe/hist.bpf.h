@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Log-linear histogram slot, the BPF twin of report/hist.c's hist__slot(). */
+/* Log-linear histogram slot, the BPF twin of profile/hist.c's hist__slot(). */
 #ifndef ATTRPROF_HIST_BPF_H
 #define ATTRPROF_HIST_BPF_H
 

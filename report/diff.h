@@ -38,7 +38,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <jansson.h>
-#include "../collector/profile.h"
+#include "profile.h"
 
 /*
  * Version 2: count_pct is per run; latency carries its interval and confidence.

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 #include <linux/types.h>
-#include "../probe/attrprof.h"
+#include "attrprof.h"
 
 /* Slot of a value in ns; values past the last slot clamp to it. */
 unsigned int hist__slot(uint64_t ns);

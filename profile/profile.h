@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * The profile: what one recording measured, as plain C structs, and its
- * versioned JSON file format ("attrprof.profile/1"). The reader lives here
- * next to the writer so the two cannot drift apart. No libbpf in here:
- * report/ and the unit tests use this module without root.
+ * The profile: what one recording measured, as plain C structs (profile.c),
+ * and its versioned JSON file format, PROFILE_SCHEMA below (write.c writes
+ * it, read.c reads every version). The module sits between the collector,
+ * which fills it, and report/, which reads it, and needs neither: no libbpf
+ * and no collector/ header, so report/ and the unit tests use it without root.
  */
 #ifndef ATTRPROF_PROFILE_H
 #define ATTRPROF_PROFILE_H
@@ -13,7 +14,10 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <linux/types.h>
-#include "../probe/attrprof.h"
+#include "attrprof.h"
+
+/* attrprof's own version: `attrprof --version` and every profile's "tool". */
+#define ATTRPROF_VERSION "0.1.0"
 
 /*
  * Written: version 2 adds per-attribute signals; version 3 adds optional
@@ -253,6 +257,9 @@ struct profile {
 
 /* Name of a lock kind in profiles and reports ("mutex", "python", "gil", ..., "futex"). */
 const char *profile__lock_kind_name(enum lock_kind kind);
+
+/* Name of a trap kind in the profile's "overhead" ("entry_emulated", ..., "return"). */
+const char *profile__trap_name(enum trap_kind kind);
 
 /*
  * Appends a zeroed attribute with copies of the four strings.
