@@ -33,36 +33,24 @@
 
 static const unsigned char ENDBR64[4] = {0xf3, 0x0f, 0x1e, 0xfa};
 
-static const char *const func_names[PYF_COUNT] = {
-	[PYF_DESCR_GET] = "slot_tp_descr_get",
-	[PYF_DESCR_SET] = "slot_tp_descr_set",
-	[PYF_PROP_GET] = "property_descr_get",
-	[PYF_PROP_SET] = "property_descr_set",
-	[PYF_MEMBER_GET] = "member_get",
-	[PYF_MEMBER_SET] = "member_set",
-	[PYF_MEMBER_SETONE] = "PyMember_SetOne",
-	[PYF_GETSET_GET] = "getset_get",
-	[PYF_GETSET_SET] = "getset_set",
-	[PYF_GETATTR_HOOK] = "slot_tp_getattr_hook",
-	[PYF_GETATTRO] = "slot_tp_getattro",
-	[PYF_ALLOC] = "PyType_GenericAlloc",
-	[PYF_LOCK_ACQUIRE] = "PyThread_acquire_lock_timed",
-	[PYF_TAKE_GIL] = "take_gil",
-};
+/* The table's symbols (probe/py_func.h): before 3.12, and from 3.12 on where it changed. */
+#define PY_FUNC_SYMBOL(id, sym, sym312, ...) [PYF_##id] = {sym, sym312},
+static const struct {
+	const char *name, *since_312;
+} func_symbols[PYF_COUNT] = {PY_FUNCS(PY_FUNC_SYMBOL)};
+#undef PY_FUNC_SYMBOL
 
 const char *python__func_name(enum py_func f)
 {
-	return (unsigned int)f < PYF_COUNT ? func_names[f] : "?";
+	return (unsigned int)f < PYF_COUNT ? func_symbols[f].name : "?";
 }
 
-/* The symbol of f in CPython 3.minor: 3.12 made the getattr slots extern, with a prefix (§5). */
-static const char *symbol_name(enum py_func f, unsigned int minor)
+const char *python__func_symbol(enum py_func f, unsigned int minor)
 {
-	if (minor >= 12 && f == PYF_GETATTR_HOOK)
-		return "_Py_slot_tp_getattr_hook";
-	if (minor >= 12 && f == PYF_GETATTRO)
-		return "_Py_slot_tp_getattro";
-	return func_names[f];
+	if ((unsigned int)f >= PYF_COUNT)
+		return "?";
+	return minor >= 12 && func_symbols[f].since_312 ? func_symbols[f].since_312
+							: func_symbols[f].name;
 }
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -658,7 +646,7 @@ static int find_sites(struct python *py, char *err, size_t errlen)
 	int ret;
 
 	for (f = 0; f < PYF_COUNT; f++)
-		globs[f] = symbol_name(f, py->minor);
+		globs[f] = python__func_symbol(f, py->minor);
 	/* For member_set_promoted(); symbol names hold no glob characters. */
 	globs[PYF_COUNT] = "_PyObject_GenericSetAttrWithDict";
 	ret = elf__find_funcs(host, globs, PYF_COUNT + 1, &funcs, err, errlen);

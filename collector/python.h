@@ -61,5 +61,7 @@ int python__detect(const struct target_objects *objs, struct python *py, char *e
 
 /* "property_descr_get" etc. */
 const char *python__func_name(enum py_func f);
+/* f's symbol in CPython 3.minor (3.12 renamed the getattr slots); "?" when out of range. */
+const char *python__func_symbol(enum py_func f, unsigned int minor);
 
 #endif /* ATTRPROF_PYTHON_H */

@@ -128,47 +128,34 @@ cleanup:
 	return ret;
 }
 
-/* The site kind and cookie flags of each probed CPython function. */
-static bool python_site(enum py_func f, enum site_kind *kind, uint64_t *flags)
-{
-	*flags = 0;
-	switch (f) {
-	case PYF_DESCR_GET:
-	case PYF_PROP_GET:
-	case PYF_MEMBER_GET:
-	case PYF_GETSET_GET:
-	case PYF_GETATTR_HOOK:
-	case PYF_GETATTRO:
-		*kind = SITE_PY;
-		*flags = COOKIE_ERR_ZERO; /* a get that raised returns NULL */
-		return true;
-	case PYF_DESCR_SET:
-	case PYF_PROP_SET:
-	case PYF_MEMBER_SET:
-	case PYF_MEMBER_SETONE:
-	case PYF_GETSET_SET:
-		*kind = SITE_PY;
-		*flags = COOKIE_ERR_NEGATIVE; /* a set or delete that raised returns -1 */
-		return true;
-	case PYF_ALLOC:
-		*kind = SITE_PY_ALLOC;
-		return true;
-	default:
-		return false; /* found for the lock ranges, never probed */
-	}
-}
+/*
+ * The site kind and cookie flags of each CPython function, from its use in
+ * the table (probe/py_func.h): a get that raised returns NULL, a set or
+ * delete -1; lock code is found for the lock ranges, never probed.
+ */
+#define PY_SITE_GET SITE_PY, COOKIE_ERR_ZERO, true
+#define PY_SITE_SET SITE_PY, COOKIE_ERR_NEGATIVE, true
+#define PY_SITE_ALLOC SITE_PY_ALLOC, 0, true
+#define PY_SITE_LOCK SITE_PY, 0, false
+#define PY_SITE_ROW(id, sym, sym312, use, ...) [PYF_##id] = {PY_SITE_##use},
+static const struct {
+	enum site_kind kind;
+	uint64_t flags;
+	bool probed;
+} python_sites[PYF_COUNT] = {PY_FUNCS(PY_SITE_ROW)};
+#undef PY_SITE_ROW
 
 int sites__add_python(struct probe_set *set, const struct python *py, bool timed, bool getsets)
 {
 	for (int f = 0; f < PYF_COUNT; f++) {
 		const struct py_site *ps = &py->sites[f];
 		struct elf_func fn = {.name = (char *)python__func_name(f), .offset = ps->offset};
-		enum site_kind kind;
-		uint64_t flags;
+		enum site_kind kind = python_sites[f].kind;
+		uint64_t flags = python_sites[f].flags;
 		bool with_return, moved, window;
 		int ret;
 
-		if (!ps->found || !python_site(f, &kind, &flags) ||
+		if (!ps->found || !python_sites[f].probed ||
 		    (!getsets && (f == PYF_GETSET_GET || f == PYF_GETSET_SET)))
 			continue;
 		with_return = timed && kind == SITE_PY;

@@ -213,46 +213,35 @@ int access_return(struct pt_regs *ctx)
 	return 0;
 }
 
+/*
+ * The table's argument roles (py_func.h) as expressions of a probed call's
+ * first three arguments, which py_key_of and py_instance_of name a0, a1, a2.
+ */
+#define PY_ARG_A0 a0
+#define PY_ARG_A1 a1
+#define PY_ARG_A2 a2
+#define PY_ARG_TYPE_A0 type_of(a0)
+#define PY_ARG_TYPE_A1 type_of(a1)
+
+/* One case per access row of the table; allocations and lock code are no access. */
+#define PY_KEY_ACCESS(id, o, i, op_expr)                                                           \
+	case PYF_##id:                                                                             \
+		k->owner = PY_ARG_##o;                                                             \
+		k->ident = PY_ARG_##i;                                                             \
+		k->op = op_expr;                                                                   \
+		return true;
+#define PY_KEY_GET(id, o, i) PY_KEY_ACCESS(id, o, i, OP_GET)
+#define PY_KEY_SET(id, o, i) PY_KEY_ACCESS(id, o, i, a2 ? OP_SET : OP_DELETE) /* NULL deletes */
+#define PY_KEY_ALLOC(id, o, i)
+#define PY_KEY_LOCK(id, o, i)
+#define PY_KEY_CASE(id, sym, sym312, use, o, i, inst) PY_KEY_##use(id, o, i)
+
 /* The attribute a CPython descriptor call touches, from its arguments. */
 static __always_inline bool py_key_of(__u32 func, __u64 a0, __u64 a1, __u64 a2, struct py_key *k)
 {
 	k->func = func;
 	switch (func) {
-	case PYF_DESCR_GET:
-	case PYF_PROP_GET:
-	case PYF_MEMBER_GET:
-	case PYF_GETSET_GET:
-		/*
-		 * (descr, obj, type): obj is NULL when the class itself is
-		 * accessed. Every caller passes type(obj) as type (super() its
-		 * starting type, the instance's too): no read of obj's type.
-		 */
-		k->owner = a2;
-		k->ident = a0;
-		k->op = OP_GET;
-		return true;
-	case PYF_DESCR_SET:
-	case PYF_PROP_SET:
-	case PYF_MEMBER_SET:
-	case PYF_GETSET_SET:
-		/* (descr, obj, value): a NULL value deletes */
-		k->owner = type_of(a1);
-		k->ident = a0;
-		k->op = a2 ? OP_SET : OP_DELETE;
-		return true;
-	case PYF_MEMBER_SETONE:
-		/* (obj, PyMemberDef *, value) */
-		k->owner = type_of(a0);
-		k->ident = a1;
-		k->op = a2 ? OP_SET : OP_DELETE;
-		return true;
-	case PYF_GETATTR_HOOK:
-	case PYF_GETATTRO:
-		/* (self, name): names are interned, so the pointer identifies the name */
-		k->owner = type_of(a0);
-		k->ident = a1;
-		k->op = OP_GET;
-		return true;
+		PY_FUNCS(PY_KEY_CASE)
 	default:
 		return false;
 	}
@@ -391,14 +380,18 @@ static __always_inline __u32 py_attr_id(const struct py_key *k, __u64 cookie)
 	return py_new_attr(k->owner, k->ident, k->func, k->op, cookie);
 }
 
+#define PY_INSTANCE_CASE(id, sym, sym312, use, o, i, inst) PY_INSTANCE_##inst(id)
+#define PY_INSTANCE_A0(id)                                                                         \
+	case PYF_##id:                                                                             \
+		return a0;
+#define PY_INSTANCE_A1(id)
+#define PY_INSTANCE_NONE(id)
+
 /* The instance a descriptor function works on: NULL for an access to the class itself. */
 static __always_inline __u64 py_instance_of(__u32 func, __u64 a0, __u64 a1)
 {
 	switch (func) {
-	case PYF_MEMBER_SETONE:
-	case PYF_GETATTR_HOOK:
-	case PYF_GETATTRO:
-		return a0;
+		PY_FUNCS(PY_INSTANCE_CASE)
 	default:
 		return a1;
 	}

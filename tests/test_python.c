@@ -3,7 +3,8 @@
  * python: CPython detection on the interpreters of this machine: the pyenv builds (full
  * symbols), stripped copies of them (sites recovered from data), and Debian's stripped
  * /usr/bin/python3.11. Expected addresses come from readelf(1) at test time or, for the
- * Debian binary, from docs/cpython-layout.md §7; bytes are read with pread(2). Nothing is
+ * Debian binary, from docs/cpython-layout.md §7, and each symbol attrprof's table of entry
+ * points names must be where docs §5 says; bytes are read with pread(2). Nothing is
  * computed with elfread, so the module cannot silently agree with itself.
  */
 #include <criterion/criterion.h>
@@ -119,31 +120,47 @@ static int detect(const char *const *paths, size_t n, struct python *py, char *e
 	return python__detect(&objs, py, err, errlen);
 }
 
-/* Symbol of each function in CPython 3.minor, as docs §5 lists them. */
-static const char *expected_symbol(enum py_func f, unsigned int minor)
-{
-	static const char *const names[PYF_COUNT] = {
-		[PYF_DESCR_GET] = "slot_tp_descr_get",
-		[PYF_DESCR_SET] = "slot_tp_descr_set",
-		[PYF_PROP_GET] = "property_descr_get",
-		[PYF_PROP_SET] = "property_descr_set",
-		[PYF_MEMBER_GET] = "member_get",
-		[PYF_MEMBER_SET] = "member_set",
-		[PYF_MEMBER_SETONE] = "PyMember_SetOne",
-		[PYF_GETSET_GET] = "getset_get",
-		[PYF_GETSET_SET] = "getset_set",
-		[PYF_GETATTR_HOOK] = "slot_tp_getattr_hook",
-		[PYF_GETATTRO] = "slot_tp_getattro",
-		[PYF_ALLOC] = "PyType_GenericAlloc",
-		[PYF_LOCK_ACQUIRE] = "PyThread_acquire_lock_timed",
-		[PYF_TAKE_GIL] = "take_gil",
-	};
+#define DOCS "docs/cpython-layout.md"
 
-	if (minor >= 12 && f == PYF_GETATTR_HOOK)
-		return "_Py_slot_tp_getattr_hook";
-	if (minor >= 12 && f == PYF_GETATTRO)
-		return "_Py_slot_tp_getattro";
-	return names[f];
+/*
+ * The address docs §5's symbol table gives symbol in pyenv build `column`
+ * (0 for 3.9 ... 4 for 3.13): its row is the function's name, and a cell
+ * marked `_Py_` names the prefixed symbol. 0 when the table lacks it. The
+ * table came from readelf, not from attrprof's own list of entry points.
+ */
+static uint64_t docs_vaddr(const char *symbol, unsigned int column)
+{
+	FILE *f = fopen(DOCS, "r");
+	char line[1024];
+	bool in_table = false;
+	uint64_t vaddr = 0;
+
+	cr_assert_not_null(f, "%s", DOCS);
+	while (!vaddr && fgets(line, sizeof(line), f)) {
+		char row[128], *cell = line;
+		size_t len;
+
+		if (strstr(line, "Symbols, pyenv builds"))
+			in_table = true;
+		if (!in_table || line[0] != '|' || sscanf(line, "| %127s", row) != 1)
+			continue;
+		/* Past the name and bind cells to the build's. */
+		for (unsigned int c = 0; c < column + 2 && cell; c++)
+			cell = strchr(cell + 1, '|');
+		if (!cell)
+			continue;
+		cell += strspn(cell + 1, " ") + 1;
+		len = strlen("`_Py_`");
+		if (!strncmp(cell, "`_Py_`", len)) {
+			cell += len;
+			memmove(row + 4, row, strlen(row) + 1);
+			memcpy(row, "_Py_", 4);
+		}
+		if (!strcmp(row, symbol))
+			vaddr = strtoull(cell, NULL, 16);
+	}
+	fclose(f);
+	return vaddr;
 }
 
 /*
@@ -222,10 +239,14 @@ static void check_site(const struct python *py, enum py_func f, const char *symb
 		       const char *probed)
 {
 	const struct py_site *s = &py->sites[f];
-	const char *name = expected_symbol(f, py->minor);
-	uint64_t off = readelf_offset(symbols, readelf_sym(symbols, name)), shift;
+	const char *name = python__func_symbol(f, py->minor);
+	uint64_t vaddr = readelf_sym(symbols, name), off = readelf_offset(symbols, vaddr), shift;
 	uint8_t want[2];
 	size_t n;
+
+	/* The symbol attrprof looks for is the one docs §5 lists for this build, where it is. */
+	cr_assert_eq(docs_vaddr(name, py->minor - 9), vaddr,
+		     "3.%u %s: not at the address docs §5 gives", py->minor, name);
 
 	shift = expected_shift(f, py->minor, want, &n);
 	cr_assert(s->found, "3.%u %s not found: %s", py->minor, name, s->how);
