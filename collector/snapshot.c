@@ -223,21 +223,6 @@ static int collect_drops(struct attrprof_bpf *skel, struct profile *p)
 	return 0;
 }
 
-static const char *const kind_names[ATTR_KINDS] = {
-	[KIND_FUNCTION] = "function",
-	[KIND_DESCRIPTOR] = "descriptor",
-	[KIND_PROPERTY] = "property",
-	[KIND_CACHED_PROPERTY] = "cached_property",
-	[KIND_SLOT] = "slot",
-	[KIND_GETSET] = "getset",
-	[KIND_GETATTR_HOOK] = "getattr_hook",
-	[KIND_GETATTRIBUTE] = "getattribute",
-	[KIND_IGNORED] = "ignored",
-};
-
-static const char *const op_names[ATTR_OPS] = {
-	[OP_CALL] = "call", [OP_GET] = "get", [OP_SET] = "set", [OP_DELETE] = "delete"};
-
 /*
  * Adds attribute id's stats as a prof_attr named by the strings, with the
  * class of its probe (cookie flags), and notes its index.
@@ -365,8 +350,8 @@ static int collect_python(struct attrprof_bpf *skel, uint32_t first, struct id_i
 			continue;
 		info.owner[PY_NAME_LEN - 1] = info.qualname[PY_NAME_LEN - 1] = '\0';
 		info.name[PY_NAME_LEN - 1] = '\0';
-		ret = add_attr(skel, ix, id, info.owner, info.name, kind_names[info.kind],
-			       op_names[info.op], info.flags, p);
+		ret = add_attr(skel, ix, id, info.owner, info.name, profile__kind_name(info.kind),
+			       profile__op_name(info.op), info.flags, p);
 		if (ret)
 			return ret;
 		a = &p->attrs[p->nattrs - 1];

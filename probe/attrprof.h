@@ -200,27 +200,29 @@ struct lock_stats {
  * the attribute from the arguments and gives it an id on first sight.
  */
 
-/* What kind of attribute an id stands for (attr_info.kind). */
-enum attr_kind {
-	KIND_FUNCTION = 0, /* a native accessor probed by name */
-	KIND_DESCRIPTOR = 1,
-	KIND_PROPERTY = 2,
-	KIND_CACHED_PROPERTY = 3,
-	KIND_SLOT = 4,
-	KIND_GETSET = 5,
-	KIND_GETATTR_HOOK = 6,
-	KIND_GETATTRIBUTE = 7,
-	KIND_IGNORED = 8, /* seen through a hook but not one: costs a probe hit, counts nowhere */
-	ATTR_KINDS = 9,
-};
+/*
+ * What kind of attribute an id stands for (attr_info.kind), and what was done
+ * to it (attr_info.op): X(id, name), name as profiles and reports spell it.
+ * Adding a kind is adding a row; profile/ translates names and enums.
+ */
+#define ATTR_KIND_TABLE(X)                                                                         \
+	X(FUNCTION, "function") /* a native accessor probed by name */                             \
+	X(DESCRIPTOR, "descriptor")                                                                \
+	X(PROPERTY, "property")                                                                    \
+	X(CACHED_PROPERTY, "cached_property")                                                      \
+	X(SLOT, "slot")                                                                            \
+	X(GETSET, "getset")                                                                        \
+	X(GETATTR_HOOK, "getattr_hook")                                                            \
+	X(GETATTRIBUTE, "getattribute")                                                            \
+	X(IGNORED, "ignored") /* seen through a hook but not one: a probe hit, counted nowhere */
+#define ATTR_OP_TABLE(X) X(CALL, "call") X(GET, "get") X(SET, "set") X(DELETE, "delete")
 
-enum attr_op {
-	OP_CALL = 0,
-	OP_GET = 1,
-	OP_SET = 2,
-	OP_DELETE = 3,
-	ATTR_OPS = 4,
-};
+#define ATTR_KIND_ENUM(id, name) KIND_##id,
+enum attr_kind { ATTR_KIND_TABLE(ATTR_KIND_ENUM) ATTR_KINDS };
+#undef ATTR_KIND_ENUM
+#define ATTR_OP_ENUM(id, name) OP_##id,
+enum attr_op { ATTR_OP_TABLE(ATTR_OP_ENUM) ATTR_OPS };
+#undef ATTR_OP_ENUM
 
 #define PY_NAME_LEN 64
 

@@ -27,6 +27,21 @@ const char *profile__lock_kind_name(enum lock_kind kind)
 	return (unsigned int)kind < LOCK_KINDS ? lock_kind_names[kind] : "unknown";
 }
 
+#define NAME_OF(id, name) name,
+static const char *const kind_names[ATTR_KINDS] = {ATTR_KIND_TABLE(NAME_OF)};
+static const char *const op_names[ATTR_OPS] = {ATTR_OP_TABLE(NAME_OF)};
+#undef NAME_OF
+
+const char *profile__kind_name(enum attr_kind kind)
+{
+	return (unsigned int)kind < ATTR_KINDS ? kind_names[kind] : "unknown";
+}
+
+const char *profile__op_name(enum attr_op op)
+{
+	return (unsigned int)op < ATTR_OPS ? op_names[op] : "unknown";
+}
+
 const char *profile__trap_name(enum trap_kind kind)
 {
 	return (unsigned int)kind < TRAP_KINDS ? trap_names[kind] : "unknown";

@@ -258,6 +258,10 @@ struct profile {
 /* Name of a lock kind in profiles and reports ("mutex", "python", "gil", ..., "futex"). */
 const char *profile__lock_kind_name(enum lock_kind kind);
 
+/* Name of an attribute kind or op (probe/attrprof.h's tables), "unknown" out of range. */
+const char *profile__kind_name(enum attr_kind kind);
+const char *profile__op_name(enum attr_op op);
+
 /* Name of a trap kind in the profile's "overhead" ("entry_emulated", ..., "return"). */
 const char *profile__trap_name(enum trap_kind kind);
 
