@@ -4,13 +4,13 @@
  * lifecycle around it (SIGINT, the target exiting, attrprof killed).
  */
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "harness.h"
+#include "leaks.h"
 
 static void start_target(struct proc *t, const char *threads)
 {
@@ -94,76 +94,25 @@ Test(attach, duration_ends_the_trace, .timeout = 120)
 	profile__free(&p);
 }
 
-/* IDs of the BPF programs and links that process pid holds, from its fds' fdinfo. */
-static size_t bpf_ids_of(pid_t pid, const char *field, unsigned int *ids, size_t max)
-{
-	char dir[64], path[384], line[256];
-	size_t n = 0, flen = strlen(field);
-	struct dirent *d;
-	DIR *fds;
-
-	snprintf(dir, sizeof(dir), "/proc/%d/fdinfo", pid);
-	fds = opendir(dir);
-	cr_assert_not_null(fds, "%s", dir);
-	while ((d = readdir(fds)) && n < max) {
-		FILE *f;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
-		f = fopen(path, "r");
-		while (f && fgets(line, sizeof(line), f))
-			if (!strncmp(line, field, flen) && line[flen] == ':' && n < max)
-				ids[n++] = strtoul(line + flen + 1, NULL, 10);
-		if (f)
-			fclose(f);
-	}
-	closedir(fds);
-	return n;
-}
-
-/* Whether the kernel still knows object id: bpftool prog|link show id N. */
-static bool bpf_object_exists(const char *kind, unsigned int id)
-{
-	char cmd[96];
-
-	snprintf(cmd, sizeof(cmd), "bpftool %s show id %u >/dev/null 2>&1", kind, id);
-	return system(cmd) == 0;
-}
-
 Test(attach, sigkill_leaves_no_probe_behind, .timeout = 120)
 {
-	unsigned int progs[64], links[256];
 	char prof[256], out[1024];
 	struct proc target, tracer;
-	size_t nprogs, nlinks;
+	struct bpf_ids ids;
 
 	skip_unless_tracing();
 	temp_path(prof, sizeof(prof), "killed.json");
 	start_target(&target, "1");
 	start_attach(&tracer, target.pid, prof);
-	nprogs = bpf_ids_of(tracer.pid, "prog_id", progs, 64);
-	nlinks = bpf_ids_of(tracer.pid, "link_id", links, 256);
-	cr_assert_geq(nprogs, 5, "attrprof holds %zu programs", nprogs);
-	cr_assert_geq(nlinks, 5, "attrprof holds %zu links", nlinks);
+	leaks__bpf_ids(tracer.pid, &ids);
+	cr_assert_geq(ids.nprog, 5, "attrprof holds %zu programs", ids.nprog);
+	cr_assert_geq(ids.nlink, 5, "attrprof holds %zu links", ids.nlink);
 	kill(tracer.pid, SIGKILL);
 	proc_wait(&tracer, 10000);
 	/* The kernel frees them once the last fd closes, after a grace period each. */
-	for (int tries = 0; tries < 300; tries++) {
-		size_t left = 0;
-
-		for (size_t i = 0; i < nprogs; i++)
-			left += bpf_object_exists("prog", progs[i]);
-		for (size_t i = 0; i < nlinks; i++)
-			left += bpf_object_exists("link", links[i]);
-		if (!left)
-			break;
-		usleep(100000);
-	}
-	for (size_t i = 0; i < nprogs; i++)
-		cr_assert(!bpf_object_exists("prog", progs[i]), "program %u outlived attrprof",
-			  progs[i]);
-	for (size_t i = 0; i < nlinks; i++)
-		cr_assert(!bpf_object_exists("link", links[i]), "link %u outlived attrprof",
-			  links[i]);
+	leaks__assert_bpf_gone(&ids, 30000, "attrprof killed while tracing");
+	leaks__assert_no_uprobe_link_on(target.pid, 30000, "attrprof killed while tracing");
+	cr_assert_eq(leaks__code_changes(target.pid, NULL), 0, "a probe's int3 is left in the code");
 	/* And the target runs on, unharmed. */
 	proc_command(&target, "run 10", out, sizeof(out), 60000);
 	cr_assert_eq(target_count(out, "model_get_plain"), 10);
