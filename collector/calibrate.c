@@ -71,8 +71,14 @@ static bool wanted(int k, unsigned int classes, bool timed)
 struct cal_round {
 	uint64_t bare, wall[CAL_CONFIGS];
 	uint64_t frame[PROBE_CLASSES];	    /* mean */
+	uint64_t median[PROBE_CLASSES];	    /* the durations' median */
 	uint64_t resolution[PROBE_CLASSES]; /* 10th to 90th percentile */
-	uint64_t frame_high[PROBE_CLASSES]; /* measure(): the highest round's mean */
+	/*
+	 * measure(): the highest and lowest of the rounds' medians. Medians,
+	 * not means: one call of 40 preempted for 4 ms moves a round's mean
+	 * by 100 us, which is the machine's load, not the probes' spread.
+	 */
+	uint64_t median_high[PROBE_CLASSES], median_low[PROBE_CLASSES];
 };
 
 static uint64_t now_ns(void)
@@ -197,6 +203,7 @@ static int measure_round(struct attrprof_bpf *skel, unsigned int classes, bool t
 		for (int i = 0; i < HIST_SLOTS; i++)
 			hist[i] = sum.hist[i];
 		r->frame[c] = sum.timed ? sum.total_ns / sum.timed : 0;
+		r->median[c] = hist__percentile(hist, 50, sum.max_ns);
 		r->resolution[c] = hist__percentile(hist, 90, sum.max_ns) -
 				   hist__percentile(hist, 10, sum.max_ns);
 	}
@@ -232,15 +239,17 @@ static int measure(struct attrprof_bpf *skel, unsigned int classes, bool timed,
 		}
 		if (!round) {
 			*low = r;
-			memcpy(low->frame_high, r.frame, sizeof(r.frame));
+			memcpy(low->median_high, r.median, sizeof(r.median));
+			memcpy(low->median_low, r.median, sizeof(r.median));
 			continue;
 		}
 		low->bare = lower(low->bare, r.bare);
 		for (int k = 0; k < CAL_CONFIGS; k++)
 			low->wall[k] = lower(low->wall[k], r.wall[k]);
 		for (int c = 0; c < PROBE_CLASSES; c++) {
-			if (r.frame[c] > low->frame_high[c])
-				low->frame_high[c] = r.frame[c];
+			if (r.median[c] > low->median_high[c])
+				low->median_high[c] = r.median[c];
+			low->median_low[c] = lower(low->median_low[c], r.median[c]);
 			if (r.frame[c] >= low->frame[c])
 				continue;
 			low->frame[c] = r.frame[c];
@@ -279,8 +288,8 @@ static void costs_of(const struct cal_round *low, unsigned int classes, bool tim
 		 * time it is measured through is not told apart from it.
 		 */
 		out->resolution_ns[c] = low->resolution[c];
-		if (low->frame_high[c] - low->frame[c] > out->resolution_ns[c])
-			out->resolution_ns[c] = low->frame_high[c] - low->frame[c];
+		if (low->median_high[c] - low->median_low[c] > out->resolution_ns[c])
+			out->resolution_ns[c] = low->median_high[c] - low->median_low[c];
 		if (low->frame[c] > out->resolution_ns[c])
 			out->resolution_ns[c] = low->frame[c];
 		/* The return hit is the same whichever class the entry was: average them. */

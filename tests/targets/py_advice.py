@@ -119,6 +119,10 @@ class Pattern:
         re.purge()  # as if the pattern were built per call: nothing stays compiled
         if not re.fullmatch(self.pattern, value):
             raise ValueError(value)
+        # The check's own work in C (~90 us, no probe inside it): the write's cost then
+        # stays several times what the probes resolve, with the ~22 accesses of re's
+        # Python code nested in it, on a loaded machine too.
+        hashlib.pbkdf2_hmac("sha256", value.encode(), b"signup", 300)
         setattr(obj, self.slot, value)
 
 
