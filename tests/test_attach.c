@@ -112,7 +112,8 @@ Test(attach, sigkill_leaves_no_probe_behind, .timeout = 120)
 	/* The kernel frees them once the last fd closes, after a grace period each. */
 	leaks__assert_bpf_gone(&ids, 30000, "attrprof killed while tracing");
 	leaks__assert_no_uprobe_link_on(target.pid, 30000, "attrprof killed while tracing");
-	cr_assert_eq(leaks__code_changes(target.pid, NULL), 0, "a probe's int3 is left in the code");
+	cr_assert_eq(leaks__code_changes(target.pid, NULL), 0,
+		     "a probe's int3 is left in the code");
 	/* And the target runs on, unharmed. */
 	proc_command(&target, "run 10", out, sizeof(out), 60000);
 	cr_assert_eq(target_count(out, "model_get_plain"), 10);
