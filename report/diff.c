@@ -73,10 +73,79 @@ static bool str_eq(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-static bool same_attr(const struct prof_attr *a, const struct prof_attr *b)
+/* strcmp with NULL before every string, so that NULL matches only NULL. */
+static int str_cmp(const char *a, const char *b)
 {
-	return str_eq(a->owner, b->owner) && str_eq(a->name, b->name) && str_eq(a->kind, b->kind) &&
-	       str_eq(a->op, b->op);
+	if (!a || !b)
+		return !!a - !!b;
+	return strcmp(a, b);
+}
+
+/* The order of attributes by (owner, name, kind, op): equal exactly when they are the same. */
+static int attr_cmp(const struct prof_attr *a, const struct prof_attr *b)
+{
+	int c = str_cmp(a->owner, b->owner);
+
+	c = c ?: str_cmp(a->name, b->name);
+	c = c ?: str_cmp(a->kind, b->kind);
+	return c ?: str_cmp(a->op, b->op);
+}
+
+/*
+ * The base's attributes sorted for bsearch, each once, with those of one key
+ * in profile order: a profile that lists a key twice pairs its first with
+ * the other side's first.
+ */
+struct attr_index {
+	const struct prof_attr *attrs;
+	size_t *order; /* indices into attrs, sorted */
+	size_t n;
+};
+
+/* qsort_r's context: the attributes the indices point into. */
+static int by_key_then_index(const void *pa, const void *pb, void *arg)
+{
+	const struct prof_attr *attrs = arg;
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int c = attr_cmp(&attrs[a], &attrs[b]);
+
+	return c ? c : (a > b) - (a < b);
+}
+
+static int index_build(struct attr_index *ix, const struct profile *p)
+{
+	ix->attrs = p->attrs;
+	ix->n = p->nattrs;
+	ix->order = malloc((p->nattrs + 1) * sizeof(*ix->order));
+	if (!ix->order)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->nattrs; i++)
+		ix->order[i] = i;
+	qsort_r(ix->order, ix->n, sizeof(*ix->order), by_key_then_index, p->attrs);
+	return 0;
+}
+
+/*
+ * The first base attribute with a's key not yet matched, or ix->n. A binary
+ * search for the first of the key: O(log n) a lookup where comparing each
+ * pair made 10,000 attributes a side take most of a second.
+ */
+static size_t index_find(const struct attr_index *ix, const struct prof_attr *a,
+			 const bool *matched)
+{
+	size_t lo = 0, hi = ix->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (attr_cmp(&ix->attrs[ix->order[mid]], a) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ix->n && !attr_cmp(&ix->attrs[ix->order[lo]], a); lo++)
+		if (!matched[ix->order[lo]])
+			return ix->order[lo];
+	return ix->n;
 }
 
 static bool glob_match(const char *glob, const struct prof_attr *a)
@@ -511,6 +580,7 @@ static int check_compatible(const struct profile *base, const struct profile *ne
 int diff__compare(const struct profile *base, const struct profile *new,
 		  const struct diff_limits *l, struct diff_result *out)
 {
+	struct attr_index index = {};
 	struct mw_cache cache = {};
 	bool *matched = NULL;
 	struct diff_entry *e;
@@ -527,7 +597,7 @@ int diff__compare(const struct profile *base, const struct profile *new,
 	/* At most every attribute of both sides, each once. */
 	out->entries = calloc(base->nattrs + new->nattrs + 1, sizeof(*out->entries));
 	matched = calloc(base->nattrs + 1, sizeof(*matched));
-	if (!out->entries || !matched) {
+	if (!out->entries || !matched || index_build(&index, base)) {
 		err = -ENOMEM;
 		goto out_free;
 	}
@@ -537,10 +607,7 @@ int diff__compare(const struct profile *base, const struct profile *new,
 
 		if (!selected(l, na))
 			continue;
-		/* Quadratic, but profiles hold at most MAX_ATTRS attributes. */
-		for (j = 0; j < base->nattrs; j++)
-			if (!matched[j] && same_attr(&base->attrs[j], na))
-				break;
+		j = index_find(&index, na, matched);
 		e = &out->entries[out->nentries++];
 		*e = (struct diff_entry){
 			.owner = na->owner, .name = na->name, .kind = na->kind, .op = na->op};
@@ -578,11 +645,13 @@ int diff__compare(const struct profile *base, const struct profile *new,
 	for (size_t i = 0; i < out->nentries; i++)
 		out->nregressions += !!out->entries[i].breaks;
 	qsort(out->entries, out->nentries, sizeof(*out->entries), by_impact);
+	free(index.order);
 	free(matched);
 	free(cache.cdf);
 	return 0;
 
 out_free:
+	free(index.order);
 	free(cache.cdf);
 	free(matched);
 	free(out->entries);

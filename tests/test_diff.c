@@ -274,6 +274,46 @@ Test(diff, vanished_listed_and_sorted_by_impact)
 	profile__free(&n);
 }
 
+/*
+ * Sides list attributes in any order; a key listed twice pairs in profile
+ * order (first with first), and a third one on one side is new.
+ */
+Test(diff, attributes_pair_by_key_whatever_the_order)
+{
+	struct profile b, n;
+	struct diff_result r;
+	size_t both = 0, fresh = 0;
+
+	init(&b, "c", "timed");
+	init(&n, "c", "timed");
+	add(&b, "a", 1000, 1024);
+	add(&b, "twice", 1000, 1024);
+	add(&b, "twice", 2000, 1024);
+	add(&b, "z", 1000, 1024);
+	add(&n, "z", 1000, 1024);
+	add(&n, "twice", 1000, 1024);
+	add(&n, "twice", 2000, 1024);
+	add(&n, "twice", 10, 1024);
+	add(&n, "a", 1000, 1024);
+	compare(&b, &n, NULL, &r);
+	cr_assert_eq(r.nentries, 5);
+	for (size_t i = 0; i < r.nentries; i++) {
+		const struct diff_entry *e = &r.entries[i];
+
+		both += e->status == DIFF_BOTH;
+		fresh += e->status == DIFF_NEW;
+		if (e->status == DIFF_BOTH)
+			cr_assert_eq(e->base.count, e->new.count, "%s paired out of order",
+				     e->name);
+	}
+	cr_assert_eq(both, 4);
+	cr_assert_eq(fresh, 1);
+	cr_assert_eq(r.nregressions, 0);
+	diff__free(&r);
+	profile__free(&b);
+	profile__free(&n);
+}
+
 Test(diff, only_and_ignore)
 {
 	struct profile b, n;
