@@ -25,13 +25,14 @@ static void junit_reasons(FILE *out, const struct diff_result *r, const struct d
 
 static void junit_case(FILE *out, const struct diff_result *r, const struct diff_entry *e)
 {
-	char name[512];
-
-	snprintf(name, sizeof(name), "%s %s/%s", e->name, e->kind, e->op);
 	fputs("  <testcase classname=\"", out);
 	markup__escape(out, e->owner);
 	fputs("\" name=\"", out);
-	markup__escape(out, name);
+	markup__escape(out, e->name);
+	fputc(' ', out);
+	markup__escape(out, e->kind);
+	fputc('/', out);
+	markup__escape(out, e->op);
 	if (!e->breaks && !e->unproven && e->status != DIFF_VANISHED) {
 		fputs("\"/>\n", out);
 		return;

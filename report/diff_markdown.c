@@ -1,34 +1,34 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* A comparison as a pull-request comment in Markdown. */
 #include <errno.h>
+#include <stdint.h>
 #include "diff_render.h"
+#include "markup.h"
 
-/* s inside a code span: a backtick would end it, and in a table a pipe would end the cell. */
-static void put_md_code(FILE *out, const char *s, bool in_table)
+/* "`owner.name`" as a code span; in a table, with its pipes escaped. */
+static void put_attr(FILE *out, const struct diff_entry *e, int in_table)
 {
 	fputc('`', out);
-	for (; *s; s++) {
-		if (*s == '`')
-			fputc('\'', out);
-		else if (*s == '|' && in_table)
-			fputs("\\|", out);
-		else if (*s == '\n' || *s == '\r')
-			fputc(' ', out);
-		else
-			fputc(*s, out);
-	}
+	markup__md_code(out, e->owner, in_table);
+	fputc('.', out);
+	markup__md_code(out, e->name, in_table);
 	fputc('`', out);
 }
 
-/* A markdown bullet: the attribute as code, why it breaks a limit. */
+/*
+ * A markdown bullet: the attribute as code, its kind/op (short words from
+ * the probe: only their control characters are replaced), why it breaks a
+ * limit.
+ */
 static void md_reason(FILE *out, const struct diff_entry *e, const char *why, bool unproven)
 {
-	char attr[512];
-
-	snprintf(attr, sizeof(attr), "%s.%s", e->owner, e->name);
 	fputs(unproven ? "- unproven: " : "- ", out);
-	put_md_code(out, attr, false);
-	fprintf(out, " (%s/%s): %s\n", e->kind, e->op, why);
+	put_attr(out, e, false);
+	fputs(" (", out);
+	markup__text(out, e->kind, SIZE_MAX);
+	fputc('/', out);
+	markup__text(out, e->op, SIZE_MAX);
+	fprintf(out, "): %s\n", why);
 }
 
 int diff__render_markdown(FILE *out, const struct diff_result *r)
@@ -53,16 +53,16 @@ int diff__render_markdown(FILE *out, const struct diff_result *r)
 	for (size_t i = 0; i < rows; i++) {
 		const struct diff_entry *e = &r->entries[i];
 		struct diff_cells c;
-		char attr[512], kind[64];
 
 		diff__fill_cells(&c, e);
-		snprintf(attr, sizeof(attr), "%s.%s", e->owner, e->name);
-		snprintf(kind, sizeof(kind), "%s/%s", e->kind, e->op);
 		few |= e->status == DIFF_BOTH && !e->latency_compared;
 		fputs("| ", out);
-		put_md_code(out, attr, true);
-		fputs(" | ", out);
-		put_md_code(out, kind, true);
+		put_attr(out, e, true);
+		fputs(" | `", out);
+		markup__md_code(out, e->kind, true);
+		fputc('/', out);
+		markup__md_code(out, e->op, true);
+		fputc('`', out);
 		fprintf(out, " | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.cnt, c.cp, c.p99,
 			c.p99_pct, c.tot, c.dt, c.total_pct, c.lock_pct);
 	}

@@ -1,43 +1,68 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* The text verdict of a comparison: what a terminal or a CI log shows. */
+/*
+ * The text verdict of a comparison: what a terminal or a CI log shows. Names
+ * go through markup.h, as in the text report: no control byte of a name
+ * reaches the terminal, and a cut never splits a character.
+ */
 #include <errno.h>
-#include <string.h>
+#include <stdint.h>
 #include "diff_render.h"
+#include "markup.h"
 
-#define ELLIPSIS "\xe2\x80\xa6" /* U+2026, one column */
 /* 21 + 13 + the figures' 58 + 9 separators: 100 columns. */
 #define ATTR_COLS 21
 #define KIND_COLS 13
 
-/* s cut to cols columns, keeping its end (the attribute name) and marking the cut. */
-static void put_cut(FILE *out, const char *s, int cols)
+/* Writes "a" sep "b" (an owner.name, a kind/op) in all its columns, for a terminal. */
+static void put_pair(FILE *out, const char *a, char sep, const char *b)
 {
-	int n = strlen(s);
+	markup__text(out, a, SIZE_MAX);
+	fputc(sep, out);
+	markup__text(out, b, SIZE_MAX);
+}
 
-	if (n <= cols)
-		fprintf(out, "%-*s", cols, s);
-	else
-		fprintf(out, ELLIPSIS "%s", s + n - (cols - 1));
+/*
+ * Writes "a" sep "b" in exactly width columns: padded, or cut keeping its
+ * end (the attribute's name) behind an ellipsis.
+ */
+static void put_pair_cut(FILE *out, const char *a, char sep, const char *b, size_t width)
+{
+	size_t na = markup__cols(a), nb = markup__cols(b), room;
+
+	if (na + 1 + nb <= width) {
+		put_pair(out, a, sep, b);
+		markup__pad(out, width - (na + 1 + nb));
+		return;
+	}
+	fputs(MARKUP_ELLIPSIS, out);
+	if (nb >= width - 1) {
+		markup__text(out, markup__skip_cols(b, nb - (width - 1)), width - 1);
+		return;
+	}
+	/* What is left after the ellipsis and b: the end of a, then sep. */
+	room = width - 1 - nb - 1;
+	markup__text(out, markup__skip_cols(a, na - room), room);
+	fputc(sep, out);
+	markup__text(out, b, nb);
 }
 
 static void text_reason(FILE *out, const struct diff_entry *e, const char *why, bool unproven)
 {
-	fprintf(out, "  %s%s.%s (%s/%s): %s\n", unproven ? "unproven: " : "", e->owner, e->name,
-		e->kind, e->op, why);
+	fprintf(out, "  %s", unproven ? "unproven: " : "");
+	put_pair(out, e->owner, '.', e->name);
+	fputs(" (", out);
+	put_pair(out, e->kind, '/', e->op);
+	fprintf(out, "): %s\n", why);
 }
 
 static void text_row(FILE *out, const struct diff_entry *e)
 {
 	struct diff_cells c;
 
-	char attr[512], kind[64];
-
 	diff__fill_cells(&c, e);
-	snprintf(attr, sizeof(attr), "%s.%s", e->owner, e->name);
-	snprintf(kind, sizeof(kind), "%s/%s", e->kind, e->op);
-	put_cut(out, attr, ATTR_COLS);
+	put_pair_cut(out, e->owner, '.', e->name, ATTR_COLS);
 	fputc(' ', out);
-	put_cut(out, kind, KIND_COLS);
+	put_pair_cut(out, e->kind, '/', e->op, KIND_COLS);
 	fprintf(out, " %5s %7s %6s %7s %6s %8s %7s %7s\n", c.cnt, c.cp, c.p99, c.p99_pct, c.tot,
 		c.dt, c.total_pct, c.lock_pct);
 }
