@@ -226,7 +226,11 @@ int diff__render(FILE *out, const struct diff_result *r, enum diff_format fmt);
  */
 int diff__render_text(FILE *out, const struct diff_result *r);
 
-/* The result as JSON, schema DIFF_SCHEMA. Returns 0, -ENOMEM or -EIO. */
+/*
+ * The result as JSON, schema DIFF_SCHEMA. Returns 0, -ENOMEM, -EIO, -EINVAL
+ * for a name that is not UTF-8, or -ERANGE for a figure above INT64_MAX
+ * (refused, not clamped: report/json_out.h).
+ */
 int diff__render_json(FILE *out, const struct diff_result *r);
 
 /*

@@ -4,13 +4,7 @@
 #include <math.h>
 #include <jansson.h>
 #include "diff_render.h"
-
-#define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
-
-static json_t *u64(uint64_t v)
-{
-	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
-}
+#include "json_out.h"
 
 /* A percentage, or null when not compared or infinite (JSON has no infinity). */
 static json_t *pct_json(double v)
@@ -36,11 +30,11 @@ static json_t *side_json(const struct diff_side *s)
 	json_t *o = json_object();
 	int bad = !o;
 
-	bad |= json_object_set_new(o, "count", u64(s->count));
-	bad |= json_object_set_new(o, "timed", u64(s->timed));
-	bad |= json_object_set_new(o, "p99_ns", s->timed ? u64(s->p99_ns) : json_null());
-	bad |= json_object_set_new(o, "total_ns", u64(s->total_ns));
-	bad |= json_object_set_new(o, "lock_wait_ns", u64(s->lock_ns));
+	bad |= json_object_set_new(o, "count", json_out__u64(s->count));
+	bad |= json_object_set_new(o, "timed", json_out__u64(s->timed));
+	bad |= json_object_set_new(o, "p99_ns", s->timed ? json_out__u64(s->p99_ns) : json_null());
+	bad |= json_object_set_new(o, "total_ns", json_out__u64(s->total_ns));
+	bad |= json_object_set_new(o, "lock_wait_ns", json_out__u64(s->lock_ns));
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -168,8 +162,8 @@ int diff__render_json(FILE *out, const struct diff_result *r)
 	json_t *root = json_object(), *regs = json_array(), *changes = json_array();
 	json_t *news = json_array(), *gone = json_array();
 	int bad = !root || !regs || !changes || !news || !gone;
-	int err = 0;
 
+	errno = 0;
 	for (size_t i = 0; i < r->nentries && !bad; i++) {
 		const struct diff_entry *e = &r->entries[i];
 		json_t *list = e->status == DIFF_NEW	    ? news
@@ -191,10 +185,5 @@ int diff__render_json(FILE *out, const struct diff_result *r)
 	bad |= json_object_set_new(root, "changes", changes);
 	bad |= json_object_set_new(root, "new", news);
 	bad |= json_object_set_new(root, "vanished", gone);
-	if (bad)
-		err = -ENOMEM;
-	else if (json_dumpf(root, out, DUMP_FLAGS) || fputc('\n', out) == EOF || ferror(out))
-		err = -EIO;
-	json_decref(root);
-	return err;
+	return json_out__dump(out, json_out__built(root, bad));
 }
