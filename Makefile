@@ -200,25 +200,27 @@ FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -Wall -Wextra -Werror 
 	-D_GNU_SOURCE -Ifuzz
 FUZZ_SRCS := $(filter-out fuzz/fuzz_util.c,$(wildcard fuzz/*.c))
 FUZZ_BINS := $(patsubst fuzz/%.c,$(FUZZ_OUT)/%,$(FUZZ_SRCS))
-FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_OUT)/%.o,$(LIB_SRCS))
+# Objects under obj/: build/fuzz/profile is the profile target, not profile/'s objects.
+FUZZ_OBJ := $(FUZZ_OUT)/obj
+FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_OBJ)/%.o,$(LIB_SRCS))
 FUZZ_SECONDS ?= 300
 
-$(FUZZ_OUT)/profile $(FUZZ_OUT)/collector $(FUZZ_OUT)/report:
+$(FUZZ_OBJ)/profile $(FUZZ_OBJ)/collector $(FUZZ_OBJ)/report:
 	$(Q)mkdir -p $@
 
-$(FUZZ_OUT)/profile/%.o: profile/%.c $(wildcard profile/*.h) probe/attrprof.h | $(FUZZ_OUT)/profile
+$(FUZZ_OBJ)/profile/%.o: profile/%.c $(wildcard profile/*.h) probe/attrprof.h | $(FUZZ_OBJ)/profile
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(PROFILE_INC) -fsanitize=fuzzer-no-link -c $< -o $@
 
-$(FUZZ_OUT)/report/%.o: report/%.c $(wildcard report/*.h profile/*.h) probe/attrprof.h | $(FUZZ_OUT)/report
+$(FUZZ_OBJ)/report/%.o: report/%.c $(wildcard report/*.h profile/*.h) probe/attrprof.h | $(FUZZ_OBJ)/report
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(REPORT_INC) -fsanitize=fuzzer-no-link -c $< -o $@
 
-$(FUZZ_OUT)/collector/%.o: collector/%.c $(wildcard collector/*.h probe/*.h profile/*.h report/*.h) | $(FUZZ_OUT)/collector
+$(FUZZ_OBJ)/collector/%.o: collector/%.c $(wildcard collector/*.h probe/*.h profile/*.h report/*.h) | $(FUZZ_OBJ)/collector
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(ALL_INC) -fsanitize=fuzzer-no-link -c $< -o $@
 
-$(patsubst %.c,$(FUZZ_OUT)/%.o,$(SKEL_USERS)): $(OUTPUT)/attrprof.skel.h
+$(patsubst %.c,$(FUZZ_OBJ)/%.o,$(SKEL_USERS)): $(OUTPUT)/attrprof.skel.h
 
 # An archive: each target links only the objects it calls into.
 $(FUZZ_OUT)/libattrprof.a: $(FUZZ_LIB_OBJS)

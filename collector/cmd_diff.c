@@ -14,7 +14,7 @@
 struct diff_args {
 	const char *paths[2];
 	int npaths;
-	enum gate_format format;
+	enum diff_format format;
 	const char *output; /* NULL: stdout */
 	struct gate_args gate;
 };
@@ -43,7 +43,7 @@ static error_t parse_diff(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &a->gate;
 		break;
 	case 'F':
-		if (gate__parse_format(arg, &a->format)) {
+		if (diff__parse_format(arg, &a->format)) {
 			argp_error(state,
 				   "--format: expected text, json, markdown or junit, got '%s'",
 				   arg);
@@ -80,12 +80,11 @@ static const struct argp diff_argp = {diff_options,  parse_diff, "BASE NEW", doc
 int cmd_diff(int argc, char **argv)
 {
 	struct profile base = {}, new = {};
-	struct diff_result r = {};
 	struct diff_limits limits;
 	struct diff_args a = {};
 	json_t *config = NULL;
 	char err[1024];
-	int ret, code;
+	int code;
 
 	argp_parse(&diff_argp, argc, argv, 0, NULL, &a);
 	if (gate__resolve_limits("diff", &a.gate, &limits, &config))
@@ -96,17 +95,7 @@ int cmd_diff(int argc, char **argv)
 		code = EXIT_BAD_INPUT;
 		goto out_free_profiles;
 	}
-	ret = diff__compare(&base, &new, &limits, &r);
-	if (ret) {
-		fprintf(stderr, "attrprof diff: %s\n", ret == -EINVAL ? r.err : strerror(-ret));
-		code = ret == -EINVAL ? EXIT_BAD_INPUT : EXIT_RUNTIME;
-		goto out_free_profiles;
-	}
-	if (gate__output("diff", &r, a.format, a.output))
-		code = EXIT_RUNTIME;
-	else
-		code = r.nregressions ? EXIT_RUNTIME : 0;
-	diff__free(&r);
+	code = gate__verdict("diff", &base, &new, &limits, a.format, a.output);
 out_free_profiles:
 	profile__free(&base);
 	profile__free(&new);

@@ -34,7 +34,7 @@ struct record_args {
 	unsigned int runs;
 	const char *baseline; /* compare against it, as diff does */
 	struct gate_args gate;
-	enum gate_format format;
+	enum diff_format format;
 	const char *diff_output;
 };
 
@@ -104,7 +104,7 @@ static error_t parse_record(int key, char *arg, struct argp_state *state)
 		a->baseline = arg;
 		break;
 	case OPT_DIFF_FORMAT:
-		if (gate__parse_format(arg, &a->format)) {
+		if (diff__parse_format(arg, &a->format)) {
 			argp_error(
 				state,
 				"--diff-format: expected text, json, markdown or junit, got '%s'",
@@ -126,7 +126,7 @@ static error_t parse_record(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		/* Limits and a comparison format without a baseline would be ignored: say so. */
 		if (!a->baseline &&
-		    (a->gate.given || a->gate.config || a->diff_output || a->format != GATE_TEXT)) {
+		    (a->gate.given || a->gate.config || a->diff_output || a->format != DIFF_TEXT)) {
 			argp_error(state,
 				   "limits, --diff-format and --diff-output need --baseline");
 			return EINVAL;
@@ -414,26 +414,6 @@ static int record_runs(const struct record_args *a, int sigfd, const sigset_t *m
 	return 0;
 }
 
-/* The verdict of merged against the baseline, written as diff writes it: diff's exit code. */
-static int gate_verdict(const struct record_args *a, const struct profile *base,
-			const struct profile *merged, const struct diff_limits *limits)
-{
-	struct diff_result r = {};
-	int ret, code;
-
-	ret = diff__compare(base, merged, limits, &r);
-	if (ret) {
-		fprintf(stderr, "attrprof record: %s\n", ret == -EINVAL ? r.err : strerror(-ret));
-		return ret == -EINVAL ? EXIT_BAD_INPUT : EXIT_RUNTIME;
-	}
-	if (gate__output("record", &r, a->format, a->diff_output))
-		code = EXIT_RUNTIME;
-	else
-		code = r.nregressions ? EXIT_RUNTIME : 0;
-	diff__free(&r);
-	return code;
-}
-
 /*
  * Reads the baseline and checks what can be checked before any run: a bad
  * baseline or limits must not cost a recording. Returns 0 or EXIT_BAD_INPUT.
@@ -505,7 +485,9 @@ int cmd_record(int argc, char **argv)
 	}
 	fprintf(stderr, "attrprof: wrote %s (%u run%s)\n", a.opts.output, a.runs,
 		a.runs == 1 ? "" : "s");
-	code = a.baseline ? gate_verdict(&a, &base, &merged, &limits) : 0;
+	code = a.baseline
+		       ? gate__verdict("record", &base, &merged, &limits, a.format, a.diff_output)
+		       : 0;
 cleanup:
 	if (err[0])
 		fprintf(stderr, "attrprof record: %s\n", err);

@@ -97,7 +97,7 @@ int cmd_report(int argc, char **argv)
 		ret = -errno;
 	profile__free(&p);
 	if (ret) {
-		fprintf(stderr, "attrprof report: writing the report failed\n");
+		fprintf(stderr, "attrprof report: writing the report failed: %s\n", strerror(-ret));
 		return EXIT_RUNTIME;
 	}
 	return 0;

@@ -150,24 +150,6 @@ static error_t parse_limits(int key, char *arg, struct argp_state *state)
 
 const struct argp gate__limits_argp = {limit_options, parse_limits, NULL, NULL, NULL, NULL, NULL};
 
-int gate__parse_format(const char *s, enum gate_format *out)
-{
-	static const char *const formats[] = {
-		[GATE_TEXT] = "text",
-		[GATE_JSON] = "json",
-		[GATE_MARKDOWN] = "markdown",
-		[GATE_JUNIT] = "junit",
-	};
-
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		if (!strcmp(s, formats[i])) {
-			*out = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 int gate__resolve_limits(const char *cmd, const struct gate_args *a, struct diff_limits *l,
 			 json_t **doc)
 {
@@ -205,22 +187,8 @@ int gate__resolve_limits(const char *cmd, const struct gate_args *a, struct diff
 	return 0;
 }
 
-static int render(FILE *out, enum gate_format format, const struct diff_result *r)
-{
-	switch (format) {
-	case GATE_JSON:
-		return diff__render_json(out, r);
-	case GATE_MARKDOWN:
-		return diff__render_markdown(out, r);
-	case GATE_JUNIT:
-		return diff__render_junit(out, r);
-	default:
-		return diff__render_text(out, r);
-	}
-}
-
 struct rendering {
-	enum gate_format format;
+	enum diff_format format;
 	const struct diff_result *r;
 };
 
@@ -228,18 +196,19 @@ static int render_to(FILE *f, const void *arg)
 {
 	const struct rendering *how = arg;
 
-	return render(f, how->format, how->r);
+	return diff__render(f, how->r, how->format);
 }
 
-int gate__output(const char *cmd, const struct diff_result *r, enum gate_format format,
-		 const char *path)
+/* Writes r in format to path or stdout. Returns 0 or a negative errno after saying why. */
+static int output(const char *cmd, const struct diff_result *r, enum diff_format format,
+		  const char *path)
 {
 	int ret;
 
 	if (path) {
 		ret = atomic_file__write(path, render_to, &(struct rendering){format, r});
 	} else {
-		ret = render(stdout, format, r);
+		ret = diff__render(stdout, r, format);
 		if (!ret && fflush(stdout))
 			ret = -errno;
 	}
@@ -247,4 +216,23 @@ int gate__output(const char *cmd, const struct diff_result *r, enum gate_format 
 		fprintf(stderr, "attrprof %s: writing %s: %s\n", cmd, path ?: "the comparison",
 			strerror(-ret));
 	return ret;
+}
+
+int gate__verdict(const char *cmd, const struct profile *base, const struct profile *new,
+		  const struct diff_limits *l, enum diff_format format, const char *path)
+{
+	struct diff_result r = {};
+	int ret, code;
+
+	ret = diff__compare(base, new, l, &r);
+	if (ret) {
+		fprintf(stderr, "attrprof %s: %s\n", cmd, ret == -EINVAL ? r.err : strerror(-ret));
+		return ret == -EINVAL ? EXIT_BAD_INPUT : EXIT_RUNTIME;
+	}
+	if (output(cmd, &r, format, path))
+		code = EXIT_RUNTIME;
+	else
+		code = r.nregressions ? EXIT_RUNTIME : 0;
+	diff__free(&r);
+	return code;
 }

@@ -11,13 +11,6 @@
 #include <jansson.h>
 #include "diff.h"
 
-enum gate_format {
-	GATE_TEXT,
-	GATE_JSON,
-	GATE_MARKDOWN,
-	GATE_JUNIT,
-};
-
 struct gate_args {
 	const char *config;
 	struct diff_limits limits; /* from the command line: only the given ones count */
@@ -48,11 +41,6 @@ extern const struct argp gate__limits_argp;
 	"Options given on the command line override the file."
 
 /*
- * "text", "json", "markdown" or "junit" into *out. Returns 0 or -EINVAL.
- */
-int gate__parse_format(const char *s, enum gate_format *out);
-
-/*
  * The limits: defaults, then a->config, then what the command line gave.
  * The globs may borrow from *doc: json_decref it after the last use of *l.
  * Returns 0, or -EINVAL after printing why to stderr, prefixed by cmd.
@@ -61,10 +49,14 @@ int gate__resolve_limits(const char *cmd, const struct gate_args *a, struct diff
 			 json_t **doc);
 
 /*
- * Writes r in format to path (replaced atomically) or, path NULL, stdout.
- * Returns 0 or a negative errno after printing why to stderr.
+ * The gate: compares new against base under l, writes the result in format
+ * to path (replaced atomically) or, path NULL, stdout, and returns the exit
+ * code of cmd: 0 when nothing regressed, EXIT_RUNTIME when something did or
+ * writing failed, EXIT_BAD_INPUT when the profiles cannot be compared. Says
+ * why on stderr, prefixed by "attrprof CMD: ", whenever it is not 0 for a
+ * reason other than a regression.
  */
-int gate__output(const char *cmd, const struct diff_result *r, enum gate_format format,
-		 const char *path);
+int gate__verdict(const char *cmd, const struct profile *base, const struct profile *new,
+		  const struct diff_limits *l, enum diff_format format, const char *path);
 
 #endif /* ATTRPROF_GATE_H */

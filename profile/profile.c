@@ -52,10 +52,18 @@ struct prof_attr *profile__add_attr(struct profile *p, const char *owner, const 
 {
 	struct prof_attr *attrs, *a;
 
-	attrs = realloc(p->attrs, (p->nattrs + 1) * sizeof(*attrs));
-	if (!attrs)
-		return NULL;
-	p->attrs = attrs;
+	/*
+	 * Room for a power of two of them, doubled when full (nattrs a power
+	 * of two): an attribute is 9.5 KB, and growing the array one at a time
+	 * copied it on every add, most of reading a 10,000-attribute profile.
+	 */
+	if (!(p->nattrs & (p->nattrs - 1))) {
+		attrs = realloc(p->attrs, (p->nattrs ? 2 * p->nattrs : 1) * sizeof(*attrs));
+		if (!attrs)
+			return NULL;
+		p->attrs = attrs;
+	}
+	attrs = p->attrs;
 	a = memset(&attrs[p->nattrs], 0, sizeof(*a));
 	a->owner = strdup(owner);
 	a->name = strdup(name);

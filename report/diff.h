@@ -2,7 +2,9 @@
 /*
  * Comparing two profiles for CI: which attributes got more frequent or
  * slower than the limits allow, which appeared hot, which vanished.
- * Pure logic on struct profile plus two renderers that take a FILE *.
+ * Pure logic on struct profile (diff.c), its limits from a file
+ * (diff_config.c), and one renderer a format (diff_text.c, diff_json.c,
+ * diff_markdown.c, diff_junit.c), each taking a FILE *.
  *
  * The rules:
  * - An attribute is (owner, name, kind, op). --only/--ignore globs match
@@ -199,6 +201,22 @@ int diff__compare(const struct profile *base, const struct profile *new,
 /* Frees what out owns and zeroes it. NULL-safe. */
 void diff__free(struct diff_result *r);
 
+enum diff_format {
+	DIFF_TEXT,
+	DIFF_JSON,
+	DIFF_MARKDOWN,
+	DIFF_JUNIT,
+};
+
+/* Parses "text", "json", "markdown" or "junit" into *out. Returns 0, or -EINVAL (or NULL). */
+int diff__parse_format(const char *s, enum diff_format *out);
+
+/*
+ * Writes r to out in fmt, without flushing: the renderer below for it.
+ * Returns as it does, or -EINVAL for an unknown fmt.
+ */
+int diff__render(FILE *out, const struct diff_result *r, enum diff_format fmt);
+
 /*
  * The verdict first ("PASS: ..." or "FAIL: N regressions", N regressed
  * attributes, with "; latency is advisory ..." when an advisory comparison
@@ -208,7 +226,11 @@ void diff__free(struct diff_result *r);
  */
 int diff__render_text(FILE *out, const struct diff_result *r);
 
-/* The result as JSON, schema DIFF_SCHEMA. Returns 0, -ENOMEM or -EIO. */
+/*
+ * The result as JSON, schema DIFF_SCHEMA. Returns 0, -ENOMEM, -EIO, -EINVAL
+ * for a name that is not UTF-8, or -ERANGE for a figure above INT64_MAX
+ * (refused, not clamped: report/json_out.h).
+ */
 int diff__render_json(FILE *out, const struct diff_result *r);
 
 /*

@@ -13,31 +13,8 @@
 #include <jansson.h>
 #include "advise.h"
 #include "hist.h"
+#include "json_out.h"
 #include "report.h"
-
-/* Six significant digits: a rate measured over one window carries no more. */
-#define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
-
-/*
- * Builders return a new reference, or NULL. json_object_set_new and
- * json_array_append_new consume the value even when they fail or it is
- * NULL, so a builder adds every member, checks once at the end and leaks
- * nothing.
- */
-static json_t *built(json_t *j, int bad)
-{
-	if (bad) {
-		json_decref(j);
-		return NULL;
-	}
-	return j;
-}
-
-static json_t *u64(uint64_t v)
-{
-	/* jansson integers are signed 64-bit; no count or sum of ns comes near 2^63. */
-	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
-}
 
 static json_t *str_or_null(const char *s)
 {
@@ -56,7 +33,7 @@ static json_t *target_json(const struct profile *p)
 	bad |= json_object_set_new(o, "runtime", str_or_null(p->target.runtime));
 	if (p->target.version)
 		bad |= json_object_set_new(o, "version", json_string(p->target.version));
-	return built(o, bad);
+	return json_out__built(o, bad);
 }
 
 /* Python: what could not be seen, as in the profile. */
@@ -73,9 +50,9 @@ static json_t *coverage_json(const struct profile *p)
 		obad |= json_object_set_new(o, "kind", json_string(c->kind));
 		obad |= json_object_set_new(o, "status", json_string(c->status));
 		obad |= json_object_set_new(o, "why", json_string(c->why));
-		bad |= json_array_append_new(arr, built(o, obad));
+		bad |= json_array_append_new(arr, json_out__built(o, obad));
 	}
-	return built(arr, bad);
+	return json_out__built(arr, bad);
 }
 
 static json_t *dropped_json(const struct profile *p)
@@ -87,8 +64,8 @@ static json_t *dropped_json(const struct profile *p)
 
 	report__drops(p, drops);
 	for (i = 0; i < REPORT_DROPS; i++)
-		bad |= json_object_set_new(o, drops[i].name, u64(drops[i].count));
-	return built(o, bad);
+		bad |= json_object_set_new(o, drops[i].name, json_out__u64(drops[i].count));
+	return json_out__built(o, bad);
 }
 
 static json_t *latency_json(const struct profile *p, const struct prof_attr *a)
@@ -100,15 +77,18 @@ static json_t *latency_json(const struct profile *p, const struct prof_attr *a)
 		return json_null();
 	o = json_object();
 	/* The time of all calls: scaled up from the timed ones when they were a sample. */
-	bad |= json_object_set_new(o, "total", u64(profile__time_ns(p, a)));
-	bad |= json_object_set_new(o, "timed", u64(a->timed));
+	bad |= json_object_set_new(o, "total", json_out__u64(profile__time_ns(p, a)));
+	bad |= json_object_set_new(o, "timed", json_out__u64(a->timed));
 	bad |= json_object_set_new(o, "sampled", json_boolean(report__time_sampled(p, a)));
 	bad |= json_object_set_new(o, "resolved", json_boolean(report__latency_resolved(p, a)));
-	bad |= json_object_set_new(o, "p50", u64(hist__percentile(a->hist, 50, a->max_ns)));
-	bad |= json_object_set_new(o, "p90", u64(hist__percentile(a->hist, 90, a->max_ns)));
-	bad |= json_object_set_new(o, "p99", u64(hist__percentile(a->hist, 99, a->max_ns)));
-	bad |= json_object_set_new(o, "max", u64(a->max_ns));
-	return built(o, bad);
+	bad |= json_object_set_new(o, "p50",
+				   json_out__u64(hist__percentile(a->hist, 50, a->max_ns)));
+	bad |= json_object_set_new(o, "p90",
+				   json_out__u64(hist__percentile(a->hist, 90, a->max_ns)));
+	bad |= json_object_set_new(o, "p99",
+				   json_out__u64(hist__percentile(a->hist, 99, a->max_ns)));
+	bad |= json_object_set_new(o, "max", json_out__u64(a->max_ns));
+	return json_out__built(o, bad);
 }
 
 /* An attribute's lock waits summed over lock kinds. */
@@ -119,11 +99,12 @@ static json_t *lock_json(const struct prof_attr *a)
 	int bad = 0;
 
 	profile__lock_total(a->locks, &lw);
-	bad |= json_object_set_new(o, "count", u64(lw.count));
-	bad |= json_object_set_new(o, "total", u64(lw.total_ns));
-	bad |= json_object_set_new(o, "p99", u64(hist__percentile(lw.hist, 99, lw.max_ns)));
-	bad |= json_object_set_new(o, "max", u64(lw.max_ns));
-	return built(o, bad);
+	bad |= json_object_set_new(o, "count", json_out__u64(lw.count));
+	bad |= json_object_set_new(o, "total", json_out__u64(lw.total_ns));
+	bad |= json_object_set_new(o, "p99",
+				   json_out__u64(hist__percentile(lw.hist, 99, lw.max_ns)));
+	bad |= json_object_set_new(o, "max", json_out__u64(lw.max_ns));
+	return json_out__built(o, bad);
 }
 
 static json_t *attr_json(const struct profile *p, const struct prof_attr *a, size_t rank)
@@ -132,21 +113,21 @@ static json_t *attr_json(const struct profile *p, const struct prof_attr *a, siz
 	double per_s;
 	int bad = 0;
 
-	bad |= json_object_set_new(o, "rank", u64(rank));
+	bad |= json_object_set_new(o, "rank", json_out__u64(rank));
 	bad |= json_object_set_new(o, "owner", str_or_null(a->owner));
 	bad |= json_object_set_new(o, "name", str_or_null(a->name));
 	bad |= json_object_set_new(o, "kind", str_or_null(a->kind));
 	bad |= json_object_set_new(o, "op", str_or_null(a->op));
 	/* How its probe is paid: "emulated" or "single-step" first instruction. */
 	bad |= json_object_set_new(o, "probe", str_or_null(a->probe));
-	bad |= json_object_set_new(o, "count", u64(a->count));
+	bad |= json_object_set_new(o, "count", json_out__u64(a->count));
 	rate = report__calls_per_s(p, a, &per_s) ? json_real(per_s) : json_null();
 	bad |= json_object_set_new(o, "calls_per_s", rate);
-	bad |= json_object_set_new(o, "errors", u64(profile__errors(p, a)));
-	bad |= json_object_set_new(o, "threads", u64(a->threads));
+	bad |= json_object_set_new(o, "errors", json_out__u64(profile__errors(p, a)));
+	bad |= json_object_set_new(o, "threads", json_out__u64(a->threads));
 	bad |= json_object_set_new(o, "latency_ns", latency_json(p, a));
 	bad |= json_object_set_new(o, "lock_wait_ns", lock_json(a));
-	return built(o, bad);
+	return json_out__built(o, bad);
 }
 
 static json_t *attrs_json(const struct profile *p)
@@ -164,7 +145,7 @@ static json_t *attrs_json(const struct profile *p)
 	for (i = 0; i < n; i++)
 		bad |= json_array_append_new(arr, attr_json(p, &p->attrs[order[i]], i + 1));
 	free(order);
-	return built(arr, bad);
+	return json_out__built(arr, bad);
 }
 
 /* {name: {"value", "threshold", "unit"}}; a NAN threshold (a figure for information) is null. */
@@ -183,9 +164,9 @@ static json_t *evidence_json(const struct advice *v)
 					    isnan(e->threshold) ? json_null()
 								: json_real(e->threshold));
 		jbad |= json_object_set_new(j, "unit", json_string(e->unit));
-		bad |= json_object_set_new(o, e->name, built(j, jbad));
+		bad |= json_object_set_new(o, e->name, json_out__built(j, jbad));
 	}
-	return built(o, bad);
+	return json_out__built(o, bad);
 }
 
 /* A class (slots) has an owner and kind "class", no name or op. */
@@ -205,7 +186,7 @@ static json_t *advice_json(const struct profile *p, const struct advice *v)
 	bad |= json_object_set_new(o, "saved_ns_per_s", json_real(v->saved_ns_per_s));
 	bad |= json_object_set_new(o, "estimate", json_string(v->estimate));
 	bad |= json_object_set_new(o, "how_to", json_string(v->how_to));
-	return built(o, bad);
+	return json_out__built(o, bad);
 }
 
 /* Recommendations in advise__profile's order: most time saved first. */
@@ -222,7 +203,7 @@ static json_t *recommendations_json(const struct profile *p)
 	for (i = 0; arr && i < n; i++)
 		bad |= json_array_append_new(arr, advice_json(p, &v[i]));
 	free(v);
-	return built(arr, bad);
+	return json_out__built(arr, bad);
 }
 
 static json_t *unattributed_json(const struct profile *p)
@@ -232,9 +213,9 @@ static json_t *unattributed_json(const struct profile *p)
 	int bad = 0;
 
 	profile__lock_total(p->unattributed, &lw);
-	bad |= json_object_set_new(o, "count", u64(lw.count));
-	bad |= json_object_set_new(o, "total", u64(lw.total_ns));
-	return built(o, bad);
+	bad |= json_object_set_new(o, "count", json_out__u64(lw.count));
+	bad |= json_object_set_new(o, "total", json_out__u64(lw.total_ns));
+	return json_out__built(o, bad);
 }
 
 static json_t *report_json(const struct profile *p)
@@ -245,31 +226,18 @@ static json_t *report_json(const struct profile *p)
 	bad |= json_object_set_new(o, "schema", json_string(REPORT_SCHEMA));
 	bad |= json_object_set_new(o, "profile_schema", json_string(PROFILE_SCHEMA));
 	bad |= json_object_set_new(o, "target", target_json(p));
-	bad |= json_object_set_new(o, "duration_ns", u64(p->duration_ns));
+	bad |= json_object_set_new(o, "duration_ns", json_out__u64(p->duration_ns));
 	bad |= json_object_set_new(o, "mode", str_or_null(p->mode));
 	bad |= json_object_set_new(o, "dropped", dropped_json(p));
 	bad |= json_object_set_new(o, "recommendations", recommendations_json(p));
 	bad |= json_object_set_new(o, "attributes", attrs_json(p));
 	bad |= json_object_set_new(o, "unattributed_lock_wait_ns", unattributed_json(p));
 	bad |= json_object_set_new(o, "coverage", coverage_json(p));
-	return built(o, bad);
+	return json_out__built(o, bad);
 }
 
 int report__render_json(FILE *out, const struct profile *p)
 {
-	json_t *root;
-	int err = 0;
-
-	/*
-	 * A builder fails for one of two reasons: malloc, which sets errno, or
-	 * a string from the target's binaries that is not UTF-8, which does not.
-	 */
 	errno = 0;
-	root = report_json(p);
-	if (!root)
-		return errno == ENOMEM ? -ENOMEM : -EINVAL;
-	if (json_dumpf(root, out, DUMP_FLAGS) || fputc('\n', out) == EOF || ferror(out))
-		err = -EIO;
-	json_decref(root);
-	return err;
+	return json_out__dump(out, report_json(p));
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "advise.h"
 #include "hist.h"
+#include "markup.h"
 #include "report.h"
 #include "units.h"
 
@@ -21,39 +22,16 @@
 #define MD_TOP_ATTRS 10
 #define MD_TOP_ADVICE 5
 
-static const char *or_empty(const char *s)
-{
-	return s ? s : "";
-}
-
-/*
- * Writes s so that markdown shows it as is: the characters markdown (and a
- * table cell) would act on are backslash-escaped. Names come from the
- * target's binaries, so control characters, which would end a line or a
- * table row, are shown as '?'.
- */
-static void put_md(FILE *out, const char *s)
-{
-	for (const unsigned char *c = (const unsigned char *)or_empty(s); *c; c++) {
-		if (*c < 0x20 || *c == 0x7f)
-			fputc('?', out);
-		else if (strchr("\\`*_[]<>|#~&", *c))
-			fprintf(out, "\\%c", *c);
-		else
-			fputc(*c, out);
-	}
-}
-
 /* owner.name, the owner being a Python class's qualified name when it has one. */
 static void put_attr(FILE *out, const struct prof_attr *a)
 {
 	const char *owner = a->qualname ? a->qualname : a->owner;
 
 	if (owner && *owner) {
-		put_md(out, owner);
+		markup__md(out, owner);
 		fputc('.', out);
 	}
-	put_md(out, a->name);
+	markup__md(out, a->name);
 }
 
 /* What a recommendation is about: an attribute with its kind/op, or a class. */
@@ -66,13 +44,13 @@ static void put_subject(FILE *out, const struct profile *p, const struct advice 
 		a = &p->attrs[ad->attr];
 		put_attr(out, a);
 		fputs(" (", out);
-		put_md(out, a->kind);
+		markup__md(out, a->kind);
 		fputc('/', out);
-		put_md(out, a->op);
+		markup__md(out, a->op);
 		fputc(')', out);
 	} else if (ad->cls < p->nclasses) {
 		c = &p->classes[ad->cls];
-		put_md(out, c->qualname ? c->qualname : c->owner);
+		markup__md(out, c->qualname ? c->qualname : c->owner);
 		fputs(" (class)", out);
 	} else {
 		fputs("(unknown)", out);
@@ -101,7 +79,7 @@ static void put_advice(FILE *out, const struct profile *p, const struct advice *
 			const struct advice_evidence *ev = &ad->evidence[e];
 
 			fputs(e ? ", " : " Evidence: ", out);
-			put_md(out, ev->name);
+			markup__md(out, ev->name);
 			fprintf(out, " %s", units__figure(val, sizeof(val), ev->value, ev->unit));
 			/* NAN: a figure given for information, with no bound. */
 			if (!isnan(ev->threshold))
@@ -109,7 +87,7 @@ static void put_advice(FILE *out, const struct profile *p, const struct advice *
 					units__figure(thr, sizeof(thr), ev->threshold, ev->unit));
 		}
 		fputs(ad->nevidence ? ". How: " : " How: ", out);
-		put_md(out, ad->how_to);
+		markup__md(out, ad->how_to);
 		fputc('\n', out);
 	}
 	if (n > shown)
@@ -122,12 +100,12 @@ static void put_title(FILE *out, const struct profile *p)
 	char dur[UNITS_BUF];
 
 	fputs("### attrprof: ", out);
-	put_md(out, p->target.exe ? p->target.exe : "?");
+	markup__md(out, p->target.exe ? p->target.exe : "?");
 	fprintf(out, " (pid %" PRId64 ", runtime ", p->target.pid);
-	put_md(out, p->target.runtime ? p->target.runtime : "?");
+	markup__md(out, p->target.runtime ? p->target.runtime : "?");
 	if (p->target.version) {
 		fputc(' ', out);
-		put_md(out, p->target.version);
+		markup__md(out, p->target.version);
 	}
 	units__ns(dur, sizeof(dur), p->duration_ns);
 	if (report__count_only(p))
@@ -161,9 +139,9 @@ static void put_row(FILE *out, const struct profile *p, const struct prof_attr *
 	fputs("| ", out);
 	put_attr(out, a);
 	fputs(" | ", out);
-	put_md(out, a->kind);
+	markup__md(out, a->kind);
 	fputc('/', out);
-	put_md(out, a->op);
+	markup__md(out, a->op);
 	fprintf(out, " | %s | %s | %s | %s | %s |\n", c[0], c[1], c[2], c[3], c[4]);
 }
 
@@ -208,11 +186,11 @@ static void put_caveats(FILE *out, const struct profile *p)
 		if (c->status && !strcmp(c->status, "exact"))
 			continue;
 		fputs(first ? "**Not all seen**\n\n- " : "- ", out);
-		put_md(out, c->kind);
+		markup__md(out, c->kind);
 		fputs(" (", out);
-		put_md(out, c->status);
+		markup__md(out, c->status);
 		fputs("): ", out);
-		put_md(out, c->why);
+		markup__md(out, c->why);
 		fputc('\n', out);
 		first = false;
 	}

@@ -10,13 +10,13 @@
 #include <string.h>
 #include "advise.h"
 #include "hist.h"
+#include "markup.h"
 #include "report.h"
 #include "units.h"
 
 #define LINE_COLS 100
 /* Kinds and ops are short words; a longer pair would only starve ATTRIBUTE. */
 #define KIND_COLS_MAX 16
-#define ELLIPSIS "\xe2\x80\xa6" /* U+2026, one column */
 
 #define ANSI_BOLD "\033[1m"
 #define ANSI_TOP "\033[1;33m" /* bold yellow: the attribute to look at first */
@@ -51,101 +51,6 @@ struct layout {
 	size_t num[NUM_COLS];
 };
 
-/* Display columns of s: one per code point (UTF-8 continuation bytes take none). */
-static size_t cols(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
-/* Display columns of the first len bytes of s. */
-static size_t cols_n(const char *s, size_t len)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < len && s[i]; i++)
-		n += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return n;
-}
-
-/* s after its first n code points. */
-static const char *skip_cols(const char *s, size_t n)
-{
-	for (; *s; s++) {
-		if (((unsigned char)*s & 0xc0) != 0x80) {
-			if (!n)
-				break;
-			n--;
-		}
-	}
-	return s;
-}
-
-/*
- * Writes at most n columns of s and returns how many it wrote. Names come
- * from the target's binaries: control characters (C0, DEL and C1, which
- * some terminals obey as escapes) are shown as '?' so they cannot drive
- * the terminal.
- */
-static size_t put_head(FILE *out, const char *s, size_t n)
-{
-	const unsigned char *c = (const unsigned char *)s;
-	size_t done = 0;
-
-	for (; *c; c++) {
-		if ((*c & 0xc0) != 0x80) {
-			if (done == n)
-				break;
-			done++;
-		}
-		if (*c < 0x20 || *c == 0x7f) {
-			fputc('?', out);
-		} else if (c[0] == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f) {
-			fputc('?', out);
-			c++;
-		} else {
-			fputc(*c, out);
-		}
-	}
-	return done;
-}
-
-static void pad(FILE *out, size_t n)
-{
-	while (n--)
-		fputc(' ', out);
-}
-
-/* Writes s in exactly width columns: cut with an ellipsis, or padded. */
-static void put_fit(FILE *out, const char *s, size_t width)
-{
-	size_t done;
-
-	if (cols(s) <= width) {
-		done = put_head(out, s, width);
-	} else {
-		done = put_head(out, s, width - 1) + 1;
-		fputs(ELLIPSIS, out);
-	}
-	pad(out, width - done);
-}
-
-/* Writes at most width columns of s, keeping its end: the telling part of a path. */
-static void put_tail(FILE *out, const char *s, size_t width)
-{
-	size_t n = cols(s);
-
-	if (n <= width) {
-		put_head(out, s, n);
-		return;
-	}
-	fputs(ELLIPSIS, out);
-	put_head(out, skip_cols(s, n - (width - 1)), width - 1);
-}
-
 static const char *or_empty(const char *s)
 {
 	return s ? s : "";
@@ -159,7 +64,7 @@ static const char *owner_of(const struct prof_attr *a)
 
 static size_t attr_cols(const struct prof_attr *a)
 {
-	size_t o = cols(owner_of(a)), n = cols(or_empty(a->name));
+	size_t o = markup__cols(owner_of(a)), n = markup__cols(or_empty(a->name));
 
 	return o ? o + 1 + n : n;
 }
@@ -171,27 +76,27 @@ static size_t attr_cols(const struct prof_attr *a)
 static void put_attr(FILE *out, const struct prof_attr *a, size_t width)
 {
 	const char *owner = owner_of(a), *name = or_empty(a->name);
-	size_t o = cols(owner), n = cols(name), full = o ? o + 1 + n : n;
+	size_t o = markup__cols(owner), n = markup__cols(name), full = o ? o + 1 + n : n;
 
 	if (full <= width) {
 		if (o) {
-			put_head(out, owner, o);
+			markup__text(out, owner, o);
 			fputc('.', out);
 		}
-		put_head(out, name, n);
-		pad(out, width - full);
+		markup__text(out, name, n);
+		markup__pad(out, width - full);
 	} else if (o && n + 3 <= width) {
 		/* At least one column of owner, the ellipsis and the dot. */
-		put_head(out, owner, width - n - 2);
-		fputs(ELLIPSIS ".", out);
-		put_head(out, name, n);
+		markup__text(out, owner, width - n - 2);
+		fputs(MARKUP_ELLIPSIS ".", out);
+		markup__text(out, name, n);
 	} else if (o && n < width) {
 		/* No room for any of the owner, but the ellipsis still says there is one. */
-		fputs(ELLIPSIS, out);
-		put_head(out, name, n);
-		pad(out, width - 1 - n);
+		fputs(MARKUP_ELLIPSIS, out);
+		markup__text(out, name, n);
+		markup__pad(out, width - 1 - n);
 	} else {
-		put_fit(out, name, width);
+		markup__fit(out, name, width);
 	}
 }
 
@@ -275,8 +180,8 @@ static void layout(const struct profile *p, const size_t *order, size_t n, struc
 				l->num[k] = strlen(c.v[k]);
 		if (attr_cols(a) > attr)
 			attr = attr_cols(a);
-		if (cols(kind_op(kind, sizeof(kind), a)) > l->kind)
-			l->kind = cols(kind);
+		if (markup__cols(kind_op(kind, sizeof(kind), a)) > l->kind)
+			l->kind = markup__cols(kind);
 	}
 	if (l->kind > KIND_COLS_MAX)
 		l->kind = KIND_COLS_MAX;
@@ -301,9 +206,9 @@ static void put_row(FILE *out, const struct layout *l, const struct prof_attr *a
 	if (a)
 		put_attr(out, a, l->attr);
 	else
-		put_fit(out, "ATTRIBUTE", l->attr);
+		markup__fit(out, "ATTRIBUTE", l->attr);
 	fputs("  ", out);
-	put_fit(out, a ? kind_op(kind, sizeof(kind), a) : "KIND/OP", l->kind);
+	markup__fit(out, a ? kind_op(kind, sizeof(kind), a) : "KIND/OP", l->kind);
 	for (k = 0; k < NUM_COLS; k++)
 		fprintf(out, " %*s", (int)l->num[k], num[k]);
 }
@@ -376,7 +281,7 @@ static void put_process(FILE *out, const struct prof_process *pr)
 		snprintf(msg, sizeof(msg), " was %.16s on disk: probed through its mapping",
 			 pr->changed_files[i].on_disk);
 		fputs("process: ", out);
-		put_tail(out, pr->changed_files[i].path, LINE_COLS - 9 - cols(msg));
+		markup__tail(out, pr->changed_files[i].path, LINE_COLS - 9 - markup__cols(msg));
 		fprintf(out, "%s\n", msg);
 	}
 }
@@ -425,13 +330,13 @@ static void put_header(FILE *out, const struct profile *p)
 		 p->target.runtime ? p->target.runtime : "?", p->target.version ? " " : "",
 		 p->target.version ? p->target.version : "");
 	fputs("target:  ", out);
-	put_tail(out, p->target.exe ? p->target.exe : "?", LINE_COLS - 9 - cols(tail));
-	put_head(out, tail, cols(tail));
+	markup__tail(out, p->target.exe ? p->target.exe : "?", LINE_COLS - 9 - markup__cols(tail));
+	markup__text(out, tail, markup__cols(tail));
 	fputc('\n', out);
 
 	units__ns(dur, sizeof(dur), p->duration_ns);
 	fputs("mode:    ", out);
-	put_head(out, p->mode ? p->mode : "?", KIND_COLS_MAX);
+	markup__text(out, p->mode ? p->mode : "?", KIND_COLS_MAX);
 	if (report__count_only(p)) {
 		fprintf(out, " for %s; latency not measured (entry probes only)\n", dur);
 	} else {
@@ -442,7 +347,7 @@ static void put_header(FILE *out, const struct profile *p)
 
 	if (p->end) {
 		fputs("end:     ", out);
-		put_head(out, p->end, 32);
+		markup__text(out, p->end, 32);
 		if (p->exit_status >= 0)
 			fprintf(out, ", exit status %" PRId64, p->exit_status);
 		fputc('\n', out);
@@ -468,10 +373,10 @@ static void put_header(FILE *out, const struct profile *p)
  */
 static void put_wrapped(FILE *out, const char *prefix, const char *text, size_t indent)
 {
-	size_t col = put_head(out, prefix, cols(prefix)), room = LINE_COLS - indent;
+	size_t col = markup__text(out, prefix, markup__cols(prefix)), room = LINE_COLS - indent;
 
 	while (*text) {
-		size_t word = strcspn(text, " "), wcols = cols_n(text, word);
+		size_t word = strcspn(text, " "), wcols = markup__cols_n(text, word);
 
 		if (col > indent && col + 1 + (wcols < room ? wcols : room) > LINE_COLS) {
 			fprintf(out, "\n%*s", (int)indent, "");
@@ -481,10 +386,10 @@ static void put_wrapped(FILE *out, const char *prefix, const char *text, size_t 
 			col++;
 		}
 		if (col + wcols > LINE_COLS) {
-			col += put_head(out, text, LINE_COLS - col - 1) + 1;
-			fputs(ELLIPSIS, out);
+			col += markup__text(out, text, LINE_COLS - col - 1) + 1;
+			fputs(MARKUP_ELLIPSIS, out);
 		} else {
-			col += put_head(out, text, wcols);
+			col += markup__text(out, text, wcols);
 		}
 		text += word;
 		text += strspn(text, " ");
@@ -530,7 +435,7 @@ static void put_evidence(FILE *out, const struct advice *v)
 			snprintf(item, sizeof(item), "%s %s (>= %s)%s", e->name, val, thr,
 				 last ? "" : ",");
 		}
-		n = cols(item);
+		n = markup__cols(item);
 		if (col > 12 && col + 1 + n > LINE_COLS) {
 			/* The space before the item completes the six-column indent. */
 			fputs("\n     ", out);
@@ -557,9 +462,9 @@ static void put_headline(FILE *out, const struct profile *p, const struct advice
 			if (!strcmp(v->evidence[i].unit, "B"))
 				bytes = v->evidence[i].value;
 		snprintf(tail, sizeof(tail), " (class): saves ~%.0fB per instance", bytes);
-		room = LINE_COLS - cols(lead) - cols(tail);
+		room = LINE_COLS - markup__cols(lead) - markup__cols(tail);
 		fputs(lead, out);
-		put_tail(out, c->qualname ? c->qualname : or_empty(c->owner), room);
+		markup__tail(out, c->qualname ? c->qualname : or_empty(c->owner), room);
 	} else {
 		const struct prof_attr *a = &p->attrs[v->attr];
 
@@ -567,11 +472,11 @@ static void put_headline(FILE *out, const struct profile *p, const struct advice
 		/* kind and op are short words from the probe; KIND_COLS_MAX bounds them anyway. */
 		snprintf(tail, sizeof(tail), " (%.*s %.*s): saves ~%s/s", KIND_COLS_MAX,
 			 or_empty(a->kind), KIND_COLS_MAX, or_empty(a->op), saved);
-		room = LINE_COLS - cols(lead) - cols(tail);
+		room = LINE_COLS - markup__cols(lead) - markup__cols(tail);
 		fputs(lead, out);
 		put_attr(out, a, attr_cols(a) < room ? attr_cols(a) : room);
 	}
-	put_head(out, tail, cols(tail));
+	markup__text(out, tail, markup__cols(tail));
 	fputc('\n', out);
 }
 

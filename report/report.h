@@ -39,8 +39,10 @@ int report__parse_format(const char *s, enum report_format *out);
 
 /*
  * Writes p to out in fmt, as o says, and flushes out. Returns 0, -EIO when writing to out
- * failed, -ENOMEM, or -EINVAL for an unknown fmt or (JSON) a string in p
- * that is not UTF-8. out may hold a partial report after a failure.
+ * failed, -ENOMEM, -EINVAL for an unknown fmt or (JSON) a string in p
+ * that is not UTF-8, or (JSON) -ERANGE for a figure above INT64_MAX, refused
+ * rather than clamped (report/json_out.h). out may hold a partial report
+ * after a failure.
  */
 int report__render(FILE *out, const struct profile *p, enum report_format fmt,
 		   const struct report_opts *o);

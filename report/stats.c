@@ -94,10 +94,16 @@ int stats__hodges_lehmann(const double *x, unsigned int m, const double *y, unsi
 	return 0;
 }
 
-static double log_pmf(uint64_t n, double p, uint64_t j)
+/* What every term of one binomial CDF shares, computed once. */
+struct binom {
+	uint64_t n;
+	double lg_n, log_p, log_q; /* lgamma(n + 1), log(p), log(1 - p) */
+};
+
+static double log_pmf(const struct binom *b, uint64_t j)
 {
-	return lgamma(n + 1.0) - lgamma(j + 1.0) - lgamma(n - j + 1.0) + j * log(p) +
-	       (n - j) * log1p(-p);
+	return b->lg_n - lgamma(j + 1.0) - lgamma(b->n - j + 1.0) + j * b->log_p +
+	       (b->n - j) * b->log_q;
 }
 
 /*
@@ -106,13 +112,14 @@ static double log_pmf(uint64_t n, double p, uint64_t j)
  */
 double stats__binom_cdf(uint64_t n, double p, uint64_t k)
 {
+	const struct binom b = {n, lgamma(n + 1.0), log(p), log1p(-p)};
 	double sum = 0, t;
 
 	if (k >= n)
 		return 1;
 	if (k < n * p) {
 		for (uint64_t j = k + 1; j-- > 0;) {
-			t = exp(log_pmf(n, p, j));
+			t = exp(log_pmf(&b, j));
 			sum += t;
 			if (t <= sum * 1e-17)
 				break;
@@ -120,7 +127,7 @@ double stats__binom_cdf(uint64_t n, double p, uint64_t k)
 		return sum;
 	}
 	for (uint64_t j = k + 1; j <= n; j++) {
-		t = exp(log_pmf(n, p, j));
+		t = exp(log_pmf(&b, j));
 		sum += t;
 		if (t <= sum * 1e-17)
 			break;

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include "diff.h"
+#include "fixtures.h"
 #include "harness.h"
 #include "hist.h"
 #include "profile.h"
@@ -60,21 +61,9 @@ static const struct diff_entry *entry(const struct diff_result *r, const char *n
 	return NULL;
 }
 
-static char *render_with(const struct diff_result *r, int (*fn)(FILE *, const struct diff_result *))
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	cr_assert_not_null(f);
-	cr_assert_eq(fn(f, r), 0);
-	cr_assert_eq(fclose(f), 0);
-	return buf;
-}
-
 static char *render(const struct diff_result *r, bool json)
 {
-	return render_with(r, json ? diff__render_json : diff__render_text);
+	return render_diff(r, json ? DIFF_JSON : DIFF_TEXT, 0);
 }
 
 /* How many times needle occurs in s. */
@@ -274,6 +263,46 @@ Test(diff, vanished_listed_and_sorted_by_impact)
 	profile__free(&n);
 }
 
+/*
+ * Sides list attributes in any order; a key listed twice pairs in profile
+ * order (first with first), and a third one on one side is new.
+ */
+Test(diff, attributes_pair_by_key_whatever_the_order)
+{
+	struct profile b, n;
+	struct diff_result r;
+	size_t both = 0, fresh = 0;
+
+	init(&b, "c", "timed");
+	init(&n, "c", "timed");
+	add(&b, "a", 1000, 1024);
+	add(&b, "twice", 1000, 1024);
+	add(&b, "twice", 2000, 1024);
+	add(&b, "z", 1000, 1024);
+	add(&n, "z", 1000, 1024);
+	add(&n, "twice", 1000, 1024);
+	add(&n, "twice", 2000, 1024);
+	add(&n, "twice", 10, 1024);
+	add(&n, "a", 1000, 1024);
+	compare(&b, &n, NULL, &r);
+	cr_assert_eq(r.nentries, 5);
+	for (size_t i = 0; i < r.nentries; i++) {
+		const struct diff_entry *e = &r.entries[i];
+
+		both += e->status == DIFF_BOTH;
+		fresh += e->status == DIFF_NEW;
+		if (e->status == DIFF_BOTH)
+			cr_assert_eq(e->base.count, e->new.count, "%s paired out of order",
+				     e->name);
+	}
+	cr_assert_eq(both, 4);
+	cr_assert_eq(fresh, 1);
+	cr_assert_eq(r.nregressions, 0);
+	diff__free(&r);
+	profile__free(&b);
+	profile__free(&n);
+}
+
 Test(diff, only_and_ignore)
 {
 	struct profile b, n;
@@ -465,7 +494,7 @@ Test(diff, markdown_verdict_reasons_top_table)
 		add(&n, name, 1000, 1024);
 	}
 	compare(&b, &n, NULL, &r);
-	md = render_with(&r, diff__render_markdown);
+	md = render_diff(&r, DIFF_MARKDOWN, 0);
 	cr_assert(!strncmp(md,
 			   "**FAIL**: 1 regression; latency is advisory with 1 run a side\n\n- "
 			   "`shop.get` (function/call): count +100.0% (1.00k -> 2.00k) > 10%\n",
@@ -483,7 +512,7 @@ Test(diff, markdown_verdict_reasons_top_table)
 	free(md);
 	diff__free(&r);
 	compare(&b, &b, NULL, &r);
-	md = render_with(&r, diff__render_markdown);
+	md = render_diff(&r, DIFF_MARKDOWN, 0);
 	cr_assert(
 		!strncmp(md,
 			 "**PASS**: no attribute regressed beyond the limits; latency is advisory "
@@ -516,7 +545,7 @@ Test(diff, junit_balanced_counted_escaped)
 	compare(&b, &n, NULL, &r);
 	cr_assert_eq(r.nentries, 4);
 	cr_assert_eq(r.nregressions, 2);
-	x = render_with(&r, diff__render_junit);
+	x = render_diff(&r, DIFF_JUNIT, 0);
 	cr_assert(!strncmp(x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", 39), "%s", x);
 	cr_assert_not_null(
 		strstr(x, "<testsuite name=\"attrprof diff\" tests=\"4\" failures=\"2\""), "%s", x);
@@ -892,7 +921,7 @@ Test(diff, one_run_a_side_latency_is_advisory)
 			   text);
 	free(text);
 
-	text = render_with(&r, diff__render_markdown);
+	text = render_diff(&r, DIFF_MARKDOWN, 0);
 	cr_assert(starts_with(
 			  text,
 			  "**PASS**: no attribute regressed beyond the limits; latency is advisory "
@@ -900,7 +929,7 @@ Test(diff, one_run_a_side_latency_is_advisory)
 		  "%s", text);
 	free(text);
 
-	text = render_with(&r, diff__render_junit);
+	text = render_diff(&r, DIFF_JUNIT, 0);
 	cr_assert_not_null(strstr(text, "failures=\"0\""), "%s", text);
 	cr_assert_eq(count_of(text, "<failure "), 0, "%s", text);
 	cr_assert_not_null(strstr(text, "name=\"get function/call\">\n    <system-out>unproven: "

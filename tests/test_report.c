@@ -6,6 +6,7 @@
 #include <string.h>
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include "fixtures.h"
 #include "hist.h"
 #include "profile.h"
 #include "report.h"
@@ -15,14 +16,7 @@
 
 static char *render(const struct profile *p, enum report_format fmt, bool color)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	cr_assert_not_null(f);
-	cr_assert_eq(report__render(f, p, fmt, &(struct report_opts){.color = color}), 0);
-	cr_assert_eq(fclose(f), 0);
-	return buf;
+	return render_report(p, fmt, &(struct report_opts){.color = color}, 0);
 }
 
 static struct prof_attr *add(struct profile *p, const char *owner, const char *name)
@@ -31,15 +25,6 @@ static struct prof_attr *add(struct profile *p, const char *owner, const char *n
 
 	cr_assert_not_null(a);
 	return a;
-}
-
-/* n timed calls all at ns, the lower bound of its slot, so every percentile is ns. */
-static void timed_at(struct prof_attr *a, uint64_t n, uint64_t ns)
-{
-	a->count = a->timed = n;
-	a->hist[hist__slot(ns)] = n;
-	a->max_ns = ns;
-	a->total_ns = n * ns;
 }
 
 static void set_target(struct profile *p, const char *exe, const char *mode)
