@@ -228,7 +228,7 @@ static int collect_drops(struct attrprof_bpf *skel, struct profile *p)
  * class of its probe (cookie flags), and notes its index.
  */
 static int add_attr(struct attrprof_bpf *skel, struct id_index *ix, uint32_t id, const char *owner,
-		    const char *name, const char *kind, const char *op, uint64_t flags,
+		    const char *name, enum attr_kind kind, enum attr_op op, uint64_t flags,
 		    struct profile *p)
 {
 	struct attr_stats sum;
@@ -276,7 +276,7 @@ static int collect_funcs(struct attrprof_bpf *skel, const struct probe_set *site
 		if (site->kind != SITE_ACCESS)
 			continue;
 		ret = add_attr(skel, ix, site->cookie & COOKIE_ATTR_MASK, site->owner, site->name,
-			       "function", "call", site->cookie >> COOKIE_FLAGS_SHIFT, p);
+			       KIND_FUNCTION, OP_CALL, site->cookie >> COOKIE_FLAGS_SHIFT, p);
 		if (ret)
 			return ret;
 	}
@@ -285,8 +285,8 @@ static int collect_funcs(struct attrprof_bpf *skel, const struct probe_set *site
 
 static bool same_attr(const struct prof_attr *a, const struct prof_attr *b)
 {
-	return !strcmp(a->owner, b->owner) && !strcmp(a->name, b->name) &&
-	       !strcmp(a->kind, b->kind) && !strcmp(a->op, b->op);
+	return !strcmp(a->owner, b->owner) && !strcmp(a->name, b->name) && a->kind == b->kind &&
+	       a->op == b->op;
 }
 
 /*
@@ -350,8 +350,8 @@ static int collect_python(struct attrprof_bpf *skel, uint32_t first, struct id_i
 			continue;
 		info.owner[PY_NAME_LEN - 1] = info.qualname[PY_NAME_LEN - 1] = '\0';
 		info.name[PY_NAME_LEN - 1] = '\0';
-		ret = add_attr(skel, ix, id, info.owner, info.name, profile__kind_name(info.kind),
-			       profile__op_name(info.op), info.flags, p);
+		ret = add_attr(skel, ix, id, info.owner, info.name, info.kind, info.op, info.flags,
+			       p);
 		if (ret)
 			return ret;
 		a = &p->attrs[p->nattrs - 1];

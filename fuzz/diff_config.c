@@ -24,7 +24,7 @@ static void make_profiles(struct profile *base, struct profile *new)
 			abort();
 		for (int i = side; i < 2 + side; i++) {
 			struct prof_attr *a =
-				profile__add_attr(p, "lib.so", names[i], "function", "call");
+				profile__add_attr(p, "lib.so", names[i], KIND_FUNCTION, OP_CALL);
 
 			if (!a)
 				abort();

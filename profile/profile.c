@@ -42,13 +42,31 @@ const char *profile__op_name(enum attr_op op)
 	return (unsigned int)op < ATTR_OPS ? op_names[op] : "unknown";
 }
 
+static int index_of(const char *const *names, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return i;
+	return -1;
+}
+
+int profile__kind_of(const char *name)
+{
+	return index_of(kind_names, ATTR_KINDS, name);
+}
+
+int profile__op_of(const char *name)
+{
+	return index_of(op_names, ATTR_OPS, name);
+}
+
 const char *profile__trap_name(enum trap_kind kind)
 {
 	return (unsigned int)kind < TRAP_KINDS ? trap_names[kind] : "unknown";
 }
 
 struct prof_attr *profile__add_attr(struct profile *p, const char *owner, const char *name,
-				    const char *kind, const char *op)
+				    enum attr_kind kind, enum attr_op op)
 {
 	struct prof_attr *attrs, *a;
 
@@ -67,13 +85,11 @@ struct prof_attr *profile__add_attr(struct profile *p, const char *owner, const 
 	a = memset(&attrs[p->nattrs], 0, sizeof(*a));
 	a->owner = strdup(owner);
 	a->name = strdup(name);
-	a->kind = strdup(kind);
-	a->op = strdup(op);
-	if (!a->owner || !a->name || !a->kind || !a->op) {
+	a->kind = kind;
+	a->op = op;
+	if (!a->owner || !a->name) {
 		free(a->owner);
 		free(a->name);
-		free(a->kind);
-		free(a->op);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -85,8 +101,6 @@ static void attr_free(struct prof_attr *a)
 {
 	free(a->owner);
 	free(a->name);
-	free(a->kind);
-	free(a->op);
 	free(a->probe);
 	free(a->qualname);
 	free(a->runs);

@@ -67,10 +67,10 @@ struct prof_run {
 };
 
 struct prof_attr {
-	char *owner;	 /* C: basename of the object defining the symbol */
-	char *name;	 /* C: the symbol */
-	char *kind;	 /* C: "function" */
-	char *op;	 /* C: "call" */
+	char *owner;	     /* C: basename of the object defining the symbol */
+	char *name;	     /* C: the symbol */
+	enum attr_kind kind; /* C: KIND_FUNCTION; named in the file (profile__kind_name) */
+	enum attr_op op;     /* C: OP_CALL */
 	char *probe;	 /* how its probe is paid: "emulated" or "single-step" first instruction */
 	char *qualname;	 /* Python: the owner's qualified name, when it has one; else NULL */
 	uint64_t count;	 /* calls observed (entries) */
@@ -261,17 +261,20 @@ const char *profile__lock_kind_name(enum lock_kind kind);
 /* Name of an attribute kind or op (probe/attrprof.h's tables), "unknown" out of range. */
 const char *profile__kind_name(enum attr_kind kind);
 const char *profile__op_name(enum attr_op op);
+/* The kind or op a name stands for, or -1 for a name no table row has. */
+int profile__kind_of(const char *name);
+int profile__op_of(const char *name);
 
 /* Name of a trap kind in the profile's "overhead" ("entry_emulated", ..., "return"). */
 const char *profile__trap_name(enum trap_kind kind);
 
 /*
- * Appends a zeroed attribute with copies of the four strings.
+ * Appends a zeroed attribute with copies of the two strings.
  * Returns it, or NULL with errno set (ENOMEM). The profile owns it; the
  * pointer stays valid until the next profile__add_attr (p->attrs may move).
  */
 struct prof_attr *profile__add_attr(struct profile *p, const char *owner, const char *name,
-				    const char *kind, const char *op);
+				    enum attr_kind kind, enum attr_op op);
 
 /*
  * Adds waits of attribute attr to the lock with this id (created, with

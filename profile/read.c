@@ -307,6 +307,7 @@ static int get_runs(struct reader *r, json_t *obj, const char *path, size_t nrun
 static int get_attr(struct reader *r, json_t *obj, const char *path, struct profile *p)
 {
 	const char *str[4], *keys[4] = {"owner", "name", "kind", "op"};
+	int kind, op;
 	char lat_path[JPATH_LEN], sig_path[JPATH_LEN];
 	struct prof_attr *a;
 	json_t *lat, *sig;
@@ -319,7 +320,14 @@ static int get_attr(struct reader *r, json_t *obj, const char *path, struct prof
 			return -EINVAL;
 		str[i] = json_string_value(v);
 	}
-	a = profile__add_attr(p, str[0], str[1], str[2], str[3]);
+	kind = profile__kind_of(str[2]);
+	if (kind < 0)
+		return bad(r, path, "kind", "expected an attribute kind (%s, %s, ...)",
+			   profile__kind_name(KIND_FUNCTION), profile__kind_name(KIND_DESCRIPTOR));
+	op = profile__op_of(str[3]);
+	if (op < 0)
+		return bad(r, path, "op", "expected call, get, set or delete");
+	a = profile__add_attr(p, str[0], str[1], kind, op);
 	if (!a)
 		return no_memory(r);
 	if (json_object_get(obj, "probe") && get_str(r, obj, path, "probe", &a->probe, 1))

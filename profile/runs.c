@@ -17,8 +17,8 @@ static struct prof_attr *find_attr(struct profile *p, const struct prof_attr *a)
 	for (size_t i = 0; i < p->nattrs; i++) {
 		struct prof_attr *b = &p->attrs[i];
 
-		if (str_eq(a->owner, b->owner) && str_eq(a->name, b->name) &&
-		    str_eq(a->kind, b->kind) && str_eq(a->op, b->op))
+		if (str_eq(a->owner, b->owner) && str_eq(a->name, b->name) && a->kind == b->kind &&
+		    a->op == b->op)
 			return b;
 	}
 	return NULL;

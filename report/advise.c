@@ -148,7 +148,7 @@ static void shared_lock_counts(const struct profile *p, size_t idx, struct facts
 		for (size_t u = 0; mine && u < lk->nusers; u++) {
 			const struct prof_attr *b = &p->attrs[lk->users[u].attr];
 
-			if (eq(b->op, "get") || eq(b->op, "call"))
+			if (b->op == OP_GET || b->op == OP_CALL)
 				f->lock_reads += b->count;
 			else
 				f->lock_writes += b->count;
@@ -176,16 +176,16 @@ static void facts_of(const struct profile *p, size_t idx, struct facts *f)
 	f->p = p;
 	f->a = a;
 	f->idx = idx;
-	f->python = !eq(a->kind, "function");
-	f->read = eq(a->op, "get") || eq(a->op, "call");
+	f->python = a->kind != KIND_FUNCTION;
+	f->read = a->op == OP_GET || a->op == OP_CALL;
 	for (size_t i = 0; i < p->nattrs; i++) {
 		const struct prof_attr *b = &p->attrs[i];
 
-		if (!eq(b->owner, a->owner) || !eq(b->name, a->name) || !eq(b->kind, a->kind))
+		if (!eq(b->owner, a->owner) || !eq(b->name, a->name) || b->kind != a->kind)
 			continue;
-		if (eq(b->op, "get") || eq(b->op, "call"))
+		if (b->op == OP_GET || b->op == OP_CALL)
 			f->reads += b->count;
-		else if (eq(b->op, "set") || eq(b->op, "delete"))
+		else if (b->op == OP_SET || b->op == OP_DELETE)
 			f->writes += b->count;
 	}
 	for (k = 0; k < LOCK_KINDS; k++) {
@@ -314,7 +314,7 @@ static bool rule_cache(const struct facts *f, struct advice *v)
 	 * native function's writes are not seen, so "reads far outnumber
 	 * writes" cannot be shown for it.
 	 */
-	if (!f->read || eq(a->kind, "cached_property") || eq(a->kind, "function") || !enough(f) ||
+	if (!f->read || a->kind == KIND_CACHED_PROPERTY || a->kind == KIND_FUNCTION || !enough(f) ||
 	    per_write < CACHE_MIN_READS_PER_WRITE || f->work_ns < CACHE_MIN_READ_NS ||
 	    spread < CACHE_MIN_SPREAD_SHARE)
 		return false;
@@ -436,7 +436,7 @@ static bool rule_defer(const struct facts *f, struct advice *v)
 	double on_cpu = 1 - share(a->signals.off_cpu_ns + f->wait_ns, f->time_ns), saved;
 	char n[UNITS_BUF], m[UNITS_BUF], d[UNITS_BUF];
 
-	if (!eq(a->op, "set") || !(eq(a->kind, "descriptor") || eq(a->kind, "property")) ||
+	if (a->op != OP_SET || !(a->kind == KIND_DESCRIPTOR || a->kind == KIND_PROPERTY) ||
 	    !enough(f) || f->mean_ns < DEFER_MIN_SET_NS || on_cpu < DEFER_MIN_ON_CPU_SHARE)
 		return false;
 	saved = (double)a->count * f->mean_ns * DEFER_SAVED_SHARE / f->secs;
@@ -469,7 +469,7 @@ static bool rule_defer(const struct facts *f, struct advice *v)
  */
 static bool interpreter_owned(const struct facts *f)
 {
-	return eq(f->a->kind, "getset");
+	return f->a->kind == KIND_GETSET;
 }
 
 static bool rule_fix_errors(const struct facts *f, struct advice *v)
@@ -505,7 +505,7 @@ static bool rule_fix_errors(const struct facts *f, struct advice *v)
 			 "Find why %s returns its error value and check for that case before "
 			 "calling it.",
 			 or_empty(a->name));
-	else if (eq(a->op, "get"))
+	else if (a->op == OP_GET)
 		snprintf(v->how_to, sizeof(v->how_to),
 			 "Find why reading %s raises and test for that case instead of catching "
 			 "it (hasattr and getattr with a default raise inside too).",
@@ -514,7 +514,7 @@ static bool rule_fix_errors(const struct facts *f, struct advice *v)
 		snprintf(v->how_to, sizeof(v->how_to),
 			 "Stop the %s of %s that raise (e.g. a property with no setter): check "
 			 "first, or give it the setter or deleter it lacks.",
-			 or_empty(a->op), or_empty(a->name));
+			 profile__op_name(a->op), or_empty(a->name));
 	return true;
 }
 

@@ -75,8 +75,8 @@ static int attr_cmp(const struct prof_attr *a, const struct prof_attr *b)
 	int c = str_cmp(a->owner, b->owner);
 
 	c = c ?: str_cmp(a->name, b->name);
-	c = c ?: str_cmp(a->kind, b->kind);
-	return c ?: str_cmp(a->op, b->op);
+	c = c ?: str_cmp(profile__kind_name(a->kind), profile__kind_name(b->kind));
+	return c ?: str_cmp(profile__op_name(a->op), profile__op_name(b->op));
 }
 
 /*
@@ -597,8 +597,10 @@ int diff__compare(const struct profile *base, const struct profile *new,
 			continue;
 		j = index_find(&index, na, matched);
 		e = &out->entries[out->nentries++];
-		*e = (struct diff_entry){
-			.owner = na->owner, .name = na->name, .kind = na->kind, .op = na->op};
+		*e = (struct diff_entry){.owner = na->owner,
+					 .name = na->name,
+					 .kind = profile__kind_name(na->kind),
+					 .op = profile__op_name(na->op)};
 		fill_side(&e->new, new, na, out->new_runs);
 		if (j < base->nattrs) {
 			matched[j] = true;
@@ -622,8 +624,8 @@ int diff__compare(const struct profile *base, const struct profile *new,
 		e = &out->entries[out->nentries++];
 		*e = (struct diff_entry){.owner = ba->owner,
 					 .name = ba->name,
-					 .kind = ba->kind,
-					 .op = ba->op,
+					 .kind = profile__kind_name(ba->kind),
+					 .op = profile__op_name(ba->op),
 					 .status = DIFF_VANISHED};
 		fill_side(&e->base, base, ba, out->base_runs);
 		e->count_pct = -100;

@@ -129,7 +129,7 @@ struct diff_stat {
 };
 
 struct diff_entry {
-	const char *owner, *name, *kind, *op; /* borrowed from the profiles */
+	const char *owner, *name, *kind, *op; /* borrowed from the profiles and their tables */
 	enum diff_status status;
 	struct diff_side base, new;
 	bool latency_compared; /* both sides had min_count timed calls */

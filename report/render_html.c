@@ -124,9 +124,9 @@ static void put_attr(FILE *out, const struct prof_attr *a)
 
 static void put_kind_op(FILE *out, const struct prof_attr *a)
 {
-	markup__escape(out, a->kind);
+	markup__escape(out, profile__kind_name(a->kind));
 	fputc('/', out);
-	markup__escape(out, a->op);
+	markup__escape(out, profile__op_name(a->op));
 }
 
 static void put_header(FILE *out, const struct profile *p)

@@ -116,8 +116,8 @@ static json_t *attr_json(const struct profile *p, const struct prof_attr *a, siz
 	bad |= json_object_set_new(o, "rank", json_out__u64(rank));
 	bad |= json_object_set_new(o, "owner", str_or_null(a->owner));
 	bad |= json_object_set_new(o, "name", str_or_null(a->name));
-	bad |= json_object_set_new(o, "kind", str_or_null(a->kind));
-	bad |= json_object_set_new(o, "op", str_or_null(a->op));
+	bad |= json_object_set_new(o, "kind", json_string(profile__kind_name(a->kind)));
+	bad |= json_object_set_new(o, "op", json_string(profile__op_name(a->op)));
 	/* How its probe is paid: "emulated" or "single-step" first instruction. */
 	bad |= json_object_set_new(o, "probe", str_or_null(a->probe));
 	bad |= json_object_set_new(o, "count", json_out__u64(a->count));
@@ -179,8 +179,9 @@ static json_t *advice_json(const struct profile *p, const struct advice *v)
 	bad |= json_object_set_new(o, "owner",
 				   str_or_null(a ? a->owner : p->classes[v->cls].owner));
 	bad |= json_object_set_new(o, "name", str_or_null(a ? a->name : NULL));
-	bad |= json_object_set_new(o, "kind", str_or_null(a ? a->kind : "class"));
-	bad |= json_object_set_new(o, "op", str_or_null(a ? a->op : NULL));
+	bad |= json_object_set_new(o, "kind",
+				   json_string(a ? profile__kind_name(a->kind) : "class"));
+	bad |= json_object_set_new(o, "op", a ? json_string(profile__op_name(a->op)) : json_null());
 	bad |= json_object_set_new(o, "action", json_string(advise__action_name(v->action)));
 	bad |= json_object_set_new(o, "evidence", evidence_json(v));
 	bad |= json_object_set_new(o, "saved_ns_per_s", json_real(v->saved_ns_per_s));

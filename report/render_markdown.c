@@ -44,9 +44,9 @@ static void put_subject(FILE *out, const struct profile *p, const struct advice 
 		a = &p->attrs[ad->attr];
 		put_attr(out, a);
 		fputs(" (", out);
-		markup__md(out, a->kind);
+		markup__md(out, profile__kind_name(a->kind));
 		fputc('/', out);
-		markup__md(out, a->op);
+		markup__md(out, profile__op_name(a->op));
 		fputc(')', out);
 	} else if (ad->cls < p->nclasses) {
 		c = &p->classes[ad->cls];
@@ -139,9 +139,9 @@ static void put_row(FILE *out, const struct profile *p, const struct prof_attr *
 	fputs("| ", out);
 	put_attr(out, a);
 	fputs(" | ", out);
-	markup__md(out, a->kind);
+	markup__md(out, profile__kind_name(a->kind));
 	fputc('/', out);
-	markup__md(out, a->op);
+	markup__md(out, profile__op_name(a->op));
 	fprintf(out, " | %s | %s | %s | %s | %s |\n", c[0], c[1], c[2], c[3], c[4]);
 }
 

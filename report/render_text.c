@@ -103,7 +103,7 @@ static void put_attr(FILE *out, const struct prof_attr *a, size_t width)
 /* "kind/op" into buf, which holds more than KIND_COLS_MAX columns so a cut shows. */
 static const char *kind_op(char *buf, size_t len, const struct prof_attr *a)
 {
-	snprintf(buf, len, "%s/%s", or_empty(a->kind), or_empty(a->op));
+	snprintf(buf, len, "%s/%s", profile__kind_name(a->kind), profile__op_name(a->op));
 	return buf;
 }
 
@@ -469,9 +469,10 @@ static void put_headline(FILE *out, const struct profile *p, const struct advice
 		const struct prof_attr *a = &p->attrs[v->attr];
 
 		units__ns(saved, sizeof(saved), (uint64_t)(v->saved_ns_per_s + 0.5));
-		/* kind and op are short words from the probe; KIND_COLS_MAX bounds them anyway. */
+		/* kind and op are short words from the tables; KIND_COLS_MAX bounds them anyway. */
 		snprintf(tail, sizeof(tail), " (%.*s %.*s): saves ~%s/s", KIND_COLS_MAX,
-			 or_empty(a->kind), KIND_COLS_MAX, or_empty(a->op), saved);
+			 profile__kind_name(a->kind), KIND_COLS_MAX, profile__op_name(a->op),
+			 saved);
 		room = LINE_COLS - markup__cols(lead) - markup__cols(tail);
 		fputs(lead, out);
 		put_attr(out, a, attr_cols(a) < room ? attr_cols(a) : room);

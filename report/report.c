@@ -145,8 +145,8 @@ static int cmp_rank(const void *l, const void *r, void *ctx)
 		c = cmp_u64_desc(profile__time_ns(p, a), profile__time_ns(p, b));
 	/* The index last makes the order total: qsort is not stable. */
 	return c ?: cmp_u64_desc(a->count, b->count) ?: cmp_str(a->owner, b->owner) ?:
-	       cmp_str(a->name, b->name) ?: cmp_str(a->kind, b->kind) ?:
-	       cmp_str(a->op, b->op) ?: (i > j) - (i < j);
+	       cmp_str(a->name, b->name) ?: cmp_str(profile__kind_name(a->kind), profile__kind_name(b->kind)) ?:
+	       cmp_str(profile__op_name(a->op), profile__op_name(b->op)) ?: (i > j) - (i < j);
 }
 
 size_t report__rank(const struct profile *p, size_t *order)

@@ -4,6 +4,22 @@
 #include "fixtures.h"
 #include "hist.h"
 
+enum attr_kind fixture_kind(const char *name)
+{
+	int k = profile__kind_of(name);
+
+	cr_assert_geq(k, 0, "no attribute kind is called %s", name);
+	return k;
+}
+
+enum attr_op fixture_op(const char *name)
+{
+	int op = profile__op_of(name);
+
+	cr_assert_geq(op, 0, "no op is called %s", name);
+	return op;
+}
+
 void timed_at(struct prof_attr *a, uint64_t n, uint64_t ns)
 {
 	a->count = a->timed = n;

@@ -11,6 +11,14 @@
 #include "profile.h"
 #include "report.h"
 
+/*
+ * The kind or op a name in probe/attrprof.h's tables stands for; fails the
+ * test for a name no row has. For fixtures written with the names a
+ * profile file uses.
+ */
+enum attr_kind fixture_kind(const char *name);
+enum attr_op fixture_op(const char *name);
+
 /* n timed calls all at ns, the lower bound of its slot, so every percentile is ns. */
 void timed_at(struct prof_attr *a, uint64_t n, uint64_t ns);
 

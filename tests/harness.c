@@ -308,8 +308,9 @@ const struct prof_attr *find_py_attr(const struct profile *p, const char *owner,
 	for (size_t i = 0; i < p->nattrs; i++) {
 		const struct prof_attr *a = &p->attrs[i];
 
-		if (!strcmp(a->owner, owner) && !strcmp(a->name, name) && !strcmp(a->kind, kind) &&
-		    !strcmp(a->op, op))
+		if (!strcmp(a->owner, owner) && !strcmp(a->name, name) &&
+		    !strcmp(profile__kind_name(a->kind), kind) &&
+		    !strcmp(profile__op_name(a->op), op))
 			return a;
 	}
 	return NULL;

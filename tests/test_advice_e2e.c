@@ -46,7 +46,8 @@ static const struct advice *first_for(const struct profile *p, const struct advi
 		if (v[i].attr == SIZE_MAX)
 			continue;
 		a = &p->attrs[v[i].attr];
-		if (!strcmp(a->owner, owner) && !strcmp(a->name, name) && !strcmp(a->op, op))
+		if (!strcmp(a->owner, owner) && !strcmp(a->name, name) &&
+		    !strcmp(profile__op_name(a->op), op))
 			return &v[i];
 	}
 	return NULL;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <criterion/criterion.h>
 #include "advise.h"
+#include "fixtures.h"
 #include "hist.h"
 #include "profile.h"
 
@@ -25,7 +26,7 @@ static void python_profile(struct profile *p)
 static struct prof_attr *attr(struct profile *p, const char *owner, const char *name,
 			      const char *kind, const char *op, uint64_t count, uint64_t mean_ns)
 {
-	struct prof_attr *a = profile__add_attr(p, owner, name, kind, op);
+	struct prof_attr *a = profile__add_attr(p, owner, name, fixture_kind(kind), fixture_op(op));
 
 	cr_assert_not_null(a);
 	a->count = a->timed = count;
@@ -442,10 +443,8 @@ Test(advise, shard_suggests_rwlock_when_reads_dominate)
 	profile__free(&p);
 
 	shard_profile(&p, 0.5, LOCK_MUTEX, 500);
-	free(p.attrs[0].kind);
-	free(p.attrs[0].op);
-	p.attrs[0].kind = strdup("function");
-	p.attrs[0].op = strdup("call");
+	p.attrs[0].kind = KIND_FUNCTION;
+	p.attrs[0].op = OP_CALL;
 	cr_assert(has_action(&p, ADVICE_SHARD, &a));
 	cr_assert_not_null(strstr(a.how_to, "pthread_rwlock_t"), "%s", a.how_to);
 	profile__free(&p);

@@ -28,7 +28,7 @@ static void init(struct profile *p, const char *runtime, const char *mode)
 /* n timed calls all at ns, so p99 is at most ns and total per call is ns. */
 static struct prof_attr *add(struct profile *p, const char *name, uint64_t n, uint64_t ns)
 {
-	struct prof_attr *a = profile__add_attr(p, "shop", name, "function", "call");
+	struct prof_attr *a = profile__add_attr(p, "shop", name, KIND_FUNCTION, OP_CALL);
 
 	cr_assert_not_null(a);
 	a->probe = strdup("emulated");

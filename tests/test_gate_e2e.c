@@ -67,7 +67,8 @@ static const struct prof_attr *order_get(const struct profile *p, const char *na
 	for (size_t i = 0; i < p->nattrs; i++) {
 		const struct prof_attr *a = &p->attrs[i];
 
-		if (!strcmp(a->owner, "Order") && !strcmp(a->name, name) && !strcmp(a->op, "get"))
+		if (!strcmp(a->owner, "Order") && !strcmp(a->name, name) &&
+		    !strcmp(profile__op_name(a->op), "get"))
 			return a;
 	}
 	cr_assert_fail("no Order.%s get in the profile", name);

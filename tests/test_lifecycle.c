@@ -422,7 +422,7 @@ static long long attr_count(const struct profile *p, const char *owner, const ch
 {
 	for (size_t i = 0; i < p->nattrs; i++)
 		if (!strcmp(p->attrs[i].owner, owner) && !strcmp(p->attrs[i].name, name) &&
-		    !strcmp(p->attrs[i].op, op))
+		    !strcmp(profile__op_name(p->attrs[i].op), op))
 			return p->attrs[i].count;
 	return -1;
 }

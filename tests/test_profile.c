@@ -82,7 +82,7 @@ static void fill(struct profile *p)
 	p->dropped = (struct prof_dropped){1, 2, 3, 4, 5, 6};
 	fill_lock(&p->unattributed[LOCK_GIL], 7);
 	for (i = 0; i < 3; i++) {
-		a = profile__add_attr(p, "server", names[i], "function", "call");
+		a = profile__add_attr(p, "server", names[i], KIND_FUNCTION, OP_CALL);
 		cr_assert_not_null(a);
 		a->count = 800000 + i;
 		a->errors = i;
@@ -134,8 +134,8 @@ static void assert_same(const struct profile *a, const struct profile *b)
 
 		cr_assert_str_eq(x->owner, y->owner);
 		cr_assert_str_eq(x->name, y->name);
-		cr_assert_str_eq(x->kind, y->kind);
-		cr_assert_str_eq(x->op, y->op);
+		cr_assert_eq(x->kind, y->kind);
+		cr_assert_eq(x->op, y->op);
 		cr_assert_eq(x->count, y->count);
 		cr_assert_eq(x->errors, y->errors);
 		cr_assert_eq(x->threads, y->threads);
@@ -179,8 +179,8 @@ Test(profile, dump_matches_golden)
 	struct prof_attr a = {
 		.owner = "t",
 		.name = "get",
-		.kind = "function",
-		.op = "call",
+		.kind = KIND_FUNCTION,
+		.op = OP_CALL,
 		.count = 3,
 		.errors = 1,
 		.threads = 1,
@@ -520,6 +520,20 @@ Test(profile, wrong_type)
 	root = valid_json();
 	json_object_set_new(json_object_get(root, "dropped"), "map_full", json_real(1.0));
 	expect_json_error(root, "dropped.map_full: expected a non-negative integer");
+}
+
+/* Kinds and ops are the tables' names: anything else, a hostile string too, is refused. */
+Test(profile, unknown_kind_or_op)
+{
+	json_t *root = valid_json();
+
+	json_object_set_new(attr(root, 1), "kind", json_string("function\x1b[2J"));
+	expect_json_error(root,
+			  "attributes[1].kind: expected an attribute kind (function, descriptor, ...)");
+
+	root = valid_json();
+	json_object_set_new(attr(root, 0), "op", json_string("read"));
+	expect_json_error(root, "attributes[0].op: expected call, get, set or delete");
 }
 
 Test(profile, bad_histogram)

@@ -343,8 +343,8 @@ Test(python_record, getsets_only_when_asked, .timeout = 180)
 	cr_assert_eq(run_cmd(rec, out, sizeof(out), err, sizeof(err), 180000), 0, "%s", err);
 	read_profile(prof, &p);
 	for (size_t i = 0; i < p.nattrs; i++)
-		cr_assert_str_neq(p.attrs[i].kind, "getset", "%s.%s probed", p.attrs[i].owner,
-				  p.attrs[i].name);
+		cr_assert_neq(p.attrs[i].kind, KIND_GETSET, "%s.%s probed", p.attrs[i].owner,
+			      p.attrs[i].name);
 	cr_assert_eq(find_py_attr(&p, "Form", "email", "descriptor", "get")->count,
 		     (uint64_t)workload_count(out, "count Form email descriptor get"));
 	cr_assert_str_eq(coverage_of(&p, "getset"), "none");

@@ -40,8 +40,8 @@ static void assert_counts_match(const struct profile *p, const char *out)
 		const struct prof_attr *a = find_attr(p, funcs[i]);
 
 		cr_assert_str_eq(a->owner, "accessors");
-		cr_assert_str_eq(a->kind, "function");
-		cr_assert_str_eq(a->op, "call");
+		cr_assert_eq(a->kind, KIND_FUNCTION);
+		cr_assert_eq(a->op, OP_CALL);
 	}
 }
 

@@ -31,7 +31,7 @@ static char *render(const struct profile *p, enum report_format fmt)
 static struct prof_attr *add(struct profile *p, const char *owner, const char *name,
 			     const char *kind, const char *op)
 {
-	struct prof_attr *a = profile__add_attr(p, owner, name, kind, op);
+	struct prof_attr *a = profile__add_attr(p, owner, name, fixture_kind(kind), fixture_op(op));
 
 	cr_assert_not_null(a);
 	return a;

@@ -21,7 +21,7 @@ static char *render(const struct profile *p, enum report_format fmt, bool color)
 
 static struct prof_attr *add(struct profile *p, const char *owner, const char *name)
 {
-	struct prof_attr *a = profile__add_attr(p, owner, name, "function", "call");
+	struct prof_attr *a = profile__add_attr(p, owner, name, KIND_FUNCTION, OP_CALL);
 
 	cr_assert_not_null(a);
 	return a;
@@ -250,7 +250,7 @@ Test(report, text_fits_100_columns)
 	set_target(&p, "/opt/demo/bin/shop", "timed");
 	free(p.target.exe);
 	p.target.exe = strdup(long_name);
-	a = profile__add_attr(&p, long_name, long_name, "a-very-long-kind-name", "and-op");
+	a = profile__add_attr(&p, long_name, long_name, KIND_CACHED_PROPERTY, OP_DELETE);
 	cr_assert_not_null(a);
 	timed_at(a, 5, 1000);
 	/* Largest possible figures: the numeric columns widen, ATTRIBUTE gives way. */
@@ -487,7 +487,7 @@ Test(report, text_top_limits_the_rows)
 		struct prof_attr *a;
 
 		snprintf(name, sizeof(name), "get_%d", i);
-		a = profile__add_attr(&p, "srv", name, "function", "call");
+		a = profile__add_attr(&p, "srv", name, KIND_FUNCTION, OP_CALL);
 		cr_assert_not_null(a);
 		a->count = 10 + i;
 	}
@@ -514,11 +514,11 @@ static void advised_profile(struct profile *p, const char *name)
 	free(p->target.runtime);
 	p->target.runtime = strdup("python");
 	p->target.version = strdup("3.11.2");
-	a = profile__add_attr(p, "Order", name, "property", "get");
+	a = profile__add_attr(p, "Order", name, KIND_PROPERTY, OP_GET);
 	cr_assert_not_null(a);
 	timed_at(a, 42000, 2048);
 	a->threads = 4;
-	a = profile__add_attr(p, "Catalog", "rates", "descriptor", "get");
+	a = profile__add_attr(p, "Catalog", "rates", KIND_DESCRIPTOR, OP_GET);
 	cr_assert_not_null(a);
 	timed_at(a, 2000, 1 << 20);
 	a->threads = 4;

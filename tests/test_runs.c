@@ -24,7 +24,7 @@ static void init(struct profile *p, int64_t pid)
 static void add(struct profile *p, const char *owner, const char *name, uint64_t n, uint64_t ns,
 		uint64_t lock_ns, uint64_t off_ns)
 {
-	struct prof_attr *a = profile__add_attr(p, owner, name, "property", "get");
+	struct prof_attr *a = profile__add_attr(p, owner, name, KIND_PROPERTY, OP_GET);
 
 	cr_assert_not_null(a);
 	a->count = a->timed = n;

@@ -184,7 +184,8 @@ static void assert_seen(const struct profile *p, const char *output)
 			const struct prof_attr *a = &p->attrs[i];
 
 			if (strcmp(a->owner, owner) || strcmp(a->name, name) ||
-			    strcmp(a->kind, kind) || strcmp(a->op, op))
+			    strcmp(profile__kind_name(a->kind), kind) ||
+			    strcmp(profile__op_name(a->op), op))
 				continue;
 			cr_assert_eq(a->count, count, "%s", l);
 			found = true;
