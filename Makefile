@@ -33,7 +33,9 @@ LIB_SRCS := $(PROFILE_SRCS) $(COLLECTOR_SRCS) $(REPORT_SRCS)
 LIB_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(LIB_SRCS))
 # The sources that include the BPF skeleton, and so wait for it to be generated.
 SKEL_USERS := $(shell grep -l 'attrprof.skel.h' collector/*.c)
-TEST_SRCS := $(wildcard tests/*.c)
+# tests/unit/ needs no privilege (pure logic, files, attrprof diff and report); tests/root/
+# attaches real probes to real processes, as root. tests/*.c are what both share.
+TEST_SRCS := $(wildcard tests/*.c tests/unit/*.c tests/root/*.c)
 TEST_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(TEST_SRCS))
 TARGET_SRCS := $(wildcard tests/targets/*.c)
 TARGETS := $(patsubst tests/targets/%.c,$(OUTPUT)/targets/%,$(TARGET_SRCS))
@@ -46,7 +48,7 @@ all: $(OUTPUT)/attrprof $(TARGETS) $(DEMOS)
 deps:
 	$(Q)scripts/setup
 
-$(OUTPUT) $(OUTPUT)/profile $(OUTPUT)/collector $(OUTPUT)/report $(OUTPUT)/tests $(OUTPUT)/targets $(OUTPUT)/demo:
+$(OUTPUT) $(OUTPUT)/profile $(OUTPUT)/collector $(OUTPUT)/report $(OUTPUT)/tests $(OUTPUT)/tests/unit $(OUTPUT)/tests/root $(OUTPUT)/targets $(OUTPUT)/demo:
 	$(Q)mkdir -p $@
 
 $(OUTPUT)/vmlinux.h: | $(OUTPUT)
@@ -76,9 +78,9 @@ $(OUTPUT)/collector/%.o: collector/%.c $(wildcard collector/*.h probe/*.h profil
 # Only the objects that use the skeleton wait for it.
 $(patsubst %.c,$(OUTPUT)/%.o,$(SKEL_USERS)): $(OUTPUT)/attrprof.skel.h
 
-$(OUTPUT)/tests/%.o: tests/%.c $(wildcard tests/*.h collector/*.h profile/*.h report/*.h probe/*.h) | $(OUTPUT)/tests
+$(OUTPUT)/tests/%.o: tests/%.c $(wildcard tests/*.h collector/*.h profile/*.h report/*.h probe/*.h) | $(OUTPUT)/tests $(OUTPUT)/tests/unit $(OUTPUT)/tests/root
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(ALL_INC) -Wno-missing-field-initializers -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(ALL_INC) -Itests -Wno-missing-field-initializers -c $< -o $@
 
 $(OUTPUT)/attrprof: $(OUTPUT)/collector/main.o $(LIB_OBJS)
 	$(call msg,LINK,$@)
@@ -122,10 +124,10 @@ bench: deps
 	$(Q)scripts/bench
 
 check-format:
-	$(Q)clang-format --dry-run --Werror $(wildcard probe/*.[ch] profile/*.[ch] collector/*.[ch] report/*.[ch] tests/*.[ch] tests/targets/*.c fuzz/*.[ch] fuzz/seeds/*.c)
+	$(Q)clang-format --dry-run --Werror $(wildcard probe/*.[ch] profile/*.[ch] collector/*.[ch] report/*.[ch] tests/*.[ch] tests/unit/*.c tests/root/*.c tests/targets/*.c fuzz/*.[ch] fuzz/seeds/*.c)
 
 format:
-	$(Q)clang-format -i $(wildcard probe/*.[ch] profile/*.[ch] collector/*.[ch] report/*.[ch] tests/*.[ch] tests/targets/*.c fuzz/*.[ch] fuzz/seeds/*.c)
+	$(Q)clang-format -i $(wildcard probe/*.[ch] profile/*.[ch] collector/*.[ch] report/*.[ch] tests/*.[ch] tests/unit/*.c tests/root/*.c tests/targets/*.c fuzz/*.[ch] fuzz/seeds/*.c)
 
 clean:
 	$(Q)rm -rf $(OUTPUT)

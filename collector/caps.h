@@ -2,7 +2,7 @@
 /*
  * The capabilities tracing needs, checked before anything is loaded. The set
  * was found by experiment as a non-root user (README, "Running in
- * production"; tests/test_privilege.c):
+ * production"; tests/root/test_privilege.c):
  *   CAP_BPF              load the programs, create their maps (kernel.unprivileged_bpf_disabled)
  *   CAP_PERFMON          uprobe perf events and uprobe_multi links, tracing programs
  *                        (tp_btf, bpf_probe_read_user); kernel.perf_event_paranoid

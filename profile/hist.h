@@ -2,7 +2,7 @@
 /*
  * Log-linear latency histograms (layout in probe/attrprof.h): slot maths
  * and percentiles. The BPF side fills slots with the same mapping
- * (probe/hist.bpf.h); tests/test_hist.c holds both to it.
+ * (probe/hist.bpf.h); tests/unit/test_hist.c holds both to it.
  */
 #ifndef ATTRPROF_HIST_H
 #define ATTRPROF_HIST_H

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * A C program whose accessors pass secrets around, fresh each run, for the
- * test that no profile holds a value (tests/test_secrets.c).
+ * test that no profile holds a value (tests/root/test_secrets.c).
  *
  *   c_secrets SECRETS_FILE     write the secrets (hex) to SECRETS_FILE, run, print counts
  *

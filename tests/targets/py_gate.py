@@ -1,5 +1,5 @@
 """A small deterministic workload and its variants, for the end-to-end CI gate
-tests (tests/test_gate_e2e.c): each variant changes one thing.
+tests (tests/root/test_gate_e2e.c): each variant changes one thing.
 
     python py_gate.py VARIANT [SEED]
 

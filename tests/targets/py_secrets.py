@@ -1,5 +1,5 @@
 """A workload whose attribute values are secrets, fresh each run, for the test
-that no profile or report ever holds a value (tests/test_secrets.c).
+that no profile or report ever holds a value (tests/root/test_secrets.c).
 
     python py_secrets.py SECRETS_FILE [--control]
 

@@ -528,8 +528,8 @@ Test(profile, unknown_kind_or_op)
 	json_t *root = valid_json();
 
 	json_object_set_new(attr(root, 1), "kind", json_string("function\x1b[2J"));
-	expect_json_error(root,
-			  "attributes[1].kind: expected an attribute kind (function, descriptor, ...)");
+	expect_json_error(
+		root, "attributes[1].kind: expected an attribute kind (function, descriptor, ...)");
 
 	root = valid_json();
 	json_object_set_new(attr(root, 0), "op", json_string("read"));
