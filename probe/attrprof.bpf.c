@@ -22,6 +22,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "attrprof.h"
+#include "maps.bpf.h"
 #include "hist.bpf.h"
 #include "state.bpf.h"
 #include "py_func.h"
@@ -371,10 +372,8 @@ __noinline __u32 py_new_attr(__u64 owner, __u64 ident, __u32 func, __u32 op, __u
 		id |= PY_ATTR_IGNORED;
 	else if (info->kind == KIND_GETATTR_HOOK)
 		id |= PY_ATTR_HOOK;
-	if (!bpf_map_update_elem(&py_attrs, &k, &id, BPF_NOEXIST))
-		return id;
-	/* Another CPU named it first (our id stays unused), or the map is full. */
-	known = bpf_map_lookup_elem(&py_attrs, &k);
+	/* Another CPU may have named it first: its id stands, ours stays unused. */
+	known = map_try_insert(&py_attrs, &k, &id);
 	if (known)
 		return *known;
 	drop(DROP_MAP_FULL);
@@ -446,13 +445,9 @@ __noinline int note_inflight(struct frame *f, struct attr_stats *s, __u64 ident,
 
 	if (!f || !s)
 		return 0;
-	n = bpf_map_lookup_elem(&inflight, &key);
-	if (!n) {
-		bpf_map_update_elem(&inflight, &key, &zero, BPF_NOEXIST);
-		n = bpf_map_lookup_elem(&inflight, &key);
-		if (!n)
-			return 0;
-	}
+	n = map_lookup_or_init(&inflight, &key, &zero);
+	if (!n)
+		return 0;
 	if (__sync_fetch_and_add(n, 1))
 		__sync_fetch_and_add(&s->concurrent, 1);
 	f->inflight = key;
@@ -575,8 +570,8 @@ int py_alloc(struct pt_regs *ctx)
 		return 0;
 	c = bpf_map_lookup_elem(&classes, &type);
 	if (!c) {
-		bpf_map_update_elem(&classes, &type, &zero_class_info, BPF_NOEXIST);
-		c = bpf_map_lookup_elem(&classes, &type);
+		/* First sight of the class here: named, unless another CPU already did. */
+		c = map_try_insert(&classes, &type, &zero_class_info);
 		if (!c) {
 			drop(DROP_CLASS_LIMIT);
 			return 0;

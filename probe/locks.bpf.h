@@ -176,13 +176,8 @@ int futex_enter(struct trace_event_raw_sys_enter *ctx)
 static __always_inline struct lock_stats *lock_stats_of(__u32 attr, __u32 kind, __u64 lock)
 {
 	struct lock_key key = {.attr = attr, .kind = kind, .lock = lock};
-	struct lock_stats *l;
+	struct lock_stats *l = map_lookup_or_init(&lock_waits, &key, &zero_lock_stats);
 
-	l = bpf_map_lookup_elem(&lock_waits, &key);
-	if (l)
-		return l;
-	bpf_map_update_elem(&lock_waits, &key, &zero_lock_stats, BPF_NOEXIST);
-	l = bpf_map_lookup_elem(&lock_waits, &key);
 	if (!l)
 		drop(DROP_LOCK_LIMIT);
 	return l;
