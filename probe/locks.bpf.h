@@ -21,34 +21,6 @@
 #define FUTEX_LOCK_PI2 13
 #define FUTEX_CMD_MASK 0x7f
 
-/* Written by the collector before the probes are attached. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct lock_table);
-} lock_ranges SEC(".maps");
-
-/*
- * Each lock object's load bias in the target, valid where its bit in
- * lock_biases is set: by the collector (a running process, a fixed-address
- * executable) or by lock_anchor. Until then its waits cannot be told.
- */
-__u64 lock_bias[LOCK_OBJECTS];
-__u32 lock_biases;
-
-/* The stack words of one wait being classified: too big for the BPF stack. */
-struct scan {
-	__u64 words[LOCK_SCAN_WORDS];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct scan);
-} scans SEC(".maps");
-
 /* bpf_loop's context must live on the stack: the words, the table, the best range so far. */
 struct scan_ctx {
 	struct scan *sc;
