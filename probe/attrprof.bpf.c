@@ -221,7 +221,6 @@ struct {
 #include "state.bpf.h"
 #include "py_func.h"
 #include "python.bpf.h"
-#include "process.bpf.h"
 #include "locks.bpf.h"
 
 /* Uprobe sessions (Linux 6.13+): which half of the session this run is. */
@@ -897,3 +896,12 @@ int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_stru
 	}
 	return 0;
 }
+
+/*
+ * The process and lock-wait programs, in files of their own but in this
+ * one translation unit: one object and one skeleton, and the declarations
+ * above serve them as they are (separate objects linked by `bpftool gen
+ * object` would each need extern copies of every map and variable).
+ */
+#include "process.bpf.c"
+#include "locks.bpf.c"

@@ -1,13 +1,11 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * What traced processes do to themselves while traced: fork, exec, exit.
  * Each is kept as a process_event for the profile; exec also ends counting for
  * the process, and with --follow-forks a fork adds the child to `followed`.
  * Threads are no news: only new processes and whole-process exits are kept.
+ * Part of attrprof.bpf.c's object, which includes this file.
  */
-#ifndef ATTRPROF_PROCESS_BPF_H
-#define ATTRPROF_PROCESS_BPF_H
-
 #include "attrprof.h"
 #include "state.bpf.h"
 
@@ -95,5 +93,3 @@ int BPF_PROG(on_exit, struct task_struct *p)
 		e->status = status;
 	return 0;
 }
-
-#endif /* ATTRPROF_PROCESS_BPF_H */
