@@ -55,7 +55,8 @@ $(OUTPUT)/vmlinux.h: | $(OUTPUT)
 	$(call msg,GEN,$@)
 	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@
 
-$(OUTPUT)/%.bpf.o: probe/%.bpf.c probe/attrprof.h $(wildcard probe/*.bpf.h) $(OUTPUT)/vmlinux.h | $(OUTPUT)
+# attrprof.bpf.c #includes the other probe/*.bpf.c: one object, one skeleton.
+$(OUTPUT)/%.bpf.o: probe/%.bpf.c $(wildcard probe/*.h probe/*.bpf.c) $(OUTPUT)/vmlinux.h | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* libelf readers: function symbols with their uprobe offsets, the GNU build-id, PT_INTERP. */
+/*
+ * libelf readers: function symbols with their uprobe offsets, the GNU build-id, PT_INTERP, and
+ * data through symbols, addresses and relocations, each asked of a file opened once.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -24,14 +27,23 @@ struct cand {
 	bool ifunc;  /* kept only to hide older versions of its name */
 };
 
-struct scan {
-	const char *path;
+/*
+ * An ELF file open for queries: opened, checked and mapped once, where each query used to
+ * do it again.
+ */
+struct elf_file {
+	char *path; /* for messages */
+	int fd;
 	Elf *elf;
+	GElf_Ehdr eh;	 /* read when opened: the file is ELF */
+	const char *raw; /* the whole file, or NULL when libelf cannot give it */
+	size_t rawsize;
+};
+
+struct scan {
+	const struct elf_file *ef;
 	const char *const *globs;
 	size_t nglobs;
-	bool x86_64;
-	const char *raw; /* the whole file, to read the first bytes of functions */
-	size_t rawsize;
 	struct cand *v;
 	size_t n, cap;
 };
@@ -49,57 +61,66 @@ static void set_err(char *err, size_t errlen, const char *path, const char *caus
 		snprintf(err, errlen, "%s: %s", path, cause);
 }
 
-/*
- * Opens path as ELF into *fd and *elf. Returns 0, or a negative errno with err set and nothing
- * left open.
- */
-static int open_elf(const char *path, int *fd, Elf **elf, char *err, size_t errlen)
+int elf__open(const char *path, struct elf_file **out, char *err, size_t errlen)
 {
-	GElf_Ehdr eh;
+	struct elf_file *ef;
 	int ret;
 
 	pthread_once(&elf_once, elf_init);
-	*elf = NULL;
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0) {
+	*out = NULL;
+	ef = calloc(1, sizeof(*ef));
+	if (!ef || !(ef->path = strdup(path))) {
+		free(ef);
+		set_err(err, errlen, path, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	ef->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (ef->fd < 0) {
 		ret = -errno;
 		set_err(err, errlen, path, strerror(-ret));
-		return ret;
+		goto cleanup;
 	}
 	/* libelf leaves read errors (a directory: EISDIR) in errno. */
 	errno = 0;
-	*elf = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
-	if (!*elf) {
+	ef->elf = elf_begin(ef->fd, ELF_C_READ_MMAP, NULL);
+	if (!ef->elf) {
 		ret = errno ? -errno : -EIO;
 		set_err(err, errlen, path, strerror(-ret));
 		goto cleanup;
 	}
-	if (elf_kind(*elf) != ELF_K_ELF || !gelf_getehdr(*elf, &eh)) {
+	if (elf_kind(ef->elf) != ELF_K_ELF || !gelf_getehdr(ef->elf, &ef->eh)) {
 		ret = -ENOEXEC;
 		set_err(err, errlen, path, "not an ELF file");
 		goto cleanup;
 	}
+	ef->raw = elf_rawfile(ef->elf, &ef->rawsize);
+	*out = ef;
 	return 0;
 
 cleanup:
-	elf_end(*elf);
-	close(*fd);
-	*elf = NULL;
-	*fd = -1;
+	elf__close(ef);
 	return ret;
+}
+
+void elf__close(struct elf_file *ef)
+{
+	if (!ef)
+		return;
+	elf_end(ef->elf);
+	if (ef->fd >= 0)
+		close(ef->fd);
+	free(ef->path);
+	free(ef);
 }
 
 int elf__check(const char *path, char *err, size_t errlen)
 {
-	Elf *elf;
-	int fd, ret;
+	struct elf_file *ef;
+	int ret;
 
-	ret = open_elf(path, &fd, &elf, err, errlen);
-	if (ret)
-		return ret;
-	elf_end(elf);
-	close(fd);
-	return 0;
+	ret = elf__open(path, &ef, err, errlen);
+	elf__close(ef);
+	return ret;
 }
 
 static bool matches(const char *name, const char *const *globs, size_t nglobs)
@@ -137,7 +158,9 @@ static int add_cand(struct scan *s, char *name, const GElf_Sym *sym, bool hidden
 	struct cand *c;
 	uint64_t off;
 
-	if (!vaddr_to_offset(s->elf, sym->st_value, &off)) {
+	const struct elf_file *ef = s->ef;
+
+	if (!vaddr_to_offset(ef->elf, sym->st_value, &off)) {
 		free(name);
 		return 0;
 	}
@@ -146,8 +169,9 @@ static int add_cand(struct scan *s, char *name, const GElf_Sym *sym, bool hidden
 	 * push that usually follows it. A breakpoint past endbr64 still fires on every call:
 	 * endbr64 only marks the function as a valid indirect branch target.
 	 */
-	if (s->x86_64 && off <= s->rawsize && s->rawsize - off >= sizeof(ENDBR64) &&
-	    !memcmp(s->raw + off, ENDBR64, sizeof(ENDBR64)))
+	if (ef->eh.e_machine == EM_X86_64 && off <= ef->rawsize &&
+	    ef->rawsize - off >= sizeof(ENDBR64) &&
+	    !memcmp(ef->raw + off, ENDBR64, sizeof(ENDBR64)))
 		off += sizeof(ENDBR64);
 
 	if (s->n == s->cap) {
@@ -167,10 +191,10 @@ static int add_cand(struct scan *s, char *name, const GElf_Sym *sym, bool hidden
 		.hidden = hidden,
 		.ifunc = ifunc,
 	};
-	if (off < s->rawsize) {
-		c->f.head_len =
-			s->rawsize - off < sizeof(c->f.head) ? s->rawsize - off : sizeof(c->f.head);
-		memcpy(c->f.head, s->raw + off, c->f.head_len);
+	if (off < ef->rawsize) {
+		c->f.head_len = ef->rawsize - off < sizeof(c->f.head) ? ef->rawsize - off
+								      : sizeof(c->f.head);
+		memcpy(c->f.head, ef->raw + off, c->f.head_len);
 	}
 	return 0;
 }
@@ -192,7 +216,7 @@ static int scan_symtab(struct scan *s, Elf_Scn *scn, const GElf_Shdr *sh, Elf_Da
 
 	data = elf_getdata(scn, NULL);
 	if (!data || !sh->sh_entsize) {
-		set_err(err, errlen, s->path, "cannot read a symbol table");
+		set_err(err, errlen, s->ef->path, "cannot read a symbol table");
 		return -EINVAL;
 	}
 	n = sh->sh_size / sh->sh_entsize;
@@ -207,7 +231,7 @@ static int scan_symtab(struct scan *s, Elf_Scn *scn, const GElf_Shdr *sh, Elf_Da
 		ifunc = GELF_ST_TYPE(sym.st_info) == STT_GNU_IFUNC;
 		if (!ifunc && GELF_ST_TYPE(sym.st_info) != STT_FUNC)
 			continue;
-		name = elf_strptr(s->elf, sh->sh_link, sym.st_name);
+		name = elf_strptr(s->ef->elf, sh->sh_link, sym.st_name);
 		if (!name || !*name)
 			continue;
 		/*
@@ -233,7 +257,7 @@ static int scan_symtab(struct scan *s, Elf_Scn *scn, const GElf_Shdr *sh, Elf_Da
 	return 0;
 
 enomem:
-	set_err(err, errlen, s->path, strerror(ENOMEM));
+	set_err(err, errlen, s->ef->path, strerror(ENOMEM));
 	return -ENOMEM;
 }
 
@@ -291,33 +315,26 @@ static int resolve(struct scan *s, struct elf_funcs *out)
 	return ret;
 }
 
-int elf__find_funcs(const char *path, const char *const *globs, size_t nglobs,
+int elf__find_funcs(const struct elf_file *ef, const char *const *globs, size_t nglobs,
 		    struct elf_funcs *out, char *err, size_t errlen)
 {
-	struct scan s = {.path = path, .globs = globs, .nglobs = nglobs};
+	struct scan s = {.ef = ef, .globs = globs, .nglobs = nglobs};
 	Elf_Data *versym = NULL;
 	size_t versym_link = 0, i;
 	Elf_Scn *scn = NULL;
-	GElf_Ehdr eh;
 	GElf_Shdr sh;
-	int fd, ret;
+	int ret = 0;
 
 	out->v = NULL;
 	out->n = 0;
-	ret = open_elf(path, &fd, &s.elf, err, errlen);
-	if (ret)
-		return ret;
-	s.x86_64 = gelf_getehdr(s.elf, &eh) && eh.e_machine == EM_X86_64;
-	s.raw = elf_rawfile(s.elf, &s.rawsize);
-
 	/* .gnu.version is parallel to the .dynsym its sh_link names. */
-	while ((scn = elf_nextscn(s.elf, scn))) {
+	while ((scn = elf_nextscn(ef->elf, scn))) {
 		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_GNU_versym) {
 			versym = elf_getdata(scn, NULL);
 			versym_link = sh.sh_link;
 		}
 	}
-	while ((scn = elf_nextscn(s.elf, scn))) {
+	while ((scn = elf_nextscn(ef->elf, scn))) {
 		if (!gelf_getshdr(scn, &sh) ||
 		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
 			continue;
@@ -328,7 +345,7 @@ int elf__find_funcs(const char *path, const char *const *globs, size_t nglobs,
 	}
 	ret = resolve(&s, out);
 	if (ret)
-		set_err(err, errlen, path, strerror(-ret));
+		set_err(err, errlen, ef->path, strerror(-ret));
 
 cleanup:
 	for (i = 0; i < s.n; i++)
@@ -336,8 +353,6 @@ cleanup:
 	free(s.v);
 	if (ret)
 		elf__funcs_free(out);
-	elf_end(s.elf);
-	close(fd);
 	return ret;
 }
 
@@ -354,7 +369,7 @@ void elf__funcs_free(struct elf_funcs *f)
 	f->n = 0;
 }
 
-int elf__build_id(const char *path, char *buf, size_t len)
+int elf__build_id(const struct elf_file *ef, char *buf, size_t len)
 {
 	size_t off, next, name_off, desc_off, i;
 	const unsigned char *desc;
@@ -362,14 +377,8 @@ int elf__build_id(const char *path, char *buf, size_t len)
 	Elf_Data *data;
 	GElf_Shdr sh;
 	GElf_Nhdr nh;
-	Elf *elf;
-	int fd, ret;
 
-	ret = open_elf(path, &fd, &elf, NULL, 0);
-	if (ret)
-		return ret;
-	ret = -ENOENT;
-	while ((scn = elf_nextscn(elf, scn))) {
+	while ((scn = elf_nextscn(ef->elf, scn))) {
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
 			continue;
 		data = elf_getdata(scn, NULL);
@@ -380,23 +389,16 @@ int elf__build_id(const char *path, char *buf, size_t len)
 			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != sizeof("GNU") ||
 			    memcmp((const char *)data->d_buf + name_off, "GNU", sizeof("GNU")))
 				continue;
-			if (len < 2 * (size_t)nh.n_descsz + 1) {
-				ret = -ENOSPC;
-				goto cleanup;
-			}
+			if (len < 2 * (size_t)nh.n_descsz + 1)
+				return -ENOSPC;
 			desc = (const unsigned char *)data->d_buf + desc_off;
 			for (i = 0; i < nh.n_descsz; i++)
 				snprintf(buf + 2 * i, 3, "%02x", desc[i]);
 			buf[2 * i] = '\0';
-			ret = 0;
-			goto cleanup;
+			return 0;
 		}
 	}
-
-cleanup:
-	elf_end(elf);
-	close(fd);
-	return ret;
+	return -ENOENT;
 }
 
 /*
@@ -404,51 +406,42 @@ cleanup:
  * inside the file. Returns 0, -ENOENT when there is none, -ENOEXEC when it
  * points outside the file.
  */
-static int segment_bytes(Elf *elf, Elf64_Word type, GElf_Phdr *ph, const char **bytes)
+static int segment_bytes(const struct elf_file *ef, Elf64_Word type, GElf_Phdr *ph,
+			 const char **bytes)
 {
-	size_t i, n, rawsize;
-	const char *raw = elf_rawfile(elf, &rawsize);
+	size_t i, n;
 
-	if (!raw || elf_getphdrnum(elf, &n))
+	if (!ef->raw || elf_getphdrnum(ef->elf, &n))
 		return -ENOENT;
 	for (i = 0; i < n; i++) {
-		if (!gelf_getphdr(elf, i, ph) || ph->p_type != type)
+		if (!gelf_getphdr(ef->elf, i, ph) || ph->p_type != type)
 			continue;
-		if (ph->p_offset > rawsize || ph->p_filesz > rawsize - ph->p_offset)
+		if (ph->p_offset > ef->rawsize || ph->p_filesz > ef->rawsize - ph->p_offset)
 			return -ENOEXEC;
-		*bytes = raw + ph->p_offset;
+		*bytes = ef->raw + ph->p_offset;
 		return 0;
 	}
 	return -ENOENT;
 }
 
-int elf__interp(const char *path, char *buf, size_t len)
+int elf__interp(const struct elf_file *ef, char *buf, size_t len)
 {
 	const char *interp;
 	GElf_Phdr ph;
 	size_t slen;
-	Elf *elf;
-	int fd, ret;
+	int ret;
 
-	ret = open_elf(path, &fd, &elf, NULL, 0);
+	ret = segment_bytes(ef, PT_INTERP, &ph, &interp);
 	if (ret)
 		return ret;
-	ret = segment_bytes(elf, PT_INTERP, &ph, &interp);
-	if (ret)
-		goto cleanup;
 	/* p_filesz counts the NUL; an unterminated path is a broken file. */
 	slen = strnlen(interp, ph.p_filesz);
 	if (slen == ph.p_filesz)
-		ret = -ENOEXEC;
-	else if (slen >= len)
-		ret = -ENOSPC;
-	else
-		memcpy(buf, interp, slen + 1);
-
-cleanup:
-	elf_end(elf);
-	close(fd);
-	return ret;
+		return -ENOEXEC;
+	if (slen >= len)
+		return -ENOSPC;
+	memcpy(buf, interp, slen + 1);
+	return 0;
 }
 
 /*
@@ -480,60 +473,31 @@ static bool lookup_sym(Elf *elf, Elf64_Word table, const char *name, int stt, GE
 	return false;
 }
 
-int elf__find_object(const char *path, const char *name, uint64_t *vaddr, uint64_t *size)
+int elf__find_object(const struct elf_file *ef, const char *name, uint64_t *vaddr, uint64_t *size)
 {
 	GElf_Sym sym;
-	Elf *elf;
-	int fd, ret;
 
-	ret = open_elf(path, &fd, &elf, NULL, 0);
-	if (ret)
-		return ret;
-	ret = -ENOENT;
-	if (lookup_sym(elf, SHT_DYNSYM, name, STT_OBJECT, &sym) ||
-	    lookup_sym(elf, SHT_SYMTAB, name, STT_OBJECT, &sym)) {
-		*vaddr = sym.st_value;
-		*size = sym.st_size;
-		ret = 0;
-	}
-	elf_end(elf);
-	close(fd);
-	return ret;
+	if (!lookup_sym(ef->elf, SHT_DYNSYM, name, STT_OBJECT, &sym) &&
+	    !lookup_sym(ef->elf, SHT_SYMTAB, name, STT_OBJECT, &sym))
+		return -ENOENT;
+	*vaddr = sym.st_value;
+	*size = sym.st_size;
+	return 0;
 }
 
-int elf__exports(const char *path, const char *name)
+int elf__exports(const struct elf_file *ef, const char *name)
 {
 	GElf_Sym sym;
-	Elf *elf;
-	int fd, ret;
 
-	ret = open_elf(path, &fd, &elf, NULL, 0);
-	if (ret)
-		return ret;
-	ret = lookup_sym(elf, SHT_DYNSYM, name, -1, &sym) && GELF_ST_BIND(sym.st_info) != STB_LOCAL
-		      ? 0
-		      : -ENOENT;
-	elf_end(elf);
-	close(fd);
-	return ret;
+	return lookup_sym(ef->elf, SHT_DYNSYM, name, -1, &sym) &&
+			       GELF_ST_BIND(sym.st_info) != STB_LOCAL
+		       ? 0
+		       : -ENOENT;
 }
 
-int elf__is_fixed(const char *path, bool *fixed)
+bool elf__is_fixed(const struct elf_file *ef)
 {
-	GElf_Ehdr eh;
-	Elf *elf;
-	int fd, ret;
-
-	ret = open_elf(path, &fd, &elf, NULL, 0);
-	if (ret)
-		return ret;
-	if (gelf_getehdr(elf, &eh))
-		*fixed = eh.e_type == ET_EXEC;
-	else
-		ret = -ENOEXEC;
-	elf_end(elf);
-	close(fd);
-	return ret;
+	return ef->eh.e_type == ET_EXEC;
 }
 
 /*
@@ -559,40 +523,20 @@ static bool load_range(Elf *elf, uint64_t vaddr, uint64_t len, uint64_t *off)
 	return false;
 }
 
-int elf__vaddr_offset(const char *path, uint64_t vaddr, uint64_t *off)
+int elf__vaddr_offset(const struct elf_file *ef, uint64_t vaddr, uint64_t *off)
 {
-	Elf *elf;
-	int fd, ret;
-
-	ret = open_elf(path, &fd, &elf, NULL, 0);
-	if (ret)
-		return ret;
-	ret = load_range(elf, vaddr, 1, off) ? 0 : -ENOENT;
-	elf_end(elf);
-	close(fd);
-	return ret;
+	return load_range(ef->elf, vaddr, 1, off) ? 0 : -ENOENT;
 }
 
-int elf__read_vaddr(const char *path, uint64_t vaddr, void *buf, size_t len)
+int elf__read_vaddr(const struct elf_file *ef, uint64_t vaddr, void *buf, size_t len)
 {
-	const char *raw;
-	size_t rawsize;
 	uint64_t off;
-	Elf *elf;
-	int fd, ret;
 
-	ret = open_elf(path, &fd, &elf, NULL, 0);
-	if (ret)
-		return ret;
-	ret = -ENOENT;
-	raw = elf_rawfile(elf, &rawsize);
-	if (raw && load_range(elf, vaddr, len, &off) && off <= rawsize && len <= rawsize - off) {
-		memcpy(buf, raw + off, len);
-		ret = 0;
-	}
-	elf_end(elf);
-	close(fd);
-	return ret;
+	if (!ef->raw || !load_range(ef->elf, vaddr, len, &off) || off > ef->rawsize ||
+	    len > ef->rawsize - off)
+		return -ENOENT;
+	memcpy(buf, ef->raw + off, len);
+	return 0;
 }
 
 /* SHT_RELR (packed relative relocations) is missing from older elf.h. */
@@ -601,26 +545,26 @@ int elf__read_vaddr(const char *path, uint64_t vaddr, void *buf, size_t len)
 #endif
 
 /*
- * Calls fn(rela, arg) for each entry of every SHT_RELA section of elf until fn returns
+ * Calls fn(rela, arg) for each entry of every SHT_RELA section of ef until fn returns
  * nonzero, and returns that value; 0 when fn never did. -ENOTSUP for a file that is not
  * x86-64 or that packs relocations into SHT_RELR, which this does not read.
  */
-static int each_rela(Elf *elf, int (*fn)(const GElf_Rela *rela, void *arg), void *arg)
+static int each_rela(const struct elf_file *ef, int (*fn)(const GElf_Rela *rela, void *arg),
+		     void *arg)
 {
 	Elf_Scn *scn = NULL;
 	Elf_Data *data;
-	GElf_Ehdr eh;
 	GElf_Shdr sh;
 	GElf_Rela r;
 	size_t i, n;
 	int ret;
 
-	if (!gelf_getehdr(elf, &eh) || eh.e_machine != EM_X86_64)
+	if (ef->eh.e_machine != EM_X86_64)
 		return -ENOTSUP;
-	while ((scn = elf_nextscn(elf, scn)))
+	while ((scn = elf_nextscn(ef->elf, scn)))
 		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_RELR)
 			return -ENOTSUP;
-	while ((scn = elf_nextscn(elf, scn))) {
+	while ((scn = elf_nextscn(ef->elf, scn))) {
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_RELA || !sh.sh_entsize ||
 		    !(data = elf_getdata(scn, NULL)))
 			continue;
@@ -650,36 +594,28 @@ static int match_reloc_at(const GElf_Rela *r, void *arg)
 	return 1;
 }
 
-int elf__reloc_relative(const char *path, uint64_t vaddr, uint64_t *value)
+int elf__reloc_relative(const struct elf_file *ef, uint64_t vaddr, uint64_t *value)
 {
 	struct reloc_at a = {.vaddr = vaddr};
-	Elf *elf;
-	int fd, ret;
+	int ret;
 
-	ret = open_elf(path, &fd, &elf, NULL, 0);
-	if (ret)
-		return ret;
-	ret = each_rela(elf, match_reloc_at, &a);
+	ret = each_rela(ef, match_reloc_at, &a);
 	if (ret == 1) {
 		*value = a.value;
-		ret = 0;
-	} else if (!ret) {
-		ret = -ENOENT;
+		return 0;
 	}
-	elf_end(elf);
-	close(fd);
-	return ret;
+	return ret ? ret : -ENOENT;
 }
 
-int elf__read_pointer(const char *path, uint64_t vaddr, uint64_t *value)
+int elf__read_pointer(const struct elf_file *ef, uint64_t vaddr, uint64_t *value)
 {
 	unsigned char b[8];
 	int ret, i;
 
-	ret = elf__reloc_relative(path, vaddr, value);
+	ret = elf__reloc_relative(ef, vaddr, value);
 	if (ret != -ENOENT)
 		return ret;
-	ret = elf__read_vaddr(path, vaddr, b, sizeof(b));
+	ret = elf__read_vaddr(ef, vaddr, b, sizeof(b));
 	if (ret)
 		return ret;
 	/* Little-endian: x86-64 is all this reads (elf__reloc_relative refuses the rest). */
@@ -689,28 +625,21 @@ int elf__read_pointer(const char *path, uint64_t vaddr, uint64_t *value)
 	return 0;
 }
 
-int elf__find_strings(const char *path, const char *s, uint64_t *vaddrs, size_t max, size_t *n)
+int elf__find_strings(const struct elf_file *ef, const char *s, uint64_t *vaddrs, size_t max,
+		      size_t *n)
 {
-	size_t slen = strlen(s) + 1, i, nph, rawsize;
-	const char *raw, *seg, *p;
+	size_t slen = strlen(s) + 1, i, nph;
+	const char *seg, *p;
 	GElf_Phdr ph;
-	Elf *elf;
-	int fd, ret;
 
 	*n = 0;
-	ret = open_elf(path, &fd, &elf, NULL, 0);
-	if (ret)
-		return ret;
-	raw = elf_rawfile(elf, &rawsize);
-	if (!raw || elf_getphdrnum(elf, &nph)) {
-		ret = -ENOEXEC;
-		goto cleanup;
-	}
+	if (!ef->raw || elf_getphdrnum(ef->elf, &nph))
+		return -ENOEXEC;
 	for (i = 0; i < nph; i++) {
-		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD || (ph.p_flags & PF_W) ||
-		    ph.p_offset > rawsize || ph.p_filesz > rawsize - ph.p_offset)
+		if (!gelf_getphdr(ef->elf, i, &ph) || ph.p_type != PT_LOAD || (ph.p_flags & PF_W) ||
+		    ph.p_offset > ef->rawsize || ph.p_filesz > ef->rawsize - ph.p_offset)
 			continue;
-		seg = raw + ph.p_offset;
+		seg = ef->raw + ph.p_offset;
 		/* The NUL is part of the pattern, so a match may be the tail of a longer string. */
 		for (p = seg; (p = memmem(p, seg + ph.p_filesz - p, s, slen)); p++) {
 			if (*n < max)
@@ -718,11 +647,7 @@ int elf__find_strings(const char *path, const char *s, uint64_t *vaddrs, size_t 
 			(*n)++;
 		}
 	}
-
-cleanup:
-	elf_end(elf);
-	close(fd);
-	return ret;
+	return 0;
 }
 
 struct pointer_scan {
@@ -744,20 +669,21 @@ static int match_relative_to(const GElf_Rela *r, void *arg)
 }
 
 /* The 8-byte-aligned words equal to ps->target in the file bytes of writable segments. */
-static void scan_words(Elf *elf, const char *raw, size_t rawsize, struct pointer_scan *ps)
+static void scan_words(const struct elf_file *ef, struct pointer_scan *ps)
 {
 	uint64_t word, va;
 	size_t i, nph, j;
 	GElf_Phdr ph;
 
-	if (elf_getphdrnum(elf, &nph))
+	if (elf_getphdrnum(ef->elf, &nph))
 		return;
 	for (i = 0; i < nph; i++) {
-		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_W) ||
-		    ph.p_offset > rawsize || ph.p_filesz > rawsize - ph.p_offset)
+		if (!gelf_getphdr(ef->elf, i, &ph) || ph.p_type != PT_LOAD ||
+		    !(ph.p_flags & PF_W) || ph.p_offset > ef->rawsize ||
+		    ph.p_filesz > ef->rawsize - ph.p_offset)
 			continue;
 		for (j = (8 - ph.p_vaddr % 8) % 8; j + 8 <= ph.p_filesz; j += 8) {
-			memcpy(&word, raw + ph.p_offset + j, sizeof(word));
+			memcpy(&word, ef->raw + ph.p_offset + j, sizeof(word));
 			if (word != ps->target)
 				continue;
 			va = ph.p_vaddr + j;
@@ -768,37 +694,26 @@ static void scan_words(Elf *elf, const char *raw, size_t rawsize, struct pointer
 	}
 }
 
-int elf__find_pointers(const char *path, uint64_t target, uint64_t *where, size_t max, size_t *n)
+int elf__find_pointers(const struct elf_file *ef, uint64_t target, uint64_t *where, size_t max,
+		       size_t *n)
 {
 	struct pointer_scan ps = {.target = target, .where = where, .max = max};
-	const char *raw;
-	size_t rawsize;
-	GElf_Ehdr eh;
-	Elf *elf;
-	int fd, ret;
+	int ret = 0;
 
 	*n = 0;
-	ret = open_elf(path, &fd, &elf, NULL, 0);
-	if (ret)
-		return ret;
-	raw = elf_rawfile(elf, &rawsize);
-	if (!raw || !gelf_getehdr(elf, &eh) || eh.e_machine != EM_X86_64) {
-		ret = raw ? -ENOTSUP : -ENOEXEC;
-		goto cleanup;
-	}
+	if (!ef->raw)
+		return -ENOEXEC;
+	if (ef->eh.e_machine != EM_X86_64)
+		return -ENOTSUP;
 	/*
 	 * A position-independent file holds its own addresses as R_X86_64_RELATIVE addends (its
 	 * bytes there are 0 with some linkers); a fixed-address one holds them in its bytes.
 	 */
-	if (eh.e_type == ET_DYN)
-		ret = each_rela(elf, match_relative_to, &ps);
+	if (ef->eh.e_type == ET_DYN)
+		ret = each_rela(ef, match_relative_to, &ps);
 	else
-		scan_words(elf, raw, rawsize, &ps);
+		scan_words(ef, &ps);
 	*n = ps.n;
-
-cleanup:
-	elf_end(elf);
-	close(fd);
 	return ret;
 }
 
@@ -813,21 +728,15 @@ static int32_t le32(const unsigned char *p)
 			 (uint32_t)p[3] << 24);
 }
 
-int elf__func_bounds(const char *path, uint64_t vaddr, uint64_t *start, uint64_t *end)
+int elf__func_bounds(const struct elf_file *ef, uint64_t vaddr, uint64_t *start, uint64_t *end)
 {
 	const unsigned char *hdr, *tab;
 	uint64_t count, lo, hi, mid;
 	const char *seg;
 	GElf_Phdr ph;
-	Elf *elf;
-	int fd, ret;
 
-	ret = open_elf(path, &fd, &elf, NULL, 0);
-	if (ret)
-		return ret;
-	ret = -ENOENT;
-	if (segment_bytes(elf, PT_GNU_EH_FRAME, &ph, &seg) || ph.p_filesz < 12)
-		goto cleanup;
+	if (segment_bytes(ef, PT_GNU_EH_FRAME, &ph, &seg) || ph.p_filesz < 12)
+		return -ENOENT;
 	/*
 	 * version 1, eh_frame_ptr (4 bytes in any encoding GNU ld uses), fde_count as udata4,
 	 * then (initial location, FDE) pairs as sdata4 relative to the header, sorted by location.
@@ -835,16 +744,12 @@ int elf__func_bounds(const char *path, uint64_t vaddr, uint64_t *start, uint64_t
 	hdr = (const unsigned char *)seg;
 	if (hdr[0] != 1 ||
 	    ((hdr[1] & 0x0f) != DW_EH_PE_udata4 && (hdr[1] & 0x0f) != DW_EH_PE_sdata4) ||
-	    hdr[2] != DW_EH_PE_udata4 || hdr[3] != (DW_EH_PE_datarel | DW_EH_PE_sdata4)) {
-		ret = -ENOTSUP;
-		goto cleanup;
-	}
+	    hdr[2] != DW_EH_PE_udata4 || hdr[3] != (DW_EH_PE_datarel | DW_EH_PE_sdata4))
+		return -ENOTSUP;
 	count = (uint32_t)le32(hdr + 8);
 	tab = hdr + 12;
-	if (count > (ph.p_filesz - 12) / 8) {
-		ret = -ENOEXEC;
-		goto cleanup;
-	}
+	if (count > (ph.p_filesz - 12) / 8)
+		return -ENOEXEC;
 	/* The last entry whose location is <= vaddr. */
 	for (lo = 0, hi = count; lo < hi;) {
 		mid = lo + (hi - lo) / 2;
@@ -854,13 +759,8 @@ int elf__func_bounds(const char *path, uint64_t vaddr, uint64_t *start, uint64_t
 			hi = mid;
 	}
 	if (!lo)
-		goto cleanup;
+		return -ENOENT;
 	*start = ph.p_vaddr + le32(tab + 8 * (lo - 1));
 	*end = lo < count ? ph.p_vaddr + le32(tab + 8 * lo) : UINT64_MAX;
-	ret = 0;
-
-cleanup:
-	elf_end(elf);
-	close(fd);
-	return ret;
+	return 0;
 }

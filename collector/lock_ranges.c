@@ -61,8 +61,12 @@ static uint32_t libc_kind(const char *name)
 	return LOCK_FUTEX;
 }
 
-/* The index of object o in lc, added (with its anchor) on first use; -1 when full. */
-static int obj_index(struct lock_codes *lc, const struct target_object *o)
+/*
+ * The index of object o in lc, added (with its anchor) on first use, read through ef; -1 when
+ * full, or when o is new and ef NULL (o cannot be read).
+ */
+static int obj_index(struct lock_codes *lc, const struct target_object *o,
+		     const struct elf_file *ef)
 {
 	struct lock_obj *lo;
 	struct elf_funcs funcs = {};
@@ -72,17 +76,15 @@ static int obj_index(struct lock_codes *lc, const struct target_object *o)
 	for (uint32_t i = 0; i < lc->table.nobjs; i++)
 		if (lc->objs[i].obj == o)
 			return i;
-	if (lc->table.nobjs >= LOCK_OBJECTS)
+	if (lc->table.nobjs >= LOCK_OBJECTS || !ef)
 		return -1;
 	lo = &lc->objs[lc->table.nobjs];
 	memset(lo, 0, sizeof(*lo));
 	lo->obj = o;
-	if (elf__is_fixed(o->host_path, &lo->fixed))
-		return -1;
+	lo->fixed = elf__is_fixed(ef);
 	/* A loaded-at-its-addresses object needs no anchor. */
-	if (!lo->fixed &&
-	    !elf__find_funcs(o->host_path, anchors, NANCHORS, &funcs, err, sizeof(err)) &&
-	    funcs.n && !elf__vaddr_offset(o->host_path, funcs.v[0].vaddr, &off)) {
+	if (!lo->fixed && !elf__find_funcs(ef, anchors, NANCHORS, &funcs, err, sizeof(err)) &&
+	    funcs.n && !elf__vaddr_offset(ef, funcs.v[0].vaddr, &off)) {
 		lo->anchor = funcs.v[0];
 		lo->anchor.name = strdup(funcs.v[0].name);
 		/* The probe sits past an endbr64: its address is the function's plus that. */
@@ -150,13 +152,13 @@ static void add(struct range_of_obj *v, size_t *n, int obj, uint64_t vaddr, uint
  * A jmp opcode read inside another instruction is ruled out by its target:
  * it must start a function in .eh_frame_hdr.
  */
-static void add_tail_calls(struct range_of_obj *v, size_t *n, int obj, const char *host,
+static void add_tail_calls(struct range_of_obj *v, size_t *n, int obj, const struct elf_file *ef,
 			   const struct elf_func *f, uint32_t kind)
 {
 	uint64_t len = f->size < TAIL_SCAN_MAX ? f->size : TAIL_SCAN_MAX, start, end;
 	uint8_t code[TAIL_SCAN_MAX];
 
-	if (len < 5 || elf__read_vaddr(host, f->vaddr, code, len))
+	if (len < 5 || elf__read_vaddr(ef, f->vaddr, code, len))
 		return;
 	for (uint64_t i = 0; i + 5 <= len; i++) {
 		int32_t rel = (int32_t)((uint32_t)code[i + 1] | (uint32_t)code[i + 2] << 8 |
@@ -165,7 +167,7 @@ static void add_tail_calls(struct range_of_obj *v, size_t *n, int obj, const cha
 
 		if (code[i] != 0xe9 || (to >= f->vaddr && to < f->vaddr + f->size))
 			continue;
-		if (!elf__func_bounds(host, to, &start, &end) && start == to && end != UINT64_MAX)
+		if (!elf__func_bounds(ef, to, &start, &end) && start == to && end != UINT64_MAX)
 			add(v, n, obj, start, end - start, kind, PRIO_LIBC);
 	}
 }
@@ -176,6 +178,7 @@ int lock_ranges__find(struct lock_codes *lc, const struct target_objects *objs,
 	struct range_of_obj v[LOCK_RANGES];
 	const char *names[NLIBC_LOCKS];
 	struct elf_funcs funcs = {};
+	struct elf_file *ef;
 	uint64_t vaddr, size;
 	char err[256];
 	size_t n = 0;
@@ -186,21 +189,26 @@ int lock_ranges__find(struct lock_codes *lc, const struct target_objects *objs,
 		names[i] = libc_locks[i].name;
 	for (size_t i = 0; i < objs->n; i++) {
 		/* An unreadable object holds no ranges we could use: passed over. */
-		ret = elf__find_funcs(objs->v[i].host_path, names, NLIBC_LOCKS, &funcs, err,
-				      sizeof(err));
-		if (ret == -ENOMEM)
+		ret = elf__open(objs->v[i].host_path, &ef, err, sizeof(err))
+			      ?: elf__find_funcs(ef, names, NLIBC_LOCKS, &funcs, err, sizeof(err));
+		if (ret == -ENOMEM) {
+			elf__close(ef);
 			return ret;
-		obj = funcs.n ? obj_index(lc, &objs->v[i]) : -1;
+		}
+		obj = funcs.n ? obj_index(lc, &objs->v[i], ef) : -1;
 		for (size_t f = 0; f < funcs.n; f++) {
 			uint32_t kind = libc_kind(funcs.v[f].name);
 
 			add(v, &n, obj, funcs.v[f].vaddr, funcs.v[f].size, kind, PRIO_LIBC);
-			add_tail_calls(v, &n, obj, objs->v[i].host_path, &funcs.v[f], kind);
+			add_tail_calls(v, &n, obj, ef, &funcs.v[f], kind);
 		}
 		elf__funcs_free(&funcs);
+		elf__close(ef);
 	}
 	if (py) {
-		obj = obj_index(lc, py->obj);
+		/* Not readable (ef NULL): no index, unless the loop above gave it one. */
+		elf__open(py->obj->host_path, &ef, NULL, 0);
+		obj = obj_index(lc, py->obj, ef);
 		if (py->sites[PYF_LOCK_ACQUIRE].found)
 			add(v, &n, obj, py->sites[PYF_LOCK_ACQUIRE].vaddr,
 			    py->sites[PYF_LOCK_ACQUIRE].size, LOCK_PYTHON, PRIO_PYTHON);
@@ -209,12 +217,12 @@ int lock_ranges__find(struct lock_codes *lc, const struct target_objects *objs,
 			    LOCK_GIL, PRIO_GIL);
 		/* The main interpreter's GIL lives in _PyRuntime (3.9-3.11 ceval.gil, 3.12+ _gil).
 		 */
-		if (obj >= 0 &&
-		    !elf__find_object(py->obj->host_path, "_PyRuntime", &vaddr, &size)) {
+		if (obj >= 0 && ef && !elf__find_object(ef, "_PyRuntime", &vaddr, &size)) {
 			lc->table.runtime_obj = obj;
 			lc->table.runtime_lo = vaddr;
 			lc->table.runtime_hi = vaddr + size;
 		}
+		elf__close(ef);
 	}
 	fill_table(lc, v, n);
 	return 0;
@@ -268,13 +276,18 @@ static int load_bias(pid_t pid, const char *host_path, uint64_t vaddr, uint64_t 
 	unsigned long long start, end, off, ino;
 	unsigned int major, minor;
 	char path[64], line[4352];
+	struct elf_file *ef = NULL;
 	uint64_t file_off;
 	struct stat st;
-	int ret = -EAGAIN;
 	FILE *maps;
+	int ret;
 
-	if (stat(host_path, &st) || elf__vaddr_offset(host_path, vaddr, &file_off))
+	ret = stat(host_path, &st) || elf__open(host_path, &ef, NULL, 0) ||
+	      elf__vaddr_offset(ef, vaddr, &file_off);
+	elf__close(ef);
+	if (ret)
 		return -ENOENT;
+	ret = -EAGAIN;
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
 	maps = fopen(path, "re");
 	if (!maps)

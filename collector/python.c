@@ -139,21 +139,29 @@ static bool parse_name(const char *base, const char *prefix, bool lib, struct na
 /*
  * The object holding the interpreter: a libpython by name, else one whose .dynsym exports
  * the C API (a statically linked interpreter such as Debian's /usr/bin/python3.11). Objects
- * that cannot be read are passed over: other modules report them. Fills *nv from the name.
+ * that cannot be read are passed over: other modules report them. Fills *nv from the name,
+ * and *ef with the object opened, which the caller closes: NULL for a libpython that cannot
+ * be read, which check_build refuses.
  */
 static const struct target_object *find_interpreter(const struct target_objects *objs,
-						    struct name_version *nv)
+						    struct name_version *nv, struct elf_file **ef)
 {
-	const char *host;
 	size_t i;
 
-	for (i = 0; i < objs->n; i++)
-		if (parse_name(base_name(objs->v[i].path), "libpython", true, nv))
-			return &objs->v[i];
 	for (i = 0; i < objs->n; i++) {
-		host = objs->v[i].host_path;
-		if (elf__exports(host, "Py_Initialize") || elf__exports(host, "PyObject_GetAttr"))
+		if (parse_name(base_name(objs->v[i].path), "libpython", true, nv)) {
+			elf__open(objs->v[i].host_path, ef, NULL, 0);
+			return &objs->v[i];
+		}
+	}
+	for (i = 0; i < objs->n; i++) {
+		if (elf__open(objs->v[i].host_path, ef, NULL, 0))
 			continue;
+		if (elf__exports(*ef, "Py_Initialize") || elf__exports(*ef, "PyObject_GetAttr")) {
+			elf__close(*ef);
+			*ef = NULL;
+			continue;
+		}
 		if (!parse_name(base_name(objs->v[i].path), "python", false, nv))
 			nv->known = false;
 		return &objs->v[i];
@@ -164,15 +172,16 @@ static const struct target_object *find_interpreter(const struct target_objects 
 /*
  * The version: Py_Version (3.11+, §6) from the file's bytes, else the file name, else marker
  * exports. Returns 0, or -ENOTSUP with a message for a version older than the markers know.
+ * ef is NULL only for a libpython, whose name tells the version.
  */
-static int read_version(const struct target_object *o, const struct name_version *nv,
-			struct python *py, char *err, size_t errlen)
+static int read_version(const struct elf_file *ef, const struct target_object *o,
+			const struct name_version *nv, struct python *py, char *err, size_t errlen)
 {
 	uint64_t vaddr, size, v;
 	uint8_t b[8];
 
-	if (!elf__find_object(o->host_path, "Py_Version", &vaddr, &size) && size == sizeof(b) &&
-	    !elf__read_vaddr(o->host_path, vaddr, b, sizeof(b))) {
+	if (ef && !elf__find_object(ef, "Py_Version", &vaddr, &size) && size == sizeof(b) &&
+	    !elf__read_vaddr(ef, vaddr, b, sizeof(b))) {
 		/* PY_VERSION_HEX: 0xMMmmppLS, e.g. 0x030b07f0 for 3.11.7 final. */
 		v = le64(b);
 		py->major = v >> 24 & 0xff;
@@ -187,9 +196,9 @@ static int read_version(const struct target_object *o, const struct name_version
 	}
 	/* §6: PyAIter_Check is new in 3.10 and PyModule_AddType in 3.9; 3.11+ has Py_Version. */
 	py->major = 3;
-	if (!elf__exports(o->host_path, "PyAIter_Check")) {
+	if (!elf__exports(ef, "PyAIter_Check")) {
 		py->minor = 10;
-	} else if (!elf__exports(o->host_path, "PyModule_AddType")) {
+	} else if (!elf__exports(ef, "PyModule_AddType")) {
 		py->minor = 9;
 	} else {
 		set_err(err, errlen,
@@ -212,10 +221,12 @@ static int free_threaded(const char *path, const struct python *py, char *err, s
 /*
  * Refuses what the layout tables do not describe: other versions, free-threaded builds
  * (by name, or by _Py_DebugOffsets.free_threaded at _PyRuntime+16 in 3.13+, §6), builds with
- * other ABI flags, and a file named like libpython that does not export the C API.
+ * other ABI flags, and a file named like libpython that does not export the C API (or cannot
+ * be read: ef NULL).
  */
-static int check_build(const struct target_object *o, const struct name_version *nv,
-		       const struct python *py, char *err, size_t errlen)
+static int check_build(const struct elf_file *ef, const struct target_object *o,
+		       const struct name_version *nv, const struct python *py, char *err,
+		       size_t errlen)
 {
 	uint64_t vaddr, size;
 	uint8_t dbg[24];
@@ -227,9 +238,9 @@ static int check_build(const struct target_object *o, const struct name_version 
 			o->path, py->major, py->minor, MINOR_MIN, MINOR_MAX);
 		return -ENOTSUP;
 	}
-	if (!elf__find_object(o->host_path, "_PyRuntime", &vaddr, &size) && size >= sizeof(dbg) &&
-	    !elf__read_vaddr(o->host_path, vaddr, dbg, sizeof(dbg)) &&
-	    !memcmp(dbg, "xdebugpy", 8) && le64(dbg + 16))
+	if (ef && !elf__find_object(ef, "_PyRuntime", &vaddr, &size) && size >= sizeof(dbg) &&
+	    !elf__read_vaddr(ef, vaddr, dbg, sizeof(dbg)) && !memcmp(dbg, "xdebugpy", 8) &&
+	    le64(dbg + 16))
 		return free_threaded(o->path, py, err, errlen);
 	if (nv->known && nv->flags[0]) {
 		set_err(err, errlen,
@@ -238,7 +249,7 @@ static int check_build(const struct target_object *o, const struct name_version 
 			o->path, py->major, py->minor, nv->flags);
 		return -ENOTSUP;
 	}
-	if (elf__exports(o->host_path, "PyObject_GetAttr")) {
+	if (!ef || elf__exports(ef, "PyObject_GetAttr")) {
 		set_err(err, errlen, "%s: named like libpython but exports no PyObject_GetAttr",
 			o->path);
 		return -ENOEXEC;
@@ -397,20 +408,20 @@ static uint64_t by_symbol(const struct elf_funcs *funcs, const char *name, uint6
 }
 
 /* Whether vaddr starts a function in .eh_frame_hdr: the check on every recovered address. */
-static bool is_func_start(const char *host, uint64_t vaddr)
+static bool is_func_start(const struct elf_file *ef, uint64_t vaddr)
 {
 	uint64_t start, end;
 
-	return vaddr && !elf__func_bounds(host, vaddr, &start, &end) && start == vaddr;
+	return vaddr && !elf__func_bounds(ef, vaddr, &start, &end) && start == vaddr;
 }
 
 /* The function in slot off of the exported type object type (§7), or 0. */
-static uint64_t type_slot(const char *host, const char *type, uint32_t off)
+static uint64_t type_slot(const struct elf_file *ef, const char *type, uint32_t off)
 {
 	uint64_t vaddr, size, fn;
 
-	if (elf__find_object(host, type, &vaddr, &size) || size < off + 8 ||
-	    elf__read_pointer(host, vaddr + off, &fn) || !is_func_start(host, fn))
+	if (elf__find_object(ef, type, &vaddr, &size) || size < off + 8 ||
+	    elf__read_pointer(ef, vaddr + off, &fn) || !is_func_start(ef, fn))
 		return 0;
 	return fn;
 }
@@ -420,46 +431,46 @@ static uint64_t type_slot(const char *host, const char *type, uint32_t off)
  * a struct wrapperbase in writable data whose name points to the string and whose offset is
  * off. 0 unless exactly one function, a function start, matches.
  */
-static uint64_t slotdef(const char *host, const char *name, uint32_t off)
+static uint64_t slotdef(const struct elf_file *ef, const char *name, uint32_t off)
 {
 	uint64_t strs[MAX_HITS], ptrs[MAX_HITS], fn, found = 0;
 	size_t nstrs, nptrs, i, j;
 	uint8_t b[4];
 
-	if (elf__find_strings(host, name, strs, MAX_HITS, &nstrs) || nstrs > MAX_HITS)
+	if (elf__find_strings(ef, name, strs, MAX_HITS, &nstrs) || nstrs > MAX_HITS)
 		return 0;
 	for (i = 0; i < nstrs; i++) {
-		if (elf__find_pointers(host, strs[i], ptrs, MAX_HITS, &nptrs) || nptrs > MAX_HITS)
+		if (elf__find_pointers(ef, strs[i], ptrs, MAX_HITS, &nptrs) || nptrs > MAX_HITS)
 			return 0;
 		for (j = 0; j < nptrs; j++) {
-			if (elf__read_vaddr(host, ptrs[j] + SLOTDEF_OFFSET, b, sizeof(b)) ||
+			if (elf__read_vaddr(ef, ptrs[j] + SLOTDEF_OFFSET, b, sizeof(b)) ||
 			    le32(b) != off ||
-			    elf__read_pointer(host, ptrs[j] + SLOTDEF_FUNCTION, &fn) || !fn)
+			    elf__read_pointer(ef, ptrs[j] + SLOTDEF_FUNCTION, &fn) || !fn)
 				continue;
 			if (found && found != fn)
 				return 0;
 			found = fn;
 		}
 	}
-	return is_func_start(host, found) ? found : 0;
+	return is_func_start(ef, found) ? found : 0;
 }
 
 /* Two slotdefs entries that must name the same function (__set__ and __delete__), or 0. */
-static uint64_t slotdef_pair(const char *host, const char *a, const char *b, uint32_t off)
+static uint64_t slotdef_pair(const struct elf_file *ef, const char *a, const char *b, uint32_t off)
 {
-	uint64_t fa = slotdef(host, a, off);
+	uint64_t fa = slotdef(ef, a, off);
 
-	return fa && fa == slotdef(host, b, off) ? fa : 0;
+	return fa && fa == slotdef(ef, b, off) ? fa : 0;
 }
 
-/* [vaddr, vaddr + len) of host into a new buffer the caller frees, or NULL. */
-static uint8_t *read_code(const char *host, uint64_t vaddr, uint64_t len)
+/* [vaddr, vaddr + len) of ef into a new buffer the caller frees, or NULL. */
+static uint8_t *read_code(const struct elf_file *ef, uint64_t vaddr, uint64_t len)
 {
 	uint8_t *code;
 
 	if (!len || len > MAX_SCAN || !(code = malloc(len)))
 		return NULL;
-	if (elf__read_vaddr(host, vaddr, code, len)) {
+	if (elf__read_vaddr(ef, vaddr, code, len)) {
 		free(code);
 		return NULL;
 	}
@@ -472,14 +483,14 @@ static uint8_t *read_code(const char *host, uint64_t vaddr, uint64_t len)
  * exactly one such store exists and its immediate starts a function. Position-independent
  * builds load the address with a lea instead: not recognized.
  */
-static uint64_t getattro_from_hook(const char *host, uint64_t hook)
+static uint64_t getattro_from_hook(const struct elf_file *ef, uint64_t hook)
 {
 	uint64_t start, end, fn, found = 0;
 	uint8_t *code = NULL, *p;
 	size_t i;
 
-	if (elf__func_bounds(host, hook, &start, &end) || start != hook ||
-	    !(code = read_code(host, start, end - start)))
+	if (elf__func_bounds(ef, hook, &start, &end) || start != hook ||
+	    !(code = read_code(ef, start, end - start)))
 		goto cleanup;
 	for (i = 0; i + 11 <= end - start; i++) {
 		p = code + i;
@@ -494,7 +505,7 @@ static uint64_t getattro_from_hook(const char *host, uint64_t hook)
 		}
 		found = fn;
 	}
-	if (found == hook || !is_func_start(host, found))
+	if (found == hook || !is_func_start(ef, found))
 		found = 0;
 
 cleanup:
@@ -509,7 +520,7 @@ cleanup:
  * 48/49 81 /7) with that address in the function's bytes, the form a fixed-address build
  * uses; a position-independent one would compare with a lea'd address: not recognized.
  */
-static bool member_set_promoted(const char *host, const struct elf_funcs *funcs,
+static bool member_set_promoted(const struct elf_file *ef, const struct elf_funcs *funcs,
 				uint64_t member_set)
 {
 	uint64_t vaddr, size = 0;
@@ -518,7 +529,7 @@ static bool member_set_promoted(const char *host, const struct elf_funcs *funcs,
 	size_t i;
 
 	vaddr = by_symbol(funcs, "_PyObject_GenericSetAttrWithDict", &size, NULL);
-	if (!vaddr || member_set > 0x7fffffff || !(code = read_code(host, vaddr, size)))
+	if (!vaddr || member_set > 0x7fffffff || !(code = read_code(ef, vaddr, size)))
 		return false;
 	for (i = 0; i + 6 <= size && !found; i++) {
 		p = code + i;
@@ -536,7 +547,8 @@ static bool member_set_promoted(const char *host, const struct elf_funcs *funcs,
  * The address of f recovered from data in a build without its symbol (§7), with how it was
  * found in *how; 0 and *how untouched when it cannot be.
  */
-static uint64_t recover(const char *host, enum py_func f, const uint64_t *vaddrs, const char **how)
+static uint64_t recover(const struct elf_file *ef, enum py_func f, const uint64_t *vaddrs,
+			const char **how)
 {
 	const char *method;
 	uint64_t v = 0;
@@ -544,37 +556,37 @@ static uint64_t recover(const char *host, enum py_func f, const uint64_t *vaddrs
 	switch (f) {
 	case PYF_PROP_GET:
 	case PYF_PROP_SET:
-		v = type_slot(host, "PyProperty_Type",
+		v = type_slot(ef, "PyProperty_Type",
 			      f == PYF_PROP_GET ? TP_DESCR_GET : TP_DESCR_SET);
 		method = "PyProperty_Type slot";
 		break;
 	case PYF_MEMBER_GET:
 	case PYF_MEMBER_SET:
-		v = type_slot(host, "PyMemberDescr_Type",
+		v = type_slot(ef, "PyMemberDescr_Type",
 			      f == PYF_MEMBER_GET ? TP_DESCR_GET : TP_DESCR_SET);
 		method = "PyMemberDescr_Type slot";
 		break;
 	case PYF_GETSET_GET:
 	case PYF_GETSET_SET:
-		v = type_slot(host, "PyGetSetDescr_Type",
+		v = type_slot(ef, "PyGetSetDescr_Type",
 			      f == PYF_GETSET_GET ? TP_DESCR_GET : TP_DESCR_SET);
 		method = "PyGetSetDescr_Type slot";
 		break;
 	case PYF_DESCR_GET:
-		v = slotdef(host, "__get__", TP_DESCR_GET);
+		v = slotdef(ef, "__get__", TP_DESCR_GET);
 		method = "slotdefs __get__";
 		break;
 	case PYF_DESCR_SET:
-		v = slotdef_pair(host, "__set__", "__delete__", TP_DESCR_SET);
+		v = slotdef_pair(ef, "__set__", "__delete__", TP_DESCR_SET);
 		method = "slotdefs __set__ and __delete__";
 		break;
 	case PYF_GETATTR_HOOK:
-		v = slotdef_pair(host, "__getattr__", "__getattribute__", TP_GETATTRO);
+		v = slotdef_pair(ef, "__getattr__", "__getattribute__", TP_GETATTRO);
 		method = "slotdefs __getattr__ and __getattribute__";
 		break;
 	case PYF_GETATTRO:
 		if (vaddrs[PYF_GETATTR_HOOK])
-			v = getattro_from_hook(host, vaddrs[PYF_GETATTR_HOOK]);
+			v = getattro_from_hook(ef, vaddrs[PYF_GETATTR_HOOK]);
 		method = "store in slot_tp_getattr_hook";
 		break;
 	default:
@@ -590,20 +602,20 @@ static uint64_t recover(const char *host, enum py_func f, const uint64_t *vaddrs
  * probe_shift() allows, and keeps the bytes there. Returns false when the file does not hold
  * the code.
  */
-static bool place(const char *host, enum py_func f, uint64_t vaddr, struct py_site *s)
+static bool place(const struct elf_file *ef, enum py_func f, uint64_t vaddr, struct py_site *s)
 {
 	uint8_t code[CODE_LEN];
 	size_t len = sizeof(code), start = 0, shift;
 
 	/* A function in the last bytes of its segment: enough for head[] will do. */
-	if (elf__read_vaddr(host, vaddr, code, len)) {
+	if (elf__read_vaddr(ef, vaddr, code, len)) {
 		len = sizeof(s->head);
-		if (elf__read_vaddr(host, vaddr, code, len))
+		if (elf__read_vaddr(ef, vaddr, code, len))
 			return false;
 	}
 	if (!memcmp(code, ENDBR64, sizeof(ENDBR64)))
 		start = sizeof(ENDBR64);
-	if (elf__vaddr_offset(host, vaddr + start, &s->func_offset))
+	if (elf__vaddr_offset(ef, vaddr + start, &s->func_offset))
 		return false;
 	shift = probe_shift(f, code + start, len - start, &s->sp_adjust);
 	s->offset = s->func_offset + shift;
@@ -618,14 +630,14 @@ static bool place(const char *host, enum py_func f, uint64_t vaddr, struct py_si
  * One probe of a member set, not two (member_set calls PyMember_SetOne): member_set, unless
  * it is missing or PGO inlined it into its main caller; then PyMember_SetOne.
  */
-static void pick_member_set(const char *host, const struct elf_funcs *funcs, uint64_t member_set,
-			    struct python *py)
+static void pick_member_set(const struct elf_file *ef, const struct elf_funcs *funcs,
+			    uint64_t member_set, struct python *py)
 {
 	struct py_site *set = &py->sites[PYF_MEMBER_SET], *one = &py->sites[PYF_MEMBER_SETONE];
 
 	if (!one->found)
 		return;
-	if (set->found && member_set_promoted(host, funcs, member_set))
+	if (set->found && member_set_promoted(ef, funcs, member_set))
 		*set = (struct py_site){
 			.how = "inlined into _PyObject_GenericSetAttrWithDict (PGO): "
 			       "PyMember_SetOne probed instead",
@@ -636,9 +648,9 @@ static void pick_member_set(const char *host, const struct elf_funcs *funcs, uin
 		};
 }
 
-static int find_sites(struct python *py, char *err, size_t errlen)
+static int find_sites(const struct elf_file *ef, struct python *py, char *err, size_t errlen)
 {
-	const char *host = py->obj->host_path, *globs[PYF_COUNT + 1];
+	const char *globs[PYF_COUNT + 1];
 	uint64_t vaddrs[PYF_COUNT] = {0};
 	struct elf_funcs funcs;
 	const char *how;
@@ -649,7 +661,7 @@ static int find_sites(struct python *py, char *err, size_t errlen)
 		globs[f] = python__func_symbol(f, py->minor);
 	/* For member_set_promoted(); symbol names hold no glob characters. */
 	globs[PYF_COUNT] = "_PyObject_GenericSetAttrWithDict";
-	ret = elf__find_funcs(host, globs, PYF_COUNT + 1, &funcs, err, errlen);
+	ret = elf__find_funcs(ef, globs, PYF_COUNT + 1, &funcs, err, errlen);
 	if (ret)
 		return ret;
 	for (f = 0; f < PYF_COUNT; f++) {
@@ -658,38 +670,43 @@ static int find_sites(struct python *py, char *err, size_t errlen)
 		how = "no symbol, and not recoverable from data";
 		vaddrs[f] = by_symbol(&funcs, globs[f], &size, &how);
 		if (!vaddrs[f])
-			vaddrs[f] = recover(host, f, vaddrs, &how);
+			vaddrs[f] = recover(ef, f, vaddrs, &how);
 		/* A recovered function's extent: its FDE's, an upper bound. */
-		if (vaddrs[f] && !size && !elf__func_bounds(host, vaddrs[f], &start, &end))
+		if (vaddrs[f] && !size && !elf__func_bounds(ef, vaddrs[f], &start, &end))
 			size = end - start;
 		py->sites[f].how = how;
-		if (vaddrs[f] && !place(host, f, vaddrs[f], &py->sites[f]))
+		if (vaddrs[f] && !place(ef, f, vaddrs[f], &py->sites[f]))
 			py->sites[f].how = "address outside the file's bytes";
 		py->sites[f].vaddr = vaddrs[f];
 		py->sites[f].size = size;
 	}
-	pick_member_set(host, &funcs, vaddrs[PYF_MEMBER_SET], py);
+	pick_member_set(ef, &funcs, vaddrs[PYF_MEMBER_SET], py);
 	elf__funcs_free(&funcs);
 	return 0;
 }
 
 int python__detect(const struct target_objects *objs, struct python *py, char *err, size_t errlen)
 {
+	struct elf_file *ef = NULL;
 	struct name_version nv;
 	int ret;
 
 	memset(py, 0, sizeof(*py));
 	if (errlen)
 		err[0] = '\0';
-	py->obj = find_interpreter(objs, &nv);
+	py->obj = find_interpreter(objs, &nv, &ef);
 	if (!py->obj)
 		return -ENOENT;
-	ret = read_version(py->obj, &nv, py, err, errlen);
+	ret = read_version(ef, py->obj, &nv, py, err, errlen);
 	if (ret)
-		return ret;
-	ret = check_build(py->obj, &nv, py, err, errlen);
+		goto cleanup;
+	ret = check_build(ef, py->obj, &nv, py, err, errlen);
 	if (ret)
-		return ret;
+		goto cleanup;
 	fill_layout(&py->layout, py->minor);
-	return find_sites(py, err, errlen);
+	ret = find_sites(ef, py, err, errlen);
+
+cleanup:
+	elf__close(ef);
+	return ret;
 }

@@ -595,6 +595,7 @@ static int describe(struct session *s, struct profile *p, const char *exe, enum 
 		    int64_t exit_status)
 {
 	char build_id[128], version[32];
+	struct elf_file *ef = NULL;
 
 	p->target.pid = s->pid;
 	p->target.exe = strdup(exe);
@@ -611,8 +612,10 @@ static int describe(struct session *s, struct profile *p, const char *exe, enum 
 		return -ENOMEM;
 	if (s->python) {
 	}
-	if (s->objs.n && !elf__build_id(s->objs.v[0].host_path, build_id, sizeof(build_id)))
+	if (s->objs.n && !elf__open(s->objs.v[0].host_path, &ef, NULL, 0) &&
+	    !elf__build_id(ef, build_id, sizeof(build_id)))
 		p->target.build_id = strdup(build_id);
+	elf__close(ef);
 	p->mode = strdup(s->opts.count_only ? "count" : "timed");
 	p->end = strdup(end_name(end));
 	p->exit_status = exit_status;

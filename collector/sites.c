@@ -73,14 +73,21 @@ int sites__add_funcs(struct probe_set *set, const struct target_objects *objs,
 		     char *err, size_t errlen)
 {
 	struct elf_funcs funcs = {};
+	struct elf_file **ef = NULL;
 	int ret = 0;
 
+	/* Each object opened once, on first use, for every glob. */
+	if (nglobs && objs->n && !(ef = calloc(objs->n, sizeof(*ef)))) {
+		ret = -ENOMEM;
+		goto cleanup;
+	}
 	for (size_t g = 0; g < nglobs; g++) {
 		size_t matched = 0;
 
 		for (size_t i = 0; i < objs->n; i++) {
-			ret = elf__find_funcs(objs->v[i].host_path, &globs[g], 1, &funcs, err,
-					      errlen);
+			ret = ef[i] ? 0 : elf__open(objs->v[i].host_path, &ef[i], err, errlen);
+			if (!ret)
+				ret = elf__find_funcs(ef[i], &globs[g], 1, &funcs, err, errlen);
 			if (ret)
 				goto cleanup;
 			for (size_t f = 0; f < funcs.n; f++) {
@@ -123,6 +130,9 @@ int sites__add_funcs(struct probe_set *set, const struct target_objects *objs,
 	}
 cleanup:
 	elf__funcs_free(&funcs);
+	for (size_t i = 0; ef && i < objs->n; i++)
+		elf__close(ef[i]);
+	free(ef);
 	if (ret == -ENOMEM)
 		snprintf(err, errlen, "out of memory");
 	return ret;

@@ -399,6 +399,7 @@ static int add_loader_list(struct target_objects *o, const char *interp, const c
 int target__command_objects(const char *argv0, char **exe, struct target_objects *out, char *err,
 			    size_t errlen)
 {
+	struct elf_file *ef = NULL;
 	char interp[PATH_MAX];
 	int err_;
 
@@ -408,13 +409,13 @@ int target__command_objects(const char *argv0, char **exe, struct target_objects
 		snprintf(err, errlen, "%s: command not found or not executable", argv0);
 		return -ENOENT;
 	}
-	err_ = elf__check(*exe, err, errlen);
+	err_ = elf__open(*exe, &ef, err, errlen);
 	if (err_)
 		goto cleanup;
 	err_ = objects_add(out, *exe, *exe, NULL);
 	if (err_)
 		goto cleanup;
-	err_ = elf__interp(*exe, interp, sizeof(interp));
+	err_ = elf__interp(ef, interp, sizeof(interp));
 	if (err_ == -ENOENT) {
 		/* Statically linked: the executable is all there is. */
 		err_ = 0;
@@ -426,6 +427,7 @@ int target__command_objects(const char *argv0, char **exe, struct target_objects
 		snprintf(err, errlen, "%s: cannot list its shared libraries with %s: %s", *exe,
 			 interp, strerror(-err_));
 cleanup:
+	elf__close(ef);
 	if (err_) {
 		target__objects_free(out);
 		free(*exe);

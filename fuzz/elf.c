@@ -10,18 +10,18 @@
 #include "fuzz_util.h"
 
 /* Each reader asked about one address the file itself names. */
-static void at_address(const char *path, uint64_t vaddr)
+static void at_address(const struct elf_file *ef, uint64_t vaddr)
 {
 	uint64_t off, value, start, end, where[8];
 	unsigned char buf[64];
 	size_t n;
 
-	elf__vaddr_offset(path, vaddr, &off);
-	elf__read_vaddr(path, vaddr, buf, sizeof(buf));
-	elf__reloc_relative(path, vaddr, &value);
-	elf__read_pointer(path, vaddr, &value);
-	elf__func_bounds(path, vaddr, &start, &end);
-	elf__find_pointers(path, vaddr, where, sizeof(where) / sizeof(where[0]), &n);
+	elf__vaddr_offset(ef, vaddr, &off);
+	elf__read_vaddr(ef, vaddr, buf, sizeof(buf));
+	elf__reloc_relative(ef, vaddr, &value);
+	elf__read_pointer(ef, vaddr, &value);
+	elf__func_bounds(ef, vaddr, &start, &end);
+	elf__find_pointers(ef, vaddr, where, sizeof(where) / sizeof(where[0]), &n);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -31,23 +31,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t vaddrs[4], vaddr, objsize;
 	struct elf_funcs funcs;
 	char err[256], buf[256];
+	struct elf_file *ef;
 	size_t n;
 
-	if (elf__check(path, err, sizeof(err)))
+	if (elf__open(path, &ef, err, sizeof(err)))
 		return 0;
-	elf__build_id(path, buf, sizeof(buf));
-	elf__build_id(path, buf, 8); /* too small for any real build-id */
-	elf__interp(path, buf, sizeof(buf));
-	elf__exports(path, "Py_Initialize");
-	if (!elf__find_funcs(path, globs, 1, &funcs, err, sizeof(err))) {
+	elf__build_id(ef, buf, sizeof(buf));
+	elf__build_id(ef, buf, 8); /* too small for any real build-id */
+	elf__interp(ef, buf, sizeof(buf));
+	elf__exports(ef, "Py_Initialize");
+	if (!elf__find_funcs(ef, globs, 1, &funcs, err, sizeof(err))) {
 		for (size_t i = 0; i < funcs.n && i < 4; i++)
-			at_address(path, funcs.v[i].vaddr);
+			at_address(ef, funcs.v[i].vaddr);
 		elf__funcs_free(&funcs);
 	}
-	if (!elf__find_object(path, "Py_Version", &vaddr, &objsize))
-		at_address(path, vaddr);
-	if (!elf__find_strings(path, "__get__", vaddrs, 4, &n))
+	if (!elf__find_object(ef, "Py_Version", &vaddr, &objsize))
+		at_address(ef, vaddr);
+	if (!elf__find_strings(ef, "__get__", vaddrs, 4, &n))
 		for (size_t i = 0; i < n && i < 4; i++)
-			at_address(path, vaddrs[i]);
+			at_address(ef, vaddrs[i]);
+	elf__close(ef);
 	return 0;
 }

@@ -22,14 +22,206 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "attrprof.h"
+#include "thread.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/*
+ * Everything the programs share with the collector, and with each other,
+ * declared here once, each with who writes and who reads it. Settings
+ * (const volatile: .rodata) are set by the collector between open and
+ * load; .bss variables are read and written through the mmapped skel->bss
+ * while the programs run; maps through their fds. "BPF only": the
+ * collector never touches it.
+ */
+
+/* --follow-forks. session.c sets it; is_target_tgid() and on_fork read it. */
+const volatile bool follow_forks;
+/* The timing policy (attrprof.h, TIME_ALL_CALLS). session.c sets it; wants_timing() reads it. */
+const volatile __u32 time_stride = DEFAULT_TIME_STRIDE;
+/* A call this long is slow. Never set: return_access reads it; session.c records the default. */
+const volatile __u64 slow_ns = DEFAULT_SLOW_NS;
+/* CPython's struct offsets. session.c sets them (python.c's); python.bpf.h's readers use them. */
+const volatile struct py_offsets py = {};
+/*
+ * Count-only mode: no latency, so none of the signals that only matter
+ * beside it. session.c sets it; python_entry() reads it.
+ */
+const volatile bool count_only;
+/*
+ * What a C type's member descriptor (function.__doc__) counts as: a getset
+ * with --getsets, else nothing (its probe, member_get, is there for
+ * __slots__, and the interpreter's own code reads such members often).
+ * session.c sets it; py_describe() reads it.
+ */
+const volatile __u32 c_getset_kind = KIND_GETSET;
+/* BPF only: the first value of a new entry, too big for the BPF stack (maps.bpf.h). */
+const struct lock_stats zero_lock_stats = {};
+const struct class_info zero_class_info = {};
+
+/*
+ * The traced process; 0 means "nobody". session.c and calibrate.c set it;
+ * is_target_tgid() reads it; on_exec clears it when the target execs
+ * mid-trace: the new program's addresses mean nothing to the state
+ * gathered so far.
+ */
+__u32 target_tgid;
+/* 1 while the session runs: followed processes count only then. session.c; is_followed(). */
+__u32 following;
+/*
+ * Calibrated probe costs, by probe class (COOKIE_SSTEP): the probe time
+ * that lands inside a frame's own measurement, and the wall time one entry
+ * (its return skipped) or one return hit adds to an enclosing frame.
+ * calibrate.c sets them; return_access and entry_hit() read them.
+ */
+__u64 frame_cost_ns[PROBE_CLASSES];
+__u64 entry_cost_ns[PROBE_CLASSES];
+__u64 return_cost_ns;
+/*
+ * Python attribute ids are handed out from next_attr up to attr_limit.
+ * session.c sets both; py_new_attr() moves next_attr; session.c and
+ * snapshot.c read it back, the end of the ids in use.
+ */
+__u32 next_attr;
+__u32 attr_limit;
+/*
+ * Each lock object's load bias in the target, valid where its bit in
+ * lock_biases is set: by lock_ranges.c (a running process, a fixed-address
+ * executable) or by lock_anchor. Until then its waits cannot be told.
+ * wait_kind_of() reads them; coverage.c reads lock_biases.
+ */
+__u64 lock_bias[LOCK_OBJECTS];
+__u32 lock_biases;
+/* Process events seen, those past PROC_EVENTS that found no room too. new_event(); process.c. */
+__u32 proc_nevents;
+/*
+ * Set by session.c when it attached to a child of its own that has not
+ * exec'd the command yet (record): that first exec is the launch, not
+ * news. on_exec clears it.
+ */
+__u32 launch_exec_pending;
+
+/* Each attribute's counts, per CPU. The probes add; session.c sizes, snapshot.c reads, resets. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, MAX_ATTRS); /* resized by the collector */
+	__type(key, __u32);
+	__type(value, struct attr_stats);
+} stats SEC(".maps");
+
+/*
+ * Lock waits by (attribute, lock kind, lock). futex_exit adds; session.c
+ * sizes it, snapshot.c reads it. Not preallocated: most (attribute, lock
+ * kind) pairs never wait, and zeroing thousands of per-CPU histograms up
+ * front dominated attach time.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 1024); /* resized by the collector */
+	__type(key, struct lock_key);
+	__type(value, struct lock_stats);
+} lock_waits SEC(".maps");
+
+/* What the probes could not count, by enum drop_reason. drop() adds; snapshot.c reads. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DROP_REASONS);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+/* Probe hits on the target by enum trap_kind, what probes cost it. count_trap(); snapshot.c. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TRAP_KINDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} traps SEC(".maps");
+
+/* Python attribute ids by what they stand for. py_new_attr() adds; session.c only sizes it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_ATTRS); /* resized by the collector */
+	__type(key, struct py_key);
+	__type(value, __u32);
+} py_attrs SEC(".maps");
+
+/* Each Python attribute's kind and names, by id. py_new_attr() writes; session.c, snapshot.c. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MAX_ATTRS); /* resized with stats */
+	__type(key, __u32);
+	__type(value, struct attr_info);
+} attr_info SEC(".maps");
+
+/* Python classes by type object: names and instances made. py_alloc writes; snapshot.c reads. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096); /* resized by the collector */
+	__type(key, __u64);
+	__type(value, struct class_info);
+} classes SEC(".maps");
+
+/* The lock functions' code ranges. lock_ranges.c writes it before attach; wait_kind_of() reads. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lock_table);
+} lock_ranges SEC(".maps");
+
+/* Forks, execs and exits of traced processes. new_event() fills them; process.c reads them. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PROC_EVENTS);
+	__type(key, __u32);
+	__type(value, struct process_event);
+} proc_events SEC(".maps");
+
+/* BPF only: each traced thread's state (thread.bpf.h), made by thread_state(). */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct thread_state);
+} threads SEC(".maps");
+
+/* BPF only: processes traced besides the target, by tgid (--follow-forks). on_fork adds them. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_FOLLOWED);
+	__type(key, __u32);
+	__type(value, __u32);
+} followed SEC(".maps");
+
+/* BPF only: gets of one attribute on one instance in flight (LRU: idle ones age out). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct inflight_key);
+	__type(value, __u64);
+} inflight SEC(".maps");
+
+/* BPF only: the stack words of one wait being classified, too big for the BPF stack. */
+struct scan {
+	__u64 words[LOCK_SCAN_WORDS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scan);
+} scans SEC(".maps");
+
+/* The helpers use the declarations above: included after them, into this one object. */
+#include "maps.bpf.h"
 #include "hist.bpf.h"
 #include "state.bpf.h"
 #include "py_func.h"
 #include "python.bpf.h"
-#include "process.bpf.h"
 #include "locks.bpf.h"
-
-char LICENSE[] SEC("license") = "GPL";
 
 /* Uprobe sessions (Linux 6.13+): which half of the session this run is. */
 extern bool bpf_session_is_return(void) __ksym __weak;
@@ -360,10 +552,8 @@ __noinline __u32 py_new_attr(__u64 owner, __u64 ident, __u32 func, __u32 op, __u
 		id |= PY_ATTR_IGNORED;
 	else if (info->kind == KIND_GETATTR_HOOK)
 		id |= PY_ATTR_HOOK;
-	if (!bpf_map_update_elem(&py_attrs, &k, &id, BPF_NOEXIST))
-		return id;
-	/* Another CPU named it first (our id stays unused), or the map is full. */
-	known = bpf_map_lookup_elem(&py_attrs, &k);
+	/* Another CPU may have named it first: its id stands, ours stays unused. */
+	known = map_try_insert(&py_attrs, &k, &id);
 	if (known)
 		return *known;
 	drop(DROP_MAP_FULL);
@@ -439,13 +629,9 @@ __noinline int note_inflight(struct frame *f, struct attr_stats *s, __u64 ident,
 
 	if (!f || !s)
 		return 0;
-	n = bpf_map_lookup_elem(&inflight, &key);
-	if (!n) {
-		bpf_map_update_elem(&inflight, &key, &zero, BPF_NOEXIST);
-		n = bpf_map_lookup_elem(&inflight, &key);
-		if (!n)
-			return 0;
-	}
+	n = map_lookup_or_init(&inflight, &key, &zero);
+	if (!n)
+		return 0;
 	if (__sync_fetch_and_add(n, 1))
 		__sync_fetch_and_add(&s->concurrent, 1);
 	f->inflight = key;
@@ -568,8 +754,8 @@ int py_alloc(struct pt_regs *ctx)
 		return 0;
 	c = bpf_map_lookup_elem(&classes, &type);
 	if (!c) {
-		bpf_map_update_elem(&classes, &type, &zero_class_info, BPF_NOEXIST);
-		c = bpf_map_lookup_elem(&classes, &type);
+		/* First sight of the class here: named, unless another CPU already did. */
+		c = map_try_insert(&classes, &type, &zero_class_info);
 		if (!c) {
 			drop(DROP_CLASS_LIMIT);
 			return 0;
@@ -703,3 +889,12 @@ int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_stru
 	}
 	return 0;
 }
+
+/*
+ * The process and lock-wait programs, in files of their own but in this
+ * one translation unit: one object and one skeleton, and the declarations
+ * above serve them as they are (separate objects linked by `bpftool gen
+ * object` would each need extern copies of every map and variable).
+ */
+#include "process.bpf.c"
+#include "locks.bpf.c"

@@ -2,7 +2,7 @@
 /*
  * Reading CPython objects from a probe: type names, str contents, and the
  * walk of a class's MRO dicts that names a descriptor. Offsets come from the
- * collector (struct py_offsets in rodata), never from here. Every read is
+ * collector (py, struct py_offsets in rodata, attrprof.bpf.c), never from here. Every read is
  * bpf_probe_read_user; a failed one is counted, never trusted.
  */
 #ifndef ATTRPROF_PYTHON_BPF_H
@@ -14,46 +14,10 @@
 #define PY_MRO_MAX 16
 #define PY_DICT_MAX 128
 
-const volatile struct py_offsets py = {};
-/* Count-only mode: no latency, so none of the signals that only matter beside it. */
-const volatile bool count_only;
-/*
- * What a C type's member descriptor (function.__doc__) counts as: a getset
- * with --getsets, else nothing (its probe, member_get, is there for
- * __slots__, and the interpreter's own code reads such members often).
- */
-const volatile __u32 c_getset_kind = KIND_GETSET;
-
-/* Python attribute ids are handed out from next_attr up to attr_limit (set by the collector). */
-__u32 next_attr;
-__u32 attr_limit;
 /* Marks a py_attrs id whose accesses count nowhere (KIND_IGNORED). */
 #define PY_ATTR_IGNORED 0x80000000U
 /* Marks a __getattr__ fallback id: each hit checks the instance's own attributes first. */
 #define PY_ATTR_HOOK 0x40000000U
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_ATTRS); /* resized by the collector */
-	__type(key, struct py_key);
-	__type(value, __u32);
-} py_attrs SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, MAX_ATTRS); /* resized with stats */
-	__type(key, __u32);
-	__type(value, struct attr_info);
-} attr_info SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096); /* resized by the collector */
-	__type(key, __u64);
-	__type(value, struct class_info);
-} classes SEC(".maps");
-
-const struct class_info zero_class_info = {};
 
 static __always_inline __u64 read_ptr(__u64 addr)
 {

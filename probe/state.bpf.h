@@ -1,141 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * State the probes share: settings the collector writes, the bounded maps,
- * and the per-thread stack of active accesses, with the helpers around them.
+ * Helpers around the state the probes share: the per-hit target filter, the
+ * drop and trap counters, and each thread's stack of accesses in progress
+ * (thread.bpf.h). The maps and settings they use are declared at the top of
+ * attrprof.bpf.c.
  */
 #ifndef ATTRPROF_STATE_BPF_H
 #define ATTRPROF_STATE_BPF_H
 
 #include "attrprof.h"
-
-/*
- * Set by the collector through the mmapped .bss; 0 means "nobody". The
- * exec tracepoint clears it when the target execs mid-trace: the new
- * program's addresses mean nothing to the state gathered so far.
- */
-__u32 target_tgid;
-/* --follow-forks: children of traced processes are traced too, listed in `followed`. */
-const volatile bool follow_forks;
-/* 1 while the session runs: followed processes count only then. */
-__u32 following;
-/*
- * Calibrated probe costs, by probe class (COOKIE_SSTEP): the probe time
- * that lands inside a frame's own measurement, and the wall time one entry
- * (its return skipped) or one return hit adds to an enclosing frame.
- */
-__u64 frame_cost_ns[PROBE_CLASSES];
-__u64 entry_cost_ns[PROBE_CLASSES];
-__u64 return_cost_ns;
-/* The timing policy (attrprof.h, TIME_ALL_CALLS); set before load. */
-const volatile __u32 time_stride = DEFAULT_TIME_STRIDE;
-const volatile __u64 slow_ns = DEFAULT_SLOW_NS;
-
-const struct lock_stats zero_lock_stats = {};
-
-/* A frame flag beside the cookie flags: its return probe will run and time it. */
-#define FRAME_TIMED (1U << 16)
-
-/*
- * An access in progress. Every counted call pushes one; only timed ones get
- * a return probe to pop them. An untimed frame is live while the return
- * address its entry saw is still in its stack slot: once the function has
- * returned, the next call its caller makes writes its own return address
- * there. Lock waits and off-CPU time go to live frames.
- */
-struct frame {
-	__u32 attr;
-	__u32 flags;
-	__u64 sp;	/* user stack pointer at function entry: the return address slot */
-	__u64 ret_addr; /* what that slot held at entry */
-	__u64 start_ns; /* timed frames only, like probe_ns and inflight */
-	__u64 probe_ns; /* the thread's probe_ns after this frame's entry */
-	__u64 hits;	/* the thread's hits after this frame's entry */
-	struct inflight_key inflight; /* a Python get in flight on this instance, else zero */
-};
-
-/*
- * Fully associative, replaced round-robin: a thread that touches more than
- * RECENT_SLOTS attributes between two reads forgets, it never invents a repeat.
- */
-#define RECENT_SLOTS 16
-
-struct last_touch {
-	__u64 ident; /* attribute identity (struct py_key.ident) */
-	__u64 obj;
-	__u64 was_get;
-};
-
-struct thread_state {
-	__u32 depth;	    /* frames on stack[] */
-	__u32 wait_kind;    /* lock kind of the futex wait in progress */
-	__u32 wait_attr;    /* the access it is charged to */
-	__u32 off_cpu_live; /* bit i: frame i was live when the thread left the CPU */
-	__u64 probe_ns;	    /* wall time probe hits cost this thread so far */
-	__u64 hits;	    /* probe hits on this thread so far */
-	__u64 wait_start;   /* a futex wait in progress began, else 0 */
-	__u64 wait_lock;    /* its futex word */
-	__u64 switched_out; /* when the thread last left the CPU inside an access, else 0 */
-	__u64 preempted;    /* it left runnable (preempted), not blocked */
-	__u64 window_sp;    /* a timing window's probe counted the call entered here */
-	struct frame stack[MAX_STACK_DEPTH];
-	/* The instance this thread last touched each Python attribute on: repeat reads. */
-	struct last_touch recent[RECENT_SLOTS];
-	__u32 recent_next; /* the slot a new attribute takes */
-	__u32 pad2;
-	__u64 seen[MAX_ATTRS / 64]; /* attributes this thread has called */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, MAX_ATTRS); /* resized by the collector */
-	__type(key, __u32);
-	__type(value, struct attr_stats);
-} stats SEC(".maps");
-
-/* Not preallocated: most (attribute, lock kind) pairs never wait, and zeroing
- * thousands of per-CPU histograms up front dominated attach time. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, 1024); /* resized by the collector */
-	__type(key, struct lock_key);
-	__type(value, struct lock_stats);
-} lock_waits SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, DROP_REASONS);
-	__type(key, __u32);
-	__type(value, __u64);
-} drops SEC(".maps");
-
-/* Probe hits on the target, by enum trap_kind: what the probes cost it. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, TRAP_KINDS);
-	__type(key, __u32);
-	__type(value, __u64);
-} traps SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct thread_state);
-} threads SEC(".maps");
+#include "thread.bpf.h"
 
 static __always_inline __u32 probe_class(__u64 cookie)
 {
 	return PROBE_CLASS_OF(cookie);
 }
-
-/* Processes traced besides the target, by tgid (--follow-forks only). */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_FOLLOWED);
-	__type(key, __u32);
-	__type(value, __u32);
-} followed SEC(".maps");
 
 static __always_inline bool is_followed(__u32 tgid)
 {
@@ -451,13 +330,5 @@ __noinline int push_frame(struct thread_state *ts, __u32 attr, __u64 cookie, __u
 	ts->depth = depth + 1;
 	return depth;
 }
-
-/* Gets of one attribute on one instance in flight, across threads (an LRU: idle ones age out). */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, struct inflight_key);
-	__type(value, __u64);
-} inflight SEC(".maps");
 
 #endif /* ATTRPROF_STATE_BPF_H */

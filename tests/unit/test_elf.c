@@ -104,12 +104,24 @@ static bool endbr64_at(const char *path, uint64_t off)
 	return !memcmp(b, "\xf3\x0f\x1e\xfa", 4);
 }
 
+/* path opened as ELF; the test fails if it cannot be. */
+static struct elf_file *open_elf(const char *path)
+{
+	char err[PATH_MAX + 64] = "";
+	struct elf_file *ef;
+
+	cr_assert_eq(elf__open(path, &ef, err, sizeof(err)), 0, "%s", err);
+	return ef;
+}
+
 static struct elf_funcs find(const char *path, const char *glob)
 {
+	struct elf_file *ef = open_elf(path);
 	struct elf_funcs f;
 	char err[256] = "";
 
-	cr_assert_eq(elf__find_funcs(path, &glob, 1, &f, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(elf__find_funcs(ef, &glob, 1, &f, err, sizeof(err)), 0, "%s", err);
+	elf__close(ef);
 	return f;
 }
 
@@ -208,47 +220,49 @@ Test(elf, glob_matching_nothing)
 
 Test(elf, not_elf)
 {
-	const char *glob = "*";
-	struct elf_funcs f;
-	char path[PATH_MAX], err[PATH_MAX + 64], want[PATH_MAX + 64], id[64];
+	char path[PATH_MAX], err[PATH_MAX + 64], want[PATH_MAX + 64];
+	struct elf_file *ef;
 
 	write_file(path, "text", "not an ELF file, just text\n");
 	snprintf(want, sizeof(want), "%s: not an ELF file", path);
 	cr_assert_eq(elf__check(path, err, sizeof(err)), -ENOEXEC);
 	cr_assert_str_eq(err, want);
-	cr_assert_eq(elf__find_funcs(path, &glob, 1, &f, err, sizeof(err)), -ENOEXEC);
+	cr_assert_eq(elf__open(path, &ef, err, sizeof(err)), -ENOEXEC);
 	cr_assert_str_eq(err, want);
-	cr_assert_eq(f.n, 0);
-	cr_assert_eq(elf__build_id(path, id, sizeof(id)), -ENOEXEC);
+	cr_assert_null(ef);
 	cr_assert_eq(elf__check(LIBC, err, sizeof(err)), 0);
 }
 
 Test(elf, missing_file)
 {
-	const char *glob = "*";
-	struct elf_funcs f;
 	char path[PATH_MAX], err[PATH_MAX + 64], want[PATH_MAX + 64];
+	struct elf_file *ef;
 
 	tmp_path(path, "missing");
 	snprintf(want, sizeof(want), "%s: No such file or directory", path);
 	cr_assert_eq(elf__check(path, err, sizeof(err)), -ENOENT);
 	cr_assert_str_eq(err, want);
-	cr_assert_eq(elf__find_funcs(path, &glob, 1, &f, err, sizeof(err)), -ENOENT);
+	cr_assert_eq(elf__open(path, &ef, err, sizeof(err)), -ENOENT);
 	cr_assert_str_eq(err, want);
+	cr_assert_null(ef);
 }
 
 Test(elf, build_id)
 {
 	char *want = sh("readelf -n /bin/true | awk '/Build ID:/ { printf \"%%s\", $3 }'");
+	struct elf_file *ef = open_elf("/bin/true");
 	char id[128], exe[PATH_MAX];
 
 	cr_assert_gt(strlen(want), 0);
-	cr_assert_eq(elf__build_id("/bin/true", id, sizeof(id)), 0);
+	cr_assert_eq(elf__build_id(ef, id, sizeof(id)), 0);
 	cr_assert_str_eq(id, want);
-	cr_assert_eq(elf__build_id("/bin/true", id, strlen(want)), -ENOSPC);
+	cr_assert_eq(elf__build_id(ef, id, strlen(want)), -ENOSPC);
+	elf__close(ef);
 
 	build(exe, "noid", "-Wl,--build-id=none", "int main(void) { return 0; }\n");
-	cr_assert_eq(elf__build_id(exe, id, sizeof(id)), -ENOENT);
+	ef = open_elf(exe);
+	cr_assert_eq(elf__build_id(ef, id, sizeof(id)), -ENOENT);
+	elf__close(ef);
 	free(want);
 }
 
@@ -257,16 +271,20 @@ Test(elf, interp)
 	char *want =
 		sh("readelf -W -l /bin/true | "
 		   "sed -n 's/.*Requesting program interpreter: \\(.*\\)]$/\\1/p' | tr -d '\\n'");
+	struct elf_file *ef = open_elf("/bin/true");
 	char interp[PATH_MAX], so[PATH_MAX];
 
 	cr_assert_gt(strlen(want), 0);
-	cr_assert_eq(elf__interp("/bin/true", interp, sizeof(interp)), 0);
+	cr_assert_eq(elf__interp(ef, interp, sizeof(interp)), 0);
 	cr_assert_str_eq(interp, want);
-	cr_assert_eq(elf__interp("/bin/true", interp, strlen(want)), -ENOSPC);
+	cr_assert_eq(elf__interp(ef, interp, strlen(want)), -ENOSPC);
+	elf__close(ef);
 
 	/* Not libc.so.6 here: it has a PT_INTERP, to run as a program that prints its version. */
 	build(so, "lib.so", "-shared -fPIC", "int work(void) { return 1; }\n");
-	cr_assert_eq(elf__interp(so, interp, sizeof(interp)), -ENOENT);
+	ef = open_elf(so);
+	cr_assert_eq(elf__interp(ef, interp, sizeof(interp)), -ENOENT);
+	elf__close(ef);
 	free(want);
 }
 
@@ -378,6 +396,7 @@ Test(elf, data_symbols)
 {
 	static const unsigned char word[8] = {0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01};
 	uint64_t vaddr, size, off, want_size;
+	struct elf_file *ef, *other;
 	unsigned char b[8];
 	char so[PATH_MAX];
 
@@ -385,28 +404,34 @@ Test(elf, data_symbols)
 	      "const unsigned long api_version = 0x0102030405060708UL;\n"
 	      "unsigned long api_counter[64];\n"
 	      "int api_work(int x) { return x + (int)api_counter[x & 63]; }\n");
-	cr_assert_eq(elf__find_object(so, "api_version", &vaddr, &size), 0);
+	ef = open_elf(so);
+	cr_assert_eq(elf__find_object(ef, "api_version", &vaddr, &size), 0);
 	cr_assert_eq(vaddr, readelf_sym(so, "--dyn-syms", "api_version", &want_size));
 	cr_assert_eq(size, want_size);
-	cr_assert_eq(elf__vaddr_offset(so, vaddr, &off), 0);
+	cr_assert_eq(elf__vaddr_offset(ef, vaddr, &off), 0);
 	cr_assert_eq(off, readelf_offset(so, vaddr));
-	cr_assert_eq(elf__read_vaddr(so, vaddr, b, sizeof(b)), 0);
+	cr_assert_eq(elf__read_vaddr(ef, vaddr, b, sizeof(b)), 0);
 	cr_assert_arr_eq(b, word, sizeof(word));
 
 	/* A function is no object; .bss has no file bytes; a missing name is missing. */
-	cr_assert_eq(elf__find_object(so, "api_work", &vaddr, &size), -ENOENT);
-	cr_assert_eq(elf__find_object(so, "api_counter", &vaddr, &size), 0);
-	cr_assert_eq(elf__read_vaddr(so, vaddr, b, sizeof(b)), -ENOENT);
-	cr_assert_eq(elf__vaddr_offset(so, vaddr, &off), -ENOENT);
-	cr_assert_eq(elf__find_object(so, "no_such_object", &vaddr, &size), -ENOENT);
+	cr_assert_eq(elf__find_object(ef, "api_work", &vaddr, &size), -ENOENT);
+	cr_assert_eq(elf__find_object(ef, "api_counter", &vaddr, &size), 0);
+	cr_assert_eq(elf__read_vaddr(ef, vaddr, b, sizeof(b)), -ENOENT);
+	cr_assert_eq(elf__vaddr_offset(ef, vaddr, &off), -ENOENT);
+	cr_assert_eq(elf__find_object(ef, "no_such_object", &vaddr, &size), -ENOENT);
 
-	cr_assert_eq(elf__exports(so, "api_work"), 0);
-	cr_assert_eq(elf__exports(so, "api_version"), 0);
-	cr_assert_eq(elf__exports(so, "no_such_symbol"), -ENOENT);
+	cr_assert_eq(elf__exports(ef, "api_work"), 0);
+	cr_assert_eq(elf__exports(ef, "api_version"), 0);
+	cr_assert_eq(elf__exports(ef, "no_such_symbol"), -ENOENT);
+	elf__close(ef);
 	/* Imported, not defined. */
-	cr_assert_eq(elf__exports("/bin/true", "exit"), -ENOENT);
-	cr_assert_eq(elf__exports(LIBC, "exit"), 0);
-	cr_assert_eq(elf__find_object("/nonexistent", "x", &vaddr, &size), -ENOENT);
+	other = open_elf("/bin/true");
+	cr_assert_eq(elf__exports(other, "exit"), -ENOENT);
+	elf__close(other);
+	other = open_elf(LIBC);
+	cr_assert_eq(elf__exports(other, "exit"), 0);
+	elf__close(other);
+	cr_assert_eq(elf__open("/nonexistent", &other, NULL, 0), -ENOENT);
 }
 
 /* The type of the relocation readelf -r lists at vaddr, "" when none. */
@@ -428,15 +453,17 @@ static char *reloc_type(const char *path, uint64_t vaddr)
 static uint64_t check_pointer_to(const char *path, uint64_t target)
 {
 	uint64_t where[4], at = readelf_sym(path, "-s", "ptr_to_static", NULL), value;
+	struct elf_file *ef = open_elf(path);
 	size_t n;
 
-	cr_assert_eq(elf__find_pointers(path, target, where, 4, &n), 0);
+	cr_assert_eq(elf__find_pointers(ef, target, where, 4, &n), 0);
 	cr_assert_eq(n, 1, "%zu words hold %#" PRIx64, n, target);
 	cr_assert_eq(where[0], at);
-	cr_assert_eq(elf__read_pointer(path, at, &value), 0);
+	cr_assert_eq(elf__read_pointer(ef, at, &value), 0);
 	cr_assert_eq(value, target);
-	cr_assert_eq(elf__find_pointers(path, target + 1, where, 4, &n), 0);
+	cr_assert_eq(elf__find_pointers(ef, target + 1, where, 4, &n), 0);
 	cr_assert_eq(n, 0);
+	elf__close(ef);
 	return at;
 }
 
@@ -444,6 +471,7 @@ Test(elf, relative_relocations)
 {
 	char so[PATH_MAX], *type;
 	uint64_t target, at, value;
+	struct elf_file *ef;
 
 	build(so, "lib.so", "-O2 -shared -fPIC", POINTERS_SRC);
 	target = readelf_sym(so, "-s", "target_fn", NULL);
@@ -451,7 +479,8 @@ Test(elf, relative_relocations)
 	type = reloc_type(so, at);
 	cr_assert_str_eq(type, "R_X86_64_RELATIVE", "the test needs a relative relocation");
 	free(type);
-	cr_assert_eq(elf__reloc_relative(so, at, &value), 0);
+	ef = open_elf(so);
+	cr_assert_eq(elf__reloc_relative(ef, at, &value), 0);
 	cr_assert_eq(value, target);
 
 	/* A preemptible symbol's address depends on binding: no value to give. */
@@ -459,11 +488,12 @@ Test(elf, relative_relocations)
 	type = reloc_type(so, at);
 	cr_assert_str_eq(type, "R_X86_64_64");
 	free(type);
-	cr_assert_eq(elf__reloc_relative(so, at, &value), -ENOTSUP);
-	cr_assert_eq(elf__read_pointer(so, at, &value), -ENOTSUP);
+	cr_assert_eq(elf__reloc_relative(ef, at, &value), -ENOTSUP);
+	cr_assert_eq(elf__read_pointer(ef, at, &value), -ENOTSUP);
 
 	/* No relocation at all at the function's own address. */
-	cr_assert_eq(elf__reloc_relative(so, target, &value), -ENOENT);
+	cr_assert_eq(elf__reloc_relative(ef, target, &value), -ENOENT);
+	elf__close(ef);
 }
 
 /* In a fixed-address executable the pointer is in the file bytes. */
@@ -471,6 +501,7 @@ Test(elf, pointers_in_executable)
 {
 	char exe[PATH_MAX], *type;
 	uint64_t target, at, value;
+	struct elf_file *ef;
 
 	build(exe, "prog", "-O2 -no-pie", POINTERS_SRC);
 	target = readelf_sym(exe, "-s", "target_fn", NULL);
@@ -478,19 +509,23 @@ Test(elf, pointers_in_executable)
 	type = reloc_type(exe, at);
 	cr_assert_str_empty(type);
 	free(type);
-	cr_assert_eq(elf__reloc_relative(exe, at, &value), -ENOENT);
+	ef = open_elf(exe);
+	cr_assert_eq(elf__reloc_relative(ef, at, &value), -ENOENT);
+	elf__close(ef);
 }
 
 Test(elf, find_strings)
 {
 	uint64_t v[4], needle;
 	char so[PATH_MAX], b[14];
+	struct elf_file *ef;
 	size_t n, i;
 	int fd;
 
 	build(so, "lib.so", "-O2 -shared -fPIC",
 	      "const char *const names[] = {\"needle_string\", \"other\"};\n");
-	cr_assert_eq(elf__find_strings(so, "needle_string", v, 4, &n), 0);
+	ef = open_elf(so);
+	cr_assert_eq(elf__find_strings(ef, "needle_string", v, 4, &n), 0);
 	cr_assert_eq(n, 1);
 	needle = v[0];
 	fd = open(so, O_RDONLY);
@@ -499,20 +534,22 @@ Test(elf, find_strings)
 	cr_assert_arr_eq(b, "needle_string", sizeof(b));
 
 	/* The NUL is part of the pattern: a prefix does not match, a suffix does. */
-	cr_assert_eq(elf__find_strings(so, "needle_str", v, 4, &n), 0);
+	cr_assert_eq(elf__find_strings(ef, "needle_str", v, 4, &n), 0);
 	cr_assert_eq(n, 0);
-	cr_assert_eq(elf__find_strings(so, "_string", v, 4, &n), 0);
+	cr_assert_eq(elf__find_strings(ef, "_string", v, 4, &n), 0);
 	for (i = 0; i < n && i < 4 && v[i] != needle + 6; i++)
 		;
 	cr_assert_lt(i, n, "the tail of needle_string not found");
-	cr_assert_eq(elf__find_strings(so, "no such string", v, 4, &n), 0);
+	cr_assert_eq(elf__find_strings(ef, "no such string", v, 4, &n), 0);
 	cr_assert_eq(n, 0);
+	elf__close(ef);
 }
 
 Test(elf, func_bounds)
 {
 	uint64_t f1, f2, size, start, end;
 	char so[PATH_MAX], bare[PATH_MAX];
+	struct elf_file *ef;
 
 	build(so, "lib.so", "-O2 -shared -fPIC -fcf-protection=none",
 	      "__attribute__((noinline)) int first(int x) { __asm__ volatile(\"\"); return x * 3; "
@@ -520,16 +557,20 @@ Test(elf, func_bounds)
 	      "__attribute__((noinline)) int second(int x) { return first(x) + 7; }\n");
 	f1 = readelf_sym(so, "--dyn-syms", "first", &size);
 	f2 = readelf_sym(so, "--dyn-syms", "second", NULL);
-	cr_assert_eq(elf__func_bounds(so, f1 + size - 1, &start, &end), 0);
+	ef = open_elf(so);
+	cr_assert_eq(elf__func_bounds(ef, f1 + size - 1, &start, &end), 0);
 	cr_assert_eq(start, f1);
 	cr_assert_geq(end, f1 + size);
-	cr_assert_eq(elf__func_bounds(so, f2, &start, &end), 0);
+	cr_assert_eq(elf__func_bounds(ef, f2, &start, &end), 0);
 	cr_assert_eq(start, f2);
+	elf__close(ef);
 
 	/* Without .eh_frame_hdr there is no table to search. */
 	build(bare, "bare.so",
 	      "-O2 -shared -fPIC -fno-asynchronous-unwind-tables -Wl,--no-eh-frame-hdr",
 	      "int first(int x) { return x * 3; }\n");
 	free(sh("! readelf -W -l %s | grep -q GNU_EH_FRAME", bare));
-	cr_assert_eq(elf__func_bounds(bare, f1, &start, &end), -ENOENT);
+	ef = open_elf(bare);
+	cr_assert_eq(elf__func_bounds(ef, f1, &start, &end), -ENOENT);
+	elf__close(ef);
 }

@@ -1,33 +1,16 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * What traced processes do to themselves while traced: fork, exec, exit.
  * Each is kept as a process_event for the profile; exec also ends counting for
  * the process, and with --follow-forks a fork adds the child to `followed`.
  * Threads are no news: only new processes and whole-process exits are kept.
+ * Part of attrprof.bpf.c's object, which includes this file.
  */
-#ifndef ATTRPROF_PROCESS_BPF_H
-#define ATTRPROF_PROCESS_BPF_H
-
 #include "attrprof.h"
 #include "state.bpf.h"
 
 /* include/linux/sched/signal.h: the whole thread group is exiting. */
 #define SIGNAL_GROUP_EXIT 0x00000004
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, PROC_EVENTS);
-	__type(key, __u32);
-	__type(value, struct process_event);
-} proc_events SEC(".maps");
-
-/* Events seen, including those past PROC_EVENTS that found no room. */
-__u32 proc_nevents;
-/*
- * Set by the collector when it attached to a child of its own that has not
- * exec'd the command yet (record): that first exec is the launch, not news.
- */
-__u32 launch_exec_pending;
 
 /* A slot for the next event, or NULL when the list is full (still counted). */
 static __always_inline struct process_event *new_event(__u32 kind, __u32 pid)
@@ -110,5 +93,3 @@ int BPF_PROG(on_exit, struct task_struct *p)
 		e->status = status;
 	return 0;
 }
-
-#endif /* ATTRPROF_PROCESS_BPF_H */
