@@ -610,8 +610,6 @@ static int describe(struct session *s, struct profile *p, const char *exe, enum 
 	}
 	if (coverage__locks(p, s->opts.no_locks ? NULL : &s->locks, s->skel))
 		return -ENOMEM;
-	if (s->python) {
-	}
 	if (s->objs.n && !elf__open(s->objs.v[0].host_path, &ef, NULL, 0) &&
 	    !elf__build_id(ef, build_id, sizeof(build_id)))
 		p->target.build_id = strdup(build_id);
