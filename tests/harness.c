@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -338,4 +339,22 @@ void assert_accessor_counts(const struct profile *p, const char *out)
 		cr_assert_eq(a->count, (uint64_t)truth, "%s: profile %lu, target %ld", funcs[i],
 			     (unsigned long)a->count, truth);
 	}
+}
+
+/* From readelf, not elfread: the tests of elfread must not agree with it by construction. */
+uint64_t readelf_offset(const char *path, uint64_t vaddr)
+{
+	char *out = sh("readelf -W -l %s | awk '$1 == \"LOAD\" { print $2, $3, $5 }'", path);
+	uint64_t off, va, filesz, ret = UINT64_MAX;
+	char *line = out;
+	int n;
+
+	while (sscanf(line, "%" SCNx64 " %" SCNx64 " %" SCNx64 "%n", &off, &va, &filesz, &n) == 3) {
+		if (vaddr >= va && vaddr < va + filesz)
+			ret = vaddr - va + off;
+		line += n;
+	}
+	free(out);
+	cr_assert_neq(ret, UINT64_MAX, "%#" PRIx64 " in no PT_LOAD of %s", vaddr, path);
+	return ret;
 }

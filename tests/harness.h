@@ -59,6 +59,9 @@ int run_cmd(char *const argv[], char *out, size_t outlen, char *err, size_t errl
 /* The output of a shell command built like printf, which must succeed. Caller frees. */
 char *sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* vaddr mapped to a file offset through the PT_LOAD headers `readelf -l path` prints. */
+uint64_t readelf_offset(const char *path, uint64_t vaddr);
+
 /* A fresh path for a profile under build/tests/tmp/, unique per call. */
 void temp_path(char *buf, size_t len, const char *name);
 

@@ -76,24 +76,6 @@ static uint64_t readelf_sym(const char *path, const char *table, const char *nam
 	return v;
 }
 
-/* vaddr mapped to a file offset through the PT_LOAD headers readelf prints. */
-static uint64_t readelf_offset(const char *path, uint64_t vaddr)
-{
-	char *out = sh("readelf -W -l %s | awk '$1 == \"LOAD\" { print $2, $3, $5 }'", path);
-	uint64_t off, va, filesz, ret = UINT64_MAX;
-	char *line = out;
-	int n;
-
-	while (sscanf(line, "%" SCNx64 " %" SCNx64 " %" SCNx64 "%n", &off, &va, &filesz, &n) == 3) {
-		if (vaddr >= va && vaddr < va + filesz)
-			ret = vaddr - va + off;
-		line += n;
-	}
-	free(out);
-	cr_assert_neq(ret, UINT64_MAX, "%#" PRIx64 " in no PT_LOAD of %s", vaddr, path);
-	return ret;
-}
-
 static bool endbr64_at(const char *path, uint64_t off)
 {
 	unsigned char b[4] = {0};

@@ -61,24 +61,6 @@ static uint64_t readelf_sym(const char *path, const char *name)
 	return v;
 }
 
-/* vaddr mapped to a file offset through the PT_LOAD headers readelf prints. */
-static uint64_t readelf_offset(const char *path, uint64_t vaddr)
-{
-	char *out = sh("readelf -W -l %s | awk '$1 == \"LOAD\" { print $2, $3, $5 }'", path);
-	uint64_t off, va, filesz, ret = UINT64_MAX;
-	char *line = out;
-	int n;
-
-	while (sscanf(line, "%" SCNx64 " %" SCNx64 " %" SCNx64 "%n", &off, &va, &filesz, &n) == 3) {
-		if (vaddr >= va && vaddr < va + filesz)
-			ret = vaddr - va + off;
-		line += n;
-	}
-	free(out);
-	cr_assert_neq(ret, UINT64_MAX, "%#" PRIx64 " in no PT_LOAD of %s", vaddr, path);
-	return ret;
-}
-
 static void read_at(const char *path, uint64_t off, void *buf, size_t len)
 {
 	int fd = open(path, O_RDONLY);
