@@ -147,6 +147,25 @@ static void broken_limits(json_t *verdict, const char *name, char *buf, size_t l
 	}
 }
 
+/* The estimated shift of Order.price's get in stat (e.g. "time_per_call"), percent. */
+static double price_estimate_pct(json_t *verdict, const char *stat)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(verdict, "changes"), i, c)
+	{
+		if (strcmp(json_string_value(json_object_get(c, "owner")), "Order") ||
+		    strcmp(json_string_value(json_object_get(c, "name")), "price") ||
+		    strcmp(json_string_value(json_object_get(c, "op")), "get"))
+			continue;
+		return json_number_value(json_object_get(
+			json_object_get(json_object_get(c, "latency"), stat), "estimate_pct"));
+	}
+	cr_assert_fail("no change of Order.price (get) in the verdict");
+	return 0;
+}
+
 /* Whether any regression of the verdict broke the limit named key. */
 static bool any_broke(json_t *verdict, const char *key)
 {
@@ -183,9 +202,14 @@ Test(gate_e2e, count_and_latency_regressions_fail, .timeout = 300)
 	json_decref(v);
 
 	/*
-	 * Order.price's __get__ does 3x the work: its time per call breaks, its
+	 * Order.price's __get__ does 3x the work: it fails on its latency, its
 	 * count does not. A base of its own, recorded just before: runs far
-	 * apart in time differ by what the machine did between them.
+	 * apart in time differ by what the machine did between them. Which of
+	 * p99 and time per call proves it is the machine's: five runs a side
+	 * give an interval from the extreme pairs, and one run slowed by a
+	 * neighbour can pull either bound under its limit (time per call +143%,
+	 * 96.8% CI +24.7% to +161% against a 25% limit, in one fresh clone). The
+	 * shift's estimate, the median of the pairs, does not move with one run.
 	 */
 	record_base(base, RUNS);
 	code = gate(base, RUNS_STR, "slow", "0", &v, err, sizeof(err));
@@ -193,7 +217,8 @@ Test(gate_e2e, count_and_latency_regressions_fail, .timeout = 300)
 	dump = json_dumps(v, JSON_INDENT(1));
 	cr_assert_eq(code, 1, "%s\n%s", err, dump);
 	broken_limits(v, "price", limits, sizeof(limits));
-	cr_assert_not_null(strstr(limits, "total_per_call,"), "%s", dump);
+	cr_assert(strstr(limits, "total_per_call,") || strstr(limits, "p99,"), "%s", dump);
+	cr_assert_geq(price_estimate_pct(v, "time_per_call"), 50.0, "%s", dump);
 	cr_assert(!any_broke(v, "count"), "%s", dump);
 	/* The reason states its interval and confidence, from the runs. */
 	cr_assert_not_null(strstr(dump, "% CI +"), "%s", dump);
