@@ -10,10 +10,16 @@ noise    base, plus a varying amount of busy work outside any descriptor
          (SEED picks how much): the gate must pass
 
 Prints what it did as "calls NAME N" lines, which the tests check the
-profile's counts against.
+profile's counts against. With GATE_MACHINE=1 in the environment it also
+prints "machine_ns N": how long a fixed piece of work outside any descriptor
+took in this run, so a test can tell the machine slowing down between two
+recordings from the program changing (off by default: the line differs from
+run to run, and the safety tests compare outputs byte for byte).
 """
 import hashlib
+import os
 import sys
+import time
 
 PRICE_READS = 3000
 LABEL_READS = 1000
@@ -22,6 +28,8 @@ LABEL_READS = 1000
 # among the slowest, and with 3000 reads a run it takes over 30 of them, one in a hundred,
 # to move the p99. Inputs stay under 2 KiB, so hashlib keeps the GIL and no lock probe fires.
 ROUNDS = 12
+# The fixed work that times the machine itself: ~10 ms, the same in every variant.
+MACHINE_UNITS = 100
 
 
 class Priced:
@@ -78,6 +86,9 @@ def main():
         sys.exit("unknown variant %r: base, more, slow or noise" % variant)
     rounds = ROUNDS * 3 if variant == "slow" else ROUNDS
     reads = PRICE_READS * 6 // 5 if variant == "more" else PRICE_READS
+    start = time.perf_counter_ns()
+    busy(MACHINE_UNITS)
+    machine_ns = time.perf_counter_ns() - start
     order = make_order(rounds)(12.5)
     total = 0.0
     for i in range(reads):
@@ -88,6 +99,8 @@ def main():
         order.label
     print("calls price", reads)
     print("calls label", LABEL_READS)
+    if os.environ.get("GATE_MACHINE") == "1":
+        print("machine_ns", machine_ns)
 
 
 if __name__ == "__main__":
